@@ -1,0 +1,1 @@
+"""Icons, styles and desktop files, installed as zoomadmin.resources."""

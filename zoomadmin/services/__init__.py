@@ -1,0 +1,1 @@
+"""Application services: what the tabs ask for, in typed objects (Qt-free)."""

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, migrations and repositories (Qt-free)."""

@@ -1,0 +1,1 @@
+"""The one door to Zoom: an async, typed, rate-limit aware API client (Qt-free)."""
