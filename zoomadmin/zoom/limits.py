@@ -1,0 +1,232 @@
+"""Zoom's rate limits on our side: per-second budgets per category and the per-host daily ledger."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import enum
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol, runtime_checkable
+
+#: Zoom allows each host user this many meeting create/update requests per UTC day.
+HOST_DAILY_LIMIT = 100
+
+
+class RateCategory(enum.StrEnum):
+    """Zoom's "Rate Limit Label" of an endpoint (the ``X-RateLimit-Category`` header)."""
+
+    LIGHT = "Light"
+    MEDIUM = "Medium"
+    HEAVY = "Heavy"
+    RESOURCE_INTENSIVE = "Resource-intensive"
+
+
+class Plan(enum.StrEnum):
+    """The account's plan, which sets its per-second budgets."""
+
+    FREE = "free"
+    PRO = "pro"
+    BUSINESS = "business"
+
+
+@dataclass(frozen=True)
+class Budget:
+    """At most ``requests`` requests in any window of ``per_seconds`` seconds."""
+
+    requests: int
+    per_seconds: float
+
+
+# Zoom's per-account table (per plan, per category); Resource-intensive is per minute.
+_BUDGETS: dict[Plan, dict[RateCategory, Budget]] = {
+    Plan.FREE: {
+        RateCategory.LIGHT: Budget(4, 1.0),
+        RateCategory.MEDIUM: Budget(2, 1.0),
+        RateCategory.HEAVY: Budget(1, 1.0),
+        RateCategory.RESOURCE_INTENSIVE: Budget(10, 60.0),
+    },
+    Plan.PRO: {
+        RateCategory.LIGHT: Budget(30, 1.0),
+        RateCategory.MEDIUM: Budget(20, 1.0),
+        RateCategory.HEAVY: Budget(10, 1.0),
+        RateCategory.RESOURCE_INTENSIVE: Budget(10, 60.0),
+    },
+    Plan.BUSINESS: {
+        RateCategory.LIGHT: Budget(80, 1.0),
+        RateCategory.MEDIUM: Budget(60, 1.0),
+        RateCategory.HEAVY: Budget(40, 1.0),
+        RateCategory.RESOURCE_INTENSIVE: Budget(20, 60.0),
+    },
+}
+
+
+def budget_for(plan: Plan, category: RateCategory) -> Budget:
+    """Zoom's published per-window budget for ``category`` on ``plan``."""
+    return _BUDGETS[plan][category]
+
+
+# (method, path template) -> category, for every endpoint the client calls.
+ENDPOINT_CATEGORIES: dict[tuple[str, str], RateCategory] = {
+    ("GET", "/users"): RateCategory.MEDIUM,
+    ("POST", "/users"): RateCategory.LIGHT,
+    ("GET", "/users/email"): RateCategory.LIGHT,
+    ("GET", "/users/summary"): RateCategory.LIGHT,
+    ("GET", "/users/{userId}"): RateCategory.LIGHT,
+    ("PATCH", "/users/{userId}"): RateCategory.LIGHT,
+    ("DELETE", "/users/{userId}"): RateCategory.LIGHT,
+    ("PUT", "/users/{userId}/status"): RateCategory.LIGHT,
+    ("GET", "/users/{userId}/settings"): RateCategory.MEDIUM,
+    ("PATCH", "/users/{userId}/settings"): RateCategory.MEDIUM,
+    ("GET", "/accounts/me/lock_settings"): RateCategory.MEDIUM,
+    ("GET", "/accounts/me/plans/usage"): RateCategory.HEAVY,
+    ("POST", "/users/{userId}/meetings"): RateCategory.MEDIUM,
+    ("GET", "/users/{userId}/meetings"): RateCategory.MEDIUM,
+    ("GET", "/meetings/{meetingId}"): RateCategory.LIGHT,
+    ("PATCH", "/meetings/{meetingId}"): RateCategory.LIGHT,
+    ("DELETE", "/meetings/{meetingId}"): RateCategory.LIGHT,
+    ("PUT", "/meetings/{meetingId}/status"): RateCategory.LIGHT,
+    ("GET", "/past_meetings/{meetingUUID}"): RateCategory.LIGHT,
+    ("GET", "/past_meetings/{meetingUUID}/participants"): RateCategory.MEDIUM,
+    ("GET", "/metrics/meetings"): RateCategory.RESOURCE_INTENSIVE,
+    ("GET", "/users/{userId}/recordings"): RateCategory.MEDIUM,
+    ("GET", "/accounts/me/recordings"): RateCategory.MEDIUM,
+    ("GET", "/meetings/{meetingId}/recordings"): RateCategory.LIGHT,
+    ("DELETE", "/meetings/{meetingId}/recordings"): RateCategory.LIGHT,
+    ("DELETE", "/meetings/{meetingId}/recordings/{recordingId}"): RateCategory.LIGHT,
+    ("PUT", "/meetings/{meetingId}/recordings/status"): RateCategory.LIGHT,
+}
+
+
+def category_of(method: str, template: str) -> RateCategory:
+    """The category of an endpoint; unknown endpoints count as Heavy, the safe side."""
+    return ENDPOINT_CATEGORIES.get((method.upper(), template), RateCategory.HEAVY)
+
+
+class SlidingWindowLimiter:
+    """Lets at most ``budget.requests`` calls start in any ``budget.per_seconds`` window.
+
+    A sliding log rather than a token bucket: whatever second Zoom counts in, we never
+    exceed the budget in it. ``margin`` widens the window a little so requests that start
+    together do not land in the same server second after network jitter.
+    """
+
+    def __init__(
+        self,
+        budget: Budget,
+        *,
+        margin: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._budget = budget
+        self._margin = margin
+        self._window = budget.per_seconds + margin
+        self._clock = clock
+        self._starts: collections.deque[float] = collections.deque()
+        self._lock = asyncio.Lock()
+
+    @property
+    def budget(self) -> Budget:
+        """The budget in force."""
+        return self._budget
+
+    def set_budget(self, budget: Budget) -> None:
+        """Adopt a budget Zoom told us about (``X-RateLimit-Limit`` on a QPS response)."""
+        self._budget = budget
+        self._window = budget.per_seconds + self._margin
+
+    def delay_needed(self) -> float:
+        """Seconds until one more request may start (0 if it may start now)."""
+        now = self._clock()
+        while self._starts and now - self._starts[0] >= self._window:
+            self._starts.popleft()
+        if len(self._starts) < self._budget.requests:
+            return 0.0
+        return self._window - (now - self._starts[0])
+
+    async def acquire(self) -> None:
+        """Wait until a request may start, then count it as started."""
+        async with self._lock:
+            delay = self.delay_needed()
+            while delay > 0:
+                await asyncio.sleep(delay)
+                delay = self.delay_needed()
+            self._starts.append(self._clock())
+
+    def pause(self, seconds: float) -> None:
+        """Block the whole window for ``seconds`` (after Zoom said 429 anyway)."""
+        until = self._clock() + seconds - self._window
+        self._starts.clear()
+        self._starts.extend([until] * self._budget.requests)
+
+
+def utc_day(moment: datetime | None = None) -> date:
+    """The UTC calendar day that Zoom's daily counters use."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).date()
+
+
+def next_utc_midnight(day: date) -> datetime:
+    """When the counters of ``day`` reset: the next 00:00 UTC."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+
+
+@runtime_checkable
+class QuotaLedger(Protocol):
+    """Per-host count of meeting create/update requests per UTC day (Zoom allows 100).
+
+    Synchronous and small so a SQL table can implement it; the client calls it from the
+    event loop, so implementations must be quick (one indexed row). ``day`` is always a
+    UTC date. Counts never go down within a day.
+    """
+
+    def used(self, host_id: str, day: date) -> int:
+        """Requests counted for ``host_id`` on ``day`` (0 when none)."""
+        ...
+
+    def record_request(self, host_id: str, day: date) -> int:
+        """Count one create/update about to be sent; returns the new count."""
+        ...
+
+    def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
+        """Adopt Zoom's own figures: used becomes at least ``limit - remaining``."""
+        ...
+
+    def mark_exhausted(self, host_id: str, day: date) -> None:
+        """Zoom answered the daily-limit 429: nothing is left for ``host_id`` on ``day``."""
+        ...
+
+
+class MemoryQuotaLedger:
+    """A :class:`QuotaLedger` kept in memory (tests, the sandbox, a first run)."""
+
+    def __init__(self, limit: int = HOST_DAILY_LIMIT) -> None:
+        self._limit = limit
+        self._used: dict[tuple[str, date], int] = {}
+        self._lock = threading.Lock()
+
+    def used(self, host_id: str, day: date) -> int:
+        """Requests counted for ``host_id`` on ``day``."""
+        with self._lock:
+            return self._used.get((host_id, day), 0)
+
+    def record_request(self, host_id: str, day: date) -> int:
+        """Count one request and return the new count."""
+        with self._lock:
+            count = self._used.get((host_id, day), 0) + 1
+            self._used[(host_id, day)] = count
+            return count
+
+    def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
+        """Raise the count to what Zoom reports as used."""
+        with self._lock:
+            key = (host_id, day)
+            self._used[key] = max(self._used.get(key, 0), limit - remaining)
+
+    def mark_exhausted(self, host_id: str, day: date) -> None:
+        """Set the count to the daily limit."""
+        with self._lock:
+            key = (host_id, day)
+            self._used[key] = max(self._used.get(key, 0), self._limit)
