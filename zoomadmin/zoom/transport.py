@@ -1,0 +1,386 @@
+"""The request core: bearer auth, per-second budgets, daily quotas, retries and error mapping."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from zoomadmin.zoom.auth import TokenProvider, ZoomCredentials
+from zoomadmin.zoom.errors import (
+    DailyQuotaExceeded,
+    MissingScope,
+    OutcomeUnknown,
+    RateLimited,
+    ZoomUnavailable,
+    error_from_response,
+)
+from zoomadmin.zoom.limits import (
+    HOST_DAILY_LIMIT,
+    Budget,
+    MemoryQuotaLedger,
+    Plan,
+    QuotaLedger,
+    RateCategory,
+    SlidingWindowLimiter,
+    budget_for,
+    category_of,
+    next_utc_midnight,
+    utc_day,
+)
+from zoomadmin.zoom.scopes import missing_scope
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry what is safe to retry."""
+
+    max_attempts: int = 5  # network errors and 5xx of idempotent calls
+    max_rate_retries: int = 8  # per-second 429s
+    base_delay: float = 0.2
+    max_delay: float = 8.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Exponential backoff with full jitter, so many waiting callers spread out."""
+        ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
+        return rng.uniform(ceiling / 2, ceiling)
+
+
+def encode_segment(value: str | int) -> str:
+    """One path segment; meeting UUIDs starting with '/' or holding '//' are double-encoded."""
+    text = str(value)
+    once = quote(text, safe="")
+    # Zoom quirk: such UUIDs must be URL-encoded twice or Zoom reads them as a path.
+    if text.startswith("/") or "//" in text:
+        return quote(once, safe="")
+    return once
+
+
+def expand(template: str, params: dict[str, str | int] | None) -> str:
+    """Fill ``{name}`` placeholders of a path template with encoded values."""
+    if not params:
+        return template
+    return template.format(**{k: encode_segment(v) for k, v in params.items()})
+
+
+def parse_retry_after(value: str | None, now: datetime) -> tuple[float | None, datetime | None]:
+    """``Retry-After`` as (seconds to wait, absolute moment); Zoom sends ISO times on daily 429s."""
+    if not value:
+        return None, None
+    value = value.strip()
+    try:
+        return max(0.0, float(value)), None
+    except ValueError:
+        pass
+    moment: datetime | None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None, None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - now).total_seconds()), moment.astimezone(UTC)
+
+
+class Transport:
+    """Sends one authorized request to Zoom and turns every failure into a typed error.
+
+    Safe by construction: the token rides only in the ``Authorization`` header; each
+    category keeps to its per-second budget and at most ``max_concurrency`` requests are in
+    flight; per-second 429s wait and retry a bounded number of times; daily 429s raise
+    :class:`DailyQuotaExceeded`; GET/PUT/PATCH/DELETE retry network errors and 5xx, while a
+    POST (a create) whose answer is lost raises :class:`OutcomeUnknown` and is never re-sent.
+    """
+
+    def __init__(
+        self,
+        credentials: ZoomCredentials,
+        *,
+        http: httpx.AsyncClient | None = None,
+        plan: Plan = Plan.PRO,
+        ledger: QuotaLedger | None = None,
+        max_concurrency: int = 8,
+        retry: RetryPolicy | None = None,
+        now: Callable[[], datetime] | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._owns_http = http is None
+        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
+        self.base_url = credentials.api_url.rstrip("/")
+        self.tokens = TokenProvider(credentials, self.http)
+        self.ledger: QuotaLedger = ledger if ledger is not None else MemoryQuotaLedger()
+        self.retry = retry or RetryPolicy()
+        self._limiters = {c: SlidingWindowLimiter(budget_for(plan, c)) for c in RateCategory}
+        self._slots = asyncio.Semaphore(max_concurrency)
+        self._now = now or (lambda: datetime.now(UTC))
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self.stats = TransportStats()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections if this transport opened them."""
+        if self._owns_http:
+            await self.http.aclose()
+
+    def today(self) -> date:
+        """The current UTC day (by the injectable clock)."""
+        return utc_day(self._now())
+
+    def limiter(self, category: RateCategory) -> SlidingWindowLimiter:
+        """The per-second limiter of a category."""
+        return self._limiters[category]
+
+    async def request(
+        self,
+        method: str,
+        template: str,
+        *,
+        path: dict[str, str | int] | None = None,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        quota_host: str | None = None,
+    ) -> httpx.Response:
+        """Send ``method template`` and return the successful response (or raise ZoomError).
+
+        ``quota_host`` names the host whose daily meeting create/update quota this spends.
+        """
+        method = method.upper()
+        await self._check_scope(method, template)
+        day = self._reserve_quota(quota_host)
+        spec = _Spec(method, template, expand(template, path), params, json, quota_host, day)
+        return await _Call(self, spec).run()
+
+    async def _check_scope(self, method: str, template: str) -> None:
+        await self.tokens.token()
+        scope = missing_scope(self.tokens.scopes, method, template)
+        if scope is not None:
+            raise MissingScope(scope)
+
+    def _reserve_quota(self, host_id: str | None) -> date | None:
+        if host_id is None:
+            return None
+        day = self.today()
+        if self.ledger.used(host_id, day) >= HOST_DAILY_LIMIT:
+            raise DailyQuotaExceeded(host_id, next_utc_midnight(day))
+        self.ledger.record_request(host_id, day)
+        return day
+
+    async def send_once(
+        self,
+        method: str,
+        url_path: str,
+        category: RateCategory,
+        params: dict[str, Any] | None,
+        json: Any,
+    ) -> tuple[httpx.Response, str]:
+        """One attempt within the budget; returns the response and the token it used."""
+        token = await self.tokens.bearer()
+        async with self._slots:
+            await self._limiters[category].acquire()
+            self.stats.requests += 1
+            started = time.monotonic()
+            response = await self.http.request(
+                method,
+                self.base_url + url_path,
+                params=params,
+                json=json,
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        log.debug(
+            "%s %s -> %s in %.0f ms",
+            method,
+            url_path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        return response, token
+
+    def observe_headers(
+        self,
+        response: httpx.Response,
+        category: RateCategory,
+        host_id: str | None,
+        day: date | None,
+    ) -> None:
+        """Learn from Zoom's rate-limit headers: the real QPS budget and a host's daily count."""
+        kind = response.headers.get("x-ratelimit-type", "").lower()
+        limit = _int_header(response, "x-ratelimit-limit")
+        remaining = _int_header(response, "x-ratelimit-remaining")
+        if kind == "qps" and limit and limit < self._limiters[category].budget.requests:
+            self._limiters[category].set_budget(Budget(limit, 1.0))
+        # Zoom quirk: only the per-host meeting counter has a limit of 100; account daily
+        # counters (6,000 and up) say nothing about the host.
+        if host_id and day and limit == HOST_DAILY_LIMIT and remaining is not None:
+            self.ledger.observe(host_id, day, limit, remaining)
+
+    def now(self) -> datetime:
+        """The current time by the injectable clock."""
+        return self._now()
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait (injectable for tests)."""
+        self.stats.waited += seconds
+        await self._sleep(seconds)
+
+    def backoff(self, attempt: int) -> float:
+        """The jittered delay before retry number ``attempt``."""
+        return self.retry.backoff(attempt, self._rng)
+
+
+@dataclass
+class TransportStats:
+    """Counters for benchmarks and diagnostics."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    waited: float = 0.0
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    try:
+        return int(response.headers.get(name, ""))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class _Spec:
+    method: str
+    template: str
+    url_path: str
+    params: dict[str, Any] | None
+    json: Any
+    quota_host: str | None
+    day: date | None
+
+
+class _Call:
+    """The retry loop of one request."""
+
+    def __init__(self, transport: Transport, spec: _Spec) -> None:
+        self.t = transport
+        self.method = spec.method
+        self.template = spec.template
+        self.url_path = spec.url_path
+        self.params = spec.params
+        self.json = spec.json
+        self.quota_host = spec.quota_host
+        self.day = spec.day
+        self.category = category_of(spec.method, spec.template)
+        self.failures = 0
+        self.rate_retries = 0
+        self.renewed = False
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method != "POST"
+
+    async def run(self) -> httpx.Response:
+        while True:
+            try:
+                response, token = await self.t.send_once(
+                    self.method, self.url_path, self.category, self.params, self.json
+                )
+            except httpx.TransportError as exc:
+                await self._on_network_error(exc)
+                continue
+            self.t.observe_headers(response, self.category, self.quota_host, self.day)
+            if response.is_success:
+                return response
+            await self._on_failure(response, token)
+
+    async def _on_network_error(self, exc: httpx.TransportError) -> None:
+        what = type(exc).__name__
+        # A refused connection never carried the request, so even a create may go again.
+        sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+        if sent and not self.idempotent:
+            raise OutcomeUnknown(code=None, http_status=None, zoom_message=what) from None
+        await self._retry_or(ZoomUnavailable(f"Zoom cannot be reached right now ({what})."))
+
+    async def _on_failure(self, response: httpx.Response, token: str) -> None:
+        status = response.status_code
+        if status == 401 and not self.renewed:
+            # The token expired or was revoked early: renew once and send again.
+            self.renewed = True
+            self.t.tokens.invalidate(token)
+            return
+        if status == 429:
+            await self._on_429(response)
+            return
+        if status >= 500:
+            if not self.idempotent:
+                raise OutcomeUnknown(http_status=status)
+            await self._retry_or(error_from_response(response))
+            return
+        raise error_from_response(response)
+
+    async def _retry_or(self, error: Exception) -> None:
+        self.failures += 1
+        if self.failures >= self.t.retry.max_attempts:
+            raise error
+        self.t.stats.retries += 1
+        log.info("%s %s failed (%s); retrying", self.method, self.template, type(error).__name__)
+        await self.t.sleep(self.t.backoff(self.failures))
+
+    async def _on_429(self, response: httpx.Response) -> None:
+        self.t.stats.rate_limited += 1
+        wait, moment = parse_retry_after(response.headers.get("retry-after"), self.t.now())
+        if _is_daily(response):
+            self._raise_daily(response, moment)
+        self.rate_retries += 1
+        if self.rate_retries > self.t.retry.max_rate_retries:
+            raise RateLimited(http_status=429, code=429, retry_after=wait)
+        delay = wait if wait is not None else self.t.backoff(self.rate_retries)
+        delay += self.t.backoff(1) / 4  # jitter, so a burst of waiters does not return at once
+        self.t.limiter(self.category).pause(delay)
+        self.t.stats.retries += 1
+        await self.t.sleep(delay)
+
+    def _raise_daily(self, response: httpx.Response, moment: datetime | None) -> None:
+        message = str(_json(response).get("message", ""))
+        day = self.day or self.t.today()
+        resets_at = moment or next_utc_midnight(day)
+        host: str | None = None
+        if self.quota_host is not None and _is_per_host(response, message):
+            host = self.quota_host
+            self.t.ledger.mark_exhausted(host, day)
+        raise DailyQuotaExceeded(host, resets_at, code=429, http_status=429, zoom_message=message)
+
+
+def _is_per_host(response: httpx.Response, message: str) -> bool:
+    lowered = message.lower()
+    if "particular user" in lowered or "single user" in lowered:
+        return True
+    return _int_header(response, "x-ratelimit-limit") == HOST_DAILY_LIMIT
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _is_daily(response: httpx.Response) -> bool:
+    if response.headers.get("x-ratelimit-type", "").lower() == "daily-limit":
+        return True
+    return "daily" in str(_json(response).get("message", "")).lower()
