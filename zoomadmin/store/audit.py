@@ -1,0 +1,81 @@
+"""The audit trail: who changed what, with the values before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+
+from zoomadmin.store._sql import table_of
+from zoomadmin.store.models import AuditEntry
+from zoomadmin.store.types import utc_now
+
+_audit = table_of(AuditEntry)
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One audit entry; old and new values are plain JSON data."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    old_value: Any
+    new_value: Any
+
+
+class AuditLog:
+    """Appends audit entries and reads them back, newest first."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def record(
+        self,
+        *,
+        actor: str,
+        action: str,
+        object_type: str,
+        object_id: str | int,
+        old_value: Any = None,
+        new_value: Any = None,
+        at: datetime | None = None,
+    ) -> AuditRecord:
+        """Append one entry (values must be JSON-serialisable) and return it."""
+        values = {
+            "at": at or utc_now(),
+            "actor": actor,
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id),
+            "old_value": old_value,
+            "new_value": new_value,
+        }
+        with self._engine.begin() as conn:
+            key = conn.execute(insert(_audit).values(values)).inserted_primary_key
+        assert key is not None
+        return AuditRecord(id=int(key[0]), **values)
+
+    def entries(
+        self,
+        *,
+        object_type: str | None = None,
+        object_id: str | int | None = None,
+        since: datetime | None = None,
+        limit: int = 200,
+    ) -> list[AuditRecord]:
+        """Entries, newest first, optionally about one object or after ``since``."""
+        query = select(_audit).order_by(_audit.c.at.desc(), _audit.c.id.desc()).limit(limit)
+        if object_type is not None:
+            query = query.where(_audit.c.object_type == object_type)
+        if object_id is not None:
+            query = query.where(_audit.c.object_id == str(object_id))
+        if since is not None:
+            query = query.where(_audit.c.at >= since)
+        with self._engine.connect() as conn:
+            return [AuditRecord(**r._mapping) for r in conn.execute(query)]

@@ -1,0 +1,59 @@
+"""Database engines: SQLite in the data dir by default (WAL, foreign keys on), any URL later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+
+# Writers wait this long for another connection's write lock before giving up.
+BUSY_TIMEOUT_MS = 5000
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLAlchemy URL of the SQLite file at ``path``."""
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # WAL lets the UI's readers go on while a worker thread writes.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # SQLite leaves foreign keys off unless every connection asks.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # Safe with WAL: a power cut may lose the last commit, never corrupt the file.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def create_db_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url``; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    Callers hand the engine to repositories and never see SQL, so a PostgreSQL URL can
+    replace SQLite without touching them.
+    """
+    if url.startswith("sqlite"):
+        if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+            raise ValueError("use a database file: each in-memory connection is a new database")
+        engine = create_engine(
+            url,
+            echo=echo,
+            # Worker threads share the pool; each connection is used by one thread at a time.
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _on_sqlite_connect)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def open_database(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` with the schema migrated to the newest revision."""
+    from zoomadmin.store.migrate import upgrade_to_head
+
+    engine = create_db_engine(url, echo=echo)
+    upgrade_to_head(engine)
+    return engine

@@ -1,0 +1,132 @@
+"""The tables, as SQLModel classes; migrations/ must build exactly this schema."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from zoomadmin.store.types import UtcDateTime, utc_now
+
+# Stable constraint names, so later migrations (SQLite batch mode included) can refer to them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DEFAULT_EMAIL_SCHEME = "{mailbox}+{tenant}-{n}@{domain}"
+
+
+class Tenant(SQLModel, table=True):
+    """A group of host users with its own time zone and host email scheme."""
+
+    __tablename__ = "tenant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    slug: str = Field(unique=True)
+    """Short name put into host emails as ``{tenant}``; kept when the tenant is renamed."""
+    timezone: str
+    mailbox: str
+    domain: str
+    email_scheme: str = DEFAULT_EMAIL_SCHEME
+    settings_policy: str | None = None
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class Host(SQLModel, table=True):
+    """A Zoom user that hosts meetings, as last seen in Zoom."""
+
+    __tablename__ = "host"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("tenant.id", ondelete="SET NULL"), index=True),
+    )
+    zoom_user_id: str = Field(unique=True)
+    email: str = Field(unique=True)
+    first_name: str = ""
+    last_name: str = ""
+    user_type: int = 1
+    status: str = "active"
+    missing_in_zoom: bool = False
+    changed_in_zoom: str | None = None
+    last_synced_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class Meeting(SQLModel, table=True):
+    """A Zoom meeting owned by a host; its sessions are :class:`MeetingOccurrence` rows."""
+
+    __tablename__ = "meeting"
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    """Zoom's meeting id (up to 11 digits, so 64-bit)."""
+    host_id: int = Field(
+        sa_column=Column(ForeignKey("host.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    topic: str = ""
+    meeting_type: int = 2
+    start_time: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    duration_minutes: int = 60
+    timezone: str | None = None
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class MeetingOccurrence(SQLModel, table=True):
+    """One session of a meeting: an occurrence of a recurring one, or a one-off's only time."""
+
+    __tablename__ = "meeting_occurrence"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "occurrence_id"),
+        Index("ix_meeting_occurrence_start_time", "start_time"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False)
+    )
+    occurrence_id: str = ""
+    """Zoom's occurrence id; empty for a meeting that does not recur."""
+    start_time: datetime = Field(sa_type=UtcDateTime)
+    duration_minutes: int = 60
+    status: str = "available"
+
+
+class QuotaLedgerEntry(SQLModel, table=True):
+    """Meeting create/update requests one host made on one UTC day (Zoom allows 100)."""
+
+    __tablename__ = "quota_ledger"
+
+    host_id: str = Field(primary_key=True)
+    """The host's Zoom user id (the ledger is keyed as the API client sees hosts)."""
+    day: date = Field(primary_key=True)
+    used: int = 0
+    daily_limit: int = 100
+    exhausted: bool = False
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change zoomadmin made, with the values before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime, index=True)
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    old_value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    new_value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
