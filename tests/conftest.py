@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
+
+from zoomadmin.sandbox import SandboxServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never read or write the real user's keyring in tests, except the one test marked `keyring`.
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+
+#: Sandbox fixtures start on a fixed Monday morning (UTC) so tests are reproducible.
+SANDBOX_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -16,3 +24,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    """A fresh, empty sandbox account on a free loopback port; time moves only when advanced."""
+    server = SandboxServer(seed="empty", speed=0, start_time=SANDBOX_START)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def demo_sandbox() -> Iterator[SandboxServer]:
+    """A fresh sandbox seeded with the demo account; time moves only when advanced."""
+    server = SandboxServer(seed="demo", speed=0, start_time=SANDBOX_START)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

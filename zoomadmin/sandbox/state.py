@@ -224,6 +224,13 @@ class SandboxState:
         self.lock_settings: dict[str, dict[str, bool]] = default_lock_settings()
         self._uuids: set[str] = set()
 
+    def load_from(self, other: SandboxState) -> None:
+        """Take over ``other``'s whole content in place (holders of this object see the change)."""
+        with self.lock:
+            for name, value in vars(other).items():
+                if name != "lock":
+                    setattr(self, name, value)
+
     # -- id helpers ---------------------------------------------------------------------------
 
     def new_user_id(self, rng: random.Random) -> str:

@@ -1,0 +1,254 @@
+"""The ``/_sandbox`` admin API: clock, config, faults, webhooks, reset, counts (loopback only)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
+from zoomadmin.sandbox.routes_settings import merge_settings
+from zoomadmin.sandbox.state import SandboxState
+from zoomadmin.sandbox.world import SEEDS, Sandbox
+
+_PLANS = ("free", "pro", "business")
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _bad(message: str) -> ZoomError:
+    return ZoomError(400, 300, message)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise _bad("Request Body should be a valid JSON object.") from exc
+    if not isinstance(data, dict):
+        raise _bad("Request Body should be a valid JSON object.")
+    return data
+
+
+def _clock_json(sandbox: Sandbox) -> dict[str, Any]:
+    now = sandbox.clock.now().astimezone(UTC)
+    return {"now": now.isoformat().replace("+00:00", "Z"), "speed": sandbox.clock.speed}
+
+
+def _move_clock(sandbox: Sandbox, body: dict[str, Any]) -> None:
+    if "advance_seconds" in body:
+        seconds = body["advance_seconds"]
+        if not isinstance(seconds, int | float) or seconds < 0:
+            raise _bad("advance_seconds must be a number >= 0")
+        sandbox.clock.advance(timedelta(seconds=seconds))
+    if "now" in body:
+        try:
+            target = datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise _bad(f"now must be an ISO-8601 date-time, got {body['now']!r}") from exc
+        if target.tzinfo is None:
+            target = target.replace(tzinfo=UTC)
+        sandbox.clock.set(target)
+    if "speed" in body:
+        speed = body["speed"]
+        if not isinstance(speed, int | float) or speed < 0:
+            raise _bad("speed must be a number >= 0")
+        sandbox.clock.set_speed(float(speed))
+
+
+def _config_json(sandbox: Sandbox) -> dict[str, Any]:
+    account = sandbox.config
+    return {
+        "account_id": account.account_id,
+        "token_lifetime_seconds": account.token_lifetime_seconds,
+        "paid_seats": account.paid_seats,
+        "plan": account.plan,
+        "isv_partner": account.isv_partner,
+        "late_join_share": account.late_join_share,
+        "no_show_share": account.no_show_share,
+        "scopes": sorted(sandbox.state.scopes()),
+    }
+
+
+def _number(body: dict[str, Any], name: str, low: float, high: float) -> float | None:
+    if name not in body:
+        return None
+    value = body[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _bad(f"{name} must be a number within {low}..{high}")
+    return float(value)
+
+
+def _patch_config(sandbox: Sandbox, body: dict[str, Any]) -> None:
+    account = sandbox.config
+    lifetime = _number(body, "token_lifetime_seconds", 1, 10**7)
+    seats = _number(body, "paid_seats", 0, 10**6)
+    late = _number(body, "late_join_share", 0, 1)
+    no_show = _number(body, "no_show_share", 0, 1)
+    plan = body.get("plan", account.plan)
+    if plan not in _PLANS:
+        raise _bad(f"plan must be one of {', '.join(_PLANS)}")
+    scopes = body.get("scopes", ...)
+    if scopes is not ... and scopes is not None and not isinstance(scopes, list):
+        raise _bad("scopes must be a list of scope names, or null for the full set")
+    account.plan = plan
+    account.isv_partner = bool(body.get("isv_partner", account.isv_partner))
+    if lifetime is not None:
+        account.token_lifetime_seconds = int(lifetime)
+    if seats is not None:
+        account.paid_seats = int(seats)
+    if late is not None:
+        account.late_join_share = late
+    if no_show is not None:
+        account.no_show_share = no_show
+    if scopes is not ...:
+        account.scopes = None if scopes is None else frozenset(map(str, scopes))
+
+
+def _counts(state: SandboxState, deliveries: list[dict[str, Any]]) -> dict[str, Any]:
+    statuses = Counter(str(d.get("status", "")) for d in deliveries)
+    return {
+        "users": len(state.users),
+        "meetings": sum(1 for m in state.meetings.values() if not m.deleted),
+        "live": len(state.live),
+        "past": len(state.past),
+        "recordings": sum(1 for r in state.recordings.values() if not r.deleted),
+        "webhook_deliveries": {
+            "pending": statuses.get("pending", 0),
+            "sent": statuses.get("sent", 0) + statuses.get("delivered", 0),
+            "failed": statuses.get("failed", 0),
+        },
+    }
+
+
+def _endpoint(handler: Callable[[Request], Awaitable[Response]]) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except ZoomError as exc:
+            return exc.response()
+        except ValueError as exc:  # bad clock moves, fault specs, seeds: say why
+            return _bad(str(exc)).response()
+
+    return endpoint
+
+
+class _Admin:
+    """The admin endpoints bound to one sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.state = sandbox.state
+
+    async def clock(self, request: Request) -> Response:
+        if request.method == "POST":
+            _move_clock(self.sandbox, await _body(request))
+        return json_response(_clock_json(self.sandbox))
+
+    async def config(self, request: Request) -> Response:
+        if request.method == "PATCH":
+            body = await _body(request)
+            with self.state.lock:
+                _patch_config(self.sandbox, body)
+        return json_response(_config_json(self.sandbox))
+
+    async def faults(self, request: Request) -> Response:
+        if request.method == "DELETE":
+            self.sandbox.set_faults("")
+            return no_content()
+        spec = (await _body(request)).get("spec", "")
+        if not isinstance(spec, str):
+            raise _bad("spec must be a string like '5xx=0.05,seed=7'")
+        self.sandbox.set_faults(spec)
+        return json_response({"spec": spec})
+
+    async def webhooks(self, request: Request) -> Response:
+        if request.method == "GET":
+            return json_response({"webhooks": self.sandbox.bus.list_subscriptions()})
+        body = await _body(request)
+        url = body.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise _bad("url must be an http(s) URL")
+        events = body.get("events")
+        sub_id = self.sandbox.bus.add_subscription(url, body.get("secret_token"), events)
+        return json_response({"id": sub_id}, 201)
+
+    async def webhook_delete(self, request: Request) -> Response:
+        self.sandbox.bus.remove_subscription(request.path_params["sub_id"])
+        return no_content()
+
+    async def ws_drop(self, request: Request) -> Response:
+        self.sandbox.bus.drop_websockets()
+        return no_content()
+
+    async def user_settings(self, request: Request) -> Response:
+        body = await _body(request)
+        with self.state.lock:
+            user = self.state.find_user(request.path_params["userId"])
+            if user is None:
+                raise ZoomError(404, 1001, f"User does not exist: {request.path_params['userId']}.")
+            changed, old = merge_settings(self.state, user, body, honour_locks=False)
+        if changed:
+            _publish_settings_change(self.sandbox, user.id, changed, old)
+        return no_content()
+
+    async def reset(self, request: Request) -> Response:
+        body = await _body(request)
+        seed = body.get("seed", "empty")
+        if seed not in SEEDS:
+            raise _bad(f"seed must be one of {', '.join(SEEDS)}")
+        self.sandbox.reset(seed, int(body.get("seed_value", 0)))
+        return json_response(_counts(self.state, self.sandbox.bus.deliveries()))
+
+    async def counts(self, request: Request) -> Response:
+        deliveries = self.sandbox.bus.deliveries()
+        with self.state.lock:
+            return json_response(_counts(self.state, deliveries))
+
+    async def deliveries(self, request: Request) -> Response:
+        return json_response({"deliveries": self.sandbox.bus.deliveries()})
+
+
+def routes(sandbox: Sandbox) -> list[BaseRoute]:
+    """The admin routes bound to ``sandbox``."""
+    admin = _Admin(sandbox)
+    base = "/_sandbox"
+    table: list[tuple[str, Callable[[Request], Awaitable[Response]], list[str]]] = [
+        ("/clock", admin.clock, ["GET", "POST"]),
+        ("/config", admin.config, ["GET", "PATCH"]),
+        ("/faults", admin.faults, ["PUT", "DELETE"]),
+        ("/webhooks", admin.webhooks, ["GET", "POST"]),
+        ("/webhooks/{sub_id}", admin.webhook_delete, ["DELETE"]),
+        ("/ws/drop", admin.ws_drop, ["POST"]),
+        ("/users/{userId}/settings", admin.user_settings, ["PATCH"]),
+        ("/reset", admin.reset, ["POST"]),
+        ("/state", admin.counts, ["GET"]),
+        ("/deliveries", admin.deliveries, ["GET"]),
+    ]
+    return [Route(base + path, _endpoint(fn), methods=methods) for path, fn, methods in table]
+
+
+def _publish_settings_change(
+    sandbox: Sandbox, user_id: str, changed: dict[str, Any], old: dict[str, Any]
+) -> None:
+    """``user.updated`` for a change made "from outside" (the web portal, another admin)."""
+    state = sandbox.state
+    owner = state.users.get(state.owner_id)
+    sandbox.bus.publish(
+        "user.updated",
+        {"id": user_id, "settings": changed},
+        extra_payload={
+            "operator": owner.email if owner else "",
+            "operator_id": state.owner_id,
+            "time_stamp": int(sandbox.clock.now().timestamp() * 1000),
+            "old_object": {"id": user_id, "settings": old},
+        },
+    )

@@ -1,0 +1,128 @@
+"""The sandbox world: account state, clock, event bus, simulation, limits and faults, wired once."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from zoomadmin.sandbox._interim import EventBus, Simulation
+from zoomadmin.sandbox._interim import seed as run_seed
+from zoomadmin.sandbox.clock import SandboxClock
+from zoomadmin.sandbox.faults import FaultPlan
+from zoomadmin.sandbox.ratelimit import RateLimiter
+from zoomadmin.sandbox.state import AccountConfig, SandboxState, Token, random_id
+
+SEEDS = ("empty", "demo")
+
+
+def new_account(rng: random.Random, token_lifetime: int) -> AccountConfig:
+    """Fresh credentials for a sandbox account (deterministic per ``rng``)."""
+    return AccountConfig(
+        account_id=random_id(rng),
+        client_id=random_id(rng),
+        client_secret=random_id(rng, 32),
+        webhook_secret=random_id(rng),
+        subscription_id=random_id(rng),
+        token_lifetime_seconds=token_lifetime,
+    )
+
+
+def load_state(path: Path) -> SandboxState:
+    """An account saved by :func:`save_state`."""
+    return SandboxState.from_json(path.read_text(encoding="utf-8"))
+
+
+def save_state(state: SandboxState, path: Path) -> None:
+    """Write the account atomically (temporary file, then rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(state.to_json(), encoding="utf-8")
+    tmp.replace(path)
+
+
+class Sandbox:
+    """Everything a sandbox account is made of; the HTTP app and the tests share one."""
+
+    def __init__(
+        self,
+        *,
+        seed: str = "empty",
+        seed_value: int = 0,
+        speed: float = 1.0,
+        start_time: datetime | None = None,
+        token_lifetime: int = 3599,
+        state: SandboxState | None = None,
+        faults: str | None = None,
+        simulate: bool = True,
+    ) -> None:
+        """Build the world; ``state`` (from a file) wins over ``seed``."""
+        if seed not in SEEDS:
+            raise ValueError(f"unknown seed {seed!r}: choose one of {', '.join(SEEDS)}")
+        self.seed_value = seed_value
+        self.clock = SandboxClock(start_time, speed)
+        if state is None:
+            state = SandboxState(new_account(random.Random(seed_value), token_lifetime))
+            run_seed(state, seed, now=self.clock.now(), seed_value=seed_value)
+        self.state = state
+        self.base_url = "http://127.0.0.1"
+        self.bus = EventBus(self.state, self.clock, random.Random(seed_value + 1))
+        self.simulation: Simulation | None = None
+        if simulate:
+            self.simulation = Simulation(
+                self.state, self.clock, self.bus, random.Random(seed_value + 2)
+            )
+            self.clock.add_listener(self.tick)
+        self.limiter = RateLimiter.for_state(self.state, self.clock.now)
+        self.faults = FaultPlan.parse(faults or "")
+        self.rng = random.Random(seed_value + 3)
+        self._apply_webhook_faults()
+
+    @property
+    def config(self) -> AccountConfig:
+        """The account's credentials and knobs."""
+        return self.state.account
+
+    def tick(self) -> None:
+        """Let the simulation catch up with the clock."""
+        if self.simulation is not None:
+            self.simulation.tick()
+
+    def issue_token(self, *, kind: str = "access", meeting_uuid: str | None = None) -> Token:
+        """A new access (or recording download) token living ``token_lifetime_seconds``."""
+        lifetime = self.state.account.token_lifetime_seconds
+        if kind == "download":
+            lifetime = 24 * 3600
+        token = Token(
+            value=secrets.token_urlsafe(48),
+            expires_at=self.clock.now() + timedelta(seconds=lifetime),
+            scopes=self.state.scopes(),
+            kind=kind,
+            meeting_uuid=meeting_uuid,
+        )
+        self.state.add_token(token)
+        return token
+
+    def set_faults(self, spec: str) -> None:
+        """Replace the fault plan (raises ValueError on a bad spec)."""
+        self.faults = FaultPlan.parse(spec)
+        self._apply_webhook_faults()
+
+    def _apply_webhook_faults(self) -> None:
+        plan = self.faults
+        self.bus.set_faults(plan.webhook_lost, plan.webhook_dup, random.Random(plan.seed + 1))
+
+    def reset(self, seed: str, seed_value: int) -> None:
+        """Re-seed the account in place (credentials stay, so clients keep working)."""
+        if seed not in SEEDS:
+            raise ValueError(f"unknown seed {seed!r}: choose one of {', '.join(SEEDS)}")
+        with self.state.lock:
+            fresh = SandboxState(self.state.account)
+            run_seed(fresh, seed, now=self.clock.now(), seed_value=seed_value)
+            tokens = dict(self.state.tokens)
+            subscriptions = dict(self.state.webhook_subscriptions)
+            self.state.load_from(fresh)
+            self.state.tokens.update(tokens)
+            self.state.webhook_subscriptions.update(subscriptions)
+        self.limiter.reset()
+        self.tick()
