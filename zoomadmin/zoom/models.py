@@ -6,7 +6,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 T = TypeVar("T")
 
@@ -15,6 +15,14 @@ class ZoomModel(BaseModel):
     """Base of every Zoom object: unknown fields are ignored, never an error."""
 
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_absent(cls, data: Any) -> Any:
+        # Zoom quirk: unset times and numbers come as "" (e.g. last_login_time).
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v != ""}
+        return data
 
 
 class UserType(enum.IntEnum):

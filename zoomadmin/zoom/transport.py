@@ -223,8 +223,13 @@ class Transport:
         kind = response.headers.get("x-ratelimit-type", "").lower()
         limit = _int_header(response, "x-ratelimit-limit")
         remaining = _int_header(response, "x-ratelimit-remaining")
-        if kind == "qps" and limit and limit < self._limiters[category].budget.requests:
-            self._limiters[category].set_budget(Budget(limit, 1.0))
+        told = response.headers.get("x-ratelimit-category", "")
+        per_second = category is not RateCategory.RESOURCE_INTENSIVE
+        if kind == "qps" and told == category.value and per_second and limit:
+            limiter = self._limiters[category]
+            if limit != limiter.budget.requests:
+                # Zoom's own figure for this account's plan beats our configured guess.
+                limiter.set_budget(Budget(limit, 1.0))
         # Zoom quirk: only the per-host meeting counter has a limit of 100; account daily
         # counters (6,000 and up) say nothing about the host.
         if host_id and day and limit == HOST_DAILY_LIMIT and remaining is not None:

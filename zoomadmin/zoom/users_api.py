@@ -78,6 +78,8 @@ class UsersApi(ClientBase):
         data = await self._json("POST", "/users", json=body)
         data.setdefault("email", email)
         data.setdefault("type", int(user_type))
+        # Zoom quirk: action=create leaves the user pending until the invitation is accepted.
+        data.setdefault("status", "pending" if action is CreateAction.CREATE else "active")
         return ZoomUser.model_validate(data)
 
     async def update_user(self, user_id: str, **fields: Any) -> None:
