@@ -26,6 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="open on the sandbox, save one PNG per tab into DIR once loaded, and exit",
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open on the sandbox, wait until loaded, check the keyring, print a JSON summary",
+    )
     sub = parser.add_subparsers(dest="command")
     sandbox = sub.add_parser("sandbox", help="the local Zoom look-alike server")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)

@@ -1,0 +1,333 @@
+"""The composition root: builds every service and widget, wires them, and runs the qasync loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from zoomadmin import APP_NAME, __version__
+from zoomadmin.logs import setup_logging
+from zoomadmin.paths import AppPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from sqlalchemy import Engine
+
+    from zoomadmin.services.accounts import AccountService
+    from zoomadmin.services.connection import (
+        ActiveAccount,
+        AppClock,
+        ConnectionService,
+        SandboxHandle,
+    )
+    from zoomadmin.services.credentials import SecretStore
+    from zoomadmin.store.preferences import PreferencesFile
+    from zoomadmin.ui.async_runner import AsyncRunner
+    from zoomadmin.ui.error_dialog import ErrorReporter
+    from zoomadmin.ui.main_window import MainWindow, TabSpec
+    from zoomadmin.ui.status_bar import AppStatusBar
+
+log = logging.getLogger(__name__)
+
+CLOCK_REFRESH_MS = 1000
+CLOCK_SYNC_EVERY = 30
+"""Re-read the sandbox clock every this many refreshes; extrapolate in between."""
+SANDBOX_DIR = "sandbox"
+
+
+def process_start_time() -> float:
+    """When this process started, as ``time.time()`` (Linux: from /proc; else import time)."""
+    try:
+        stat = Path("/proc/self/stat").read_text(encoding="ascii")
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text(encoding="ascii").splitlines()
+            if line.startswith("btime")
+        )
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return _IMPORTED_AT
+
+
+_IMPORTED_AT = time.time()
+
+
+@dataclass(frozen=True)
+class AccountContext:
+    """What a tab builder may hand to its tab and services: one open account's world."""
+
+    account: ActiveAccount
+    clock: AppClock
+    runner: AsyncRunner
+    engine: Engine
+    paths: AppPaths
+    accounts: AccountService
+
+
+TabBuilder = Callable[[AccountContext], "TabSpec"]
+"""Builds one feature tab for an open account; see ``TAB_BUILDERS``."""
+
+
+def _tab_builders() -> list[TabBuilder]:
+    """The feature tabs, in menu order (Ctrl+1, Ctrl+2, ...). Each feature adds its builder.
+
+    A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
+    the widget gets only the services it needs, built here from the context.
+    """
+    return []
+
+
+def database_path(paths: AppPaths, account: ActiveAccount) -> Path:
+    """Each account keeps its own database, so sandbox data never mixes with a real account's."""
+    if account.is_sandbox:
+        folder = paths.data_dir / SANDBOX_DIR
+    else:
+        folder = paths.data_dir / "accounts" / (account.profile.name if account.profile else "")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "zoomadmin.sqlite3"
+
+
+class Application:
+    """The running app: one of each service, the main window, and the account life cycle."""
+
+    def __init__(
+        self,
+        *,
+        paths: AppPaths,
+        settings: QSettings,
+        reporter: ErrorReporter,
+        secrets: SecretStore,
+        force_sandbox: bool = False,
+    ) -> None:
+        from zoomadmin.services.accounts import AccountService
+        from zoomadmin.services.connection import AppClock, ConnectionService
+        from zoomadmin.store.preferences import PreferencesFile
+        from zoomadmin.ui.async_runner import AsyncRunner
+        from zoomadmin.ui.main_window import MainWindow
+        from zoomadmin.ui.status_bar import AppStatusBar
+
+        self.paths = paths
+        self.reporter = reporter
+        self.secrets = secrets
+        self.force_sandbox = force_sandbox
+        self.preferences: PreferencesFile = PreferencesFile(paths.preferences_path)
+        self.accounts = AccountService(self.preferences, secrets)
+        self.clock = AppClock()
+        self.connection: ConnectionService = ConnectionService(
+            preferences=self.preferences,
+            load_credentials=lambda profile: self.accounts.credentials(profile.name),
+            sandbox_factory=self._make_sandbox,
+            clock=self.clock,
+        )
+        self.runner = AsyncRunner(reporter)
+        self.status: AppStatusBar = AppStatusBar()
+        self.window: MainWindow = MainWindow(settings, self.status)
+        self.window.log_folder = str(paths.log_root)
+        reporter.set_dialog_parent(self.window)
+        self.runner.set_message_parent(self.window)
+        self.engine: Engine | None = None
+        self.quit_requested = asyncio.Event()
+        self.loaded = asyncio.Event()
+        self._accounts_dialog: object | None = None
+        self._ticks = 0
+        self._wire()
+
+    def _wire(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.runner.busy_changed.connect(self.status.set_busy)
+        self.runner.activity_changed.connect(self.status.set_activity)
+        self.status.speed_chosen.connect(self._on_speed_chosen)
+        self.window.accounts_requested.connect(self.open_accounts_dialog)
+        self.window.retry_requested.connect(lambda: self.open_account(self._wanted_profile()))
+        self.window.closing.connect(self.quit_requested.set)
+        self.connection.subscribe(
+            lambda state: self.status.show_connection(state, self.connection.last_error)
+        )
+        self._clock_timer = QTimer(self.window)
+        self._clock_timer.setInterval(CLOCK_REFRESH_MS)
+        self._clock_timer.timeout.connect(self._on_clock_tick)
+
+    def _make_sandbox(self, speed: float) -> SandboxHandle:
+        from zoomadmin.sandbox import SandboxServer
+
+        folder = self.paths.data_dir / SANDBOX_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        return SandboxServer(seed="demo", speed=speed, state_file=folder / "state.json")
+
+    def _wanted_profile(self) -> str | None:
+        return None if self.force_sandbox else self.preferences.load().active_profile
+
+    def start(self) -> None:
+        """Show the window at once (loading state) and open the account in the background."""
+        self.window.show()
+        self.open_account(self._wanted_profile())
+
+    def open_account(self, profile: str | None) -> None:
+        """Switch to ``profile`` (None: the sandbox); the tabs are rebuilt for it."""
+        self.loaded.clear()
+        self._clock_timer.stop()
+        self.window.set_tabs([])
+        self.window.show_loading(
+            "Starting the sandbox with demo data…"
+            if profile is None
+            else f"Connecting to the Zoom account “{profile}”…"
+        )
+        self.runner.run(
+            self._connect(profile),
+            on_done=self._on_connected,
+            on_error=self._on_connect_failed,
+            label="Opening the account…",
+        )
+
+    async def _connect(self, profile: str | None) -> ActiveAccount:
+        from zoomadmin.store.db import open_database, sqlite_url
+
+        account = await self.connection.switch(profile, remember=not self.force_sandbox)
+        if self.engine is not None:
+            self.engine.dispose()
+        url = sqlite_url(database_path(self.paths, account))
+        self.engine = await asyncio.to_thread(open_database, url)
+        return account
+
+    def _on_connected(self, account: ActiveAccount) -> None:
+        assert self.engine is not None
+        self.status.show_account(account.label, is_sandbox=account.is_sandbox)
+        owner = account.owner.email if account.owner else ""
+        self.window.setWindowTitle(f"{account.label} — {APP_NAME}")
+        log.info("Opened %s (acting as %s)", account.label, owner or "unknown user")
+        context = AccountContext(
+            account, self.clock, self.runner, self.engine, self.paths, self.accounts
+        )
+        self.window.set_tabs([build(context) for build in _tab_builders()])
+        if account.is_sandbox:
+            self._on_clock_tick()
+            self._clock_timer.start()
+        self.runner.run(self._await_tabs(), label="Loading…")
+
+    async def _await_tabs(self) -> None:
+        await self.window.ready()
+        self.loaded.set()
+
+    def _on_connect_failed(self, exc: BaseException) -> bool:
+        message = getattr(exc, "user_message", None)
+        if not isinstance(message, str):
+            return False
+        self.status.show_account("Not connected", is_sandbox=False)
+        self.window.show_failure(
+            f"{message}\n\nTry again, or choose another account in Settings → Accounts."
+        )
+        return True
+
+    def _on_clock_tick(self) -> None:
+        self._ticks += 1
+        self.status.show_clock(self.clock.now(), self.clock.speed)
+        if self._ticks % CLOCK_SYNC_EVERY == 0:
+            self.runner.run(self.connection.sync_clock())
+
+    def _on_speed_chosen(self, speed: float) -> None:
+        self.runner.run(
+            self.connection.set_sandbox_speed(speed),
+            on_done=lambda reading: self.status.show_clock(reading.now, reading.speed),
+            label="Changing the sandbox speed…",
+        )
+
+    def open_accounts_dialog(self) -> None:
+        """Settings → Accounts (non-modal; one at a time)."""
+        from zoomadmin.ui.accounts_dialog import AccountsDialog
+
+        dialog = self._accounts_dialog
+        if not isinstance(dialog, AccountsDialog):
+            dialog = AccountsDialog(self.accounts, self.secrets, self.runner, self.window)
+            dialog.switch_requested.connect(self.open_account)
+            self._accounts_dialog = dialog
+        dialog.refresh(self.connection.active)
+        dialog.show()
+        dialog.raise_()
+
+    async def shutdown(self) -> None:
+        """Stop work, close the account and the sandbox, release the database."""
+        self._clock_timer.stop()
+        self.runner.cancel_all()
+        await self.connection.close()
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def _settings(paths: AppPaths, basedir: str | None) -> QSettings:
+    from PySide6.QtCore import QSettings
+
+    if basedir is None:
+        return QSettings(APP_NAME, APP_NAME)
+    # Under --basedir even the window geometry stays inside the folder.
+    return QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the app (or run ``--screenshot``/``--smoke-test``); returns the exit code."""
+    started = process_start_time()
+    paths = AppPaths.from_basedir(args.basedir)
+    setup_logging(paths.log_dir)
+    log.info("zoomadmin %s starting (data in %s)", __version__, paths.data_root)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from zoomadmin.services.credentials import KeyringSecretStore
+    from zoomadmin.ui.error_dialog import ErrorReporter
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app.setApplicationName(APP_NAME)
+    qt_app.setApplicationVersion(__version__)
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    reporter = ErrorReporter(paths.log_file)
+    reporter.install(loop)
+    try:
+        with loop:
+            main = _main(args, paths, reporter, started, KeyringSecretStore())
+            code: int = loop.run_until_complete(main)
+            return code
+    finally:
+        reporter.uninstall()
+        logging.shutdown()
+
+
+async def _main(
+    args: argparse.Namespace,
+    paths: AppPaths,
+    reporter: ErrorReporter,
+    started: float,
+    secrets: SecretStore,
+) -> int:
+    from zoomadmin.ui import screenshots
+
+    unattended = bool(args.screenshot or args.smoke_test)
+    app = Application(
+        paths=paths,
+        settings=_settings(paths, args.basedir),
+        reporter=reporter,
+        secrets=secrets,
+        force_sandbox=unattended,
+    )
+    app.start()
+    shown = time.time() - started
+    log.info("Main window shown %.3f s after the process started", shown)
+    try:
+        if args.screenshot:
+            return await screenshots.save_tabs(app, Path(args.screenshot))
+        if args.smoke_test:
+            return await screenshots.smoke_test(app, shown, started)
+        await app.quit_requested.wait()
+        return 0
+    finally:
+        await app.shutdown()
+        app.window.deleteLater()

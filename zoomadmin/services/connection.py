@@ -1,0 +1,304 @@
+"""Which Zoom account the app is on (the embedded sandbox or a real one) and its clock."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import httpx
+
+from zoomadmin.store.preferences import AccountProfile, PreferencesFile
+from zoomadmin.zoom.auth import ZoomCredentials
+from zoomadmin.zoom.client import ZoomClient
+from zoomadmin.zoom.errors import ZoomError, ZoomUnavailable
+from zoomadmin.zoom.models import ZoomUser
+
+log = logging.getLogger(__name__)
+
+SANDBOX_LABEL = "Sandbox: demo account"
+SANDBOX_SPEEDS = (1.0, 10.0, 60.0)
+"""The speeds the status bar offers: real time, a demo hour in six minutes, in one minute."""
+
+
+class AppClock:
+    """ "Now" for the whole app: real UTC time, or the sandbox's clock while on the sandbox.
+
+    Following the sandbox means extrapolating from the last reading at its speed, so a
+    demo day passes in minutes when the sandbox runs at 60x. Qt-free; tabs call ``now()``.
+    """
+
+    def __init__(
+        self,
+        *,
+        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._wall = wall
+        self._monotonic = monotonic
+        self._anchor: tuple[datetime, float] | None = None
+        self._speed = 1.0
+
+    @property
+    def speed(self) -> float:
+        """How many seconds of app time pass per real second."""
+        return self._speed
+
+    @property
+    def follows_sandbox(self) -> bool:
+        """Whether ``now()`` is the sandbox's time rather than the real one."""
+        return self._anchor is not None
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        if self._anchor is None:
+            return self._wall()
+        at, mono = self._anchor
+        return at + timedelta(seconds=(self._monotonic() - mono) * self._speed)
+
+    def follow(self, now: datetime, speed: float) -> None:
+        """Take ``now`` as the current time, moving ``speed`` times as fast as real time."""
+        self._anchor = (now.astimezone(UTC), self._monotonic())
+        self._speed = speed
+
+    def use_real_time(self) -> None:
+        """Go back to the wall clock (a real Zoom account)."""
+        self._anchor = None
+        self._speed = 1.0
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """The sandbox clock as its admin API reports it."""
+
+    now: datetime
+    speed: float
+
+
+class SandboxAdmin:
+    """The sandbox's admin API (``/_sandbox``): its clock, for the status bar and AppClock."""
+
+    def __init__(self, admin_url: str, http: httpx.AsyncClient) -> None:
+        self._url = admin_url.rstrip("/")
+        self._http = http
+
+    async def clock(self) -> ClockReading:
+        """The sandbox's current time and speed."""
+        return await self._call("GET", None)
+
+    async def set_speed(self, speed: float) -> ClockReading:
+        """Run the sandbox clock ``speed`` times as fast as real time."""
+        return await self._call("POST", {"speed": speed})
+
+    async def _call(self, method: str, body: dict[str, float] | None) -> ClockReading:
+        try:
+            response = await self._http.request(method, f"{self._url}/clock", json=body)
+            response.raise_for_status()
+            data = response.json()
+            return ClockReading(datetime.fromisoformat(data["now"]), float(data["speed"]))
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise ZoomUnavailable(
+                f"The sandbox's clock did not answer ({type(exc).__name__})."
+            ) from None
+
+
+class SandboxEndpoints(Protocol):
+    """Where a running sandbox listens and how to sign in to it (``SandboxInfo``)."""
+
+    @property
+    def api_url(self) -> str: ...
+    @property
+    def oauth_url(self) -> str: ...
+    @property
+    def ws_url(self) -> str: ...
+    @property
+    def admin_url(self) -> str: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+
+
+class SandboxHandle(Protocol):
+    """An in-process sandbox server: ``start()`` blocks until it listens."""
+
+    def start(self) -> SandboxEndpoints: ...
+    def stop(self) -> None: ...
+
+
+SandboxFactory = Callable[[float], SandboxHandle]
+"""Builds the embedded sandbox at a clock speed (app.py supplies ``SandboxServer``)."""
+CredentialsLoader = Callable[[AccountProfile], Awaitable[ZoomCredentials]]
+"""Reads a real profile's secret from the keyring and returns its credentials."""
+
+
+class ConnectionState(enum.Enum):
+    """Where the connection to the active account stands, as the status bar shows it."""
+
+    DISCONNECTED = "Not connected"
+    CONNECTING = "Connecting…"
+    CONNECTED = "Connected"
+    FAILED = "Connection failed"
+
+
+@dataclass(frozen=True)
+class ActiveAccount:
+    """The account the app works on now, with the client every service uses for it."""
+
+    label: str
+    client: ZoomClient
+    profile: AccountProfile | None = None
+    sandbox: SandboxEndpoints | None = None
+    owner: ZoomUser | None = None
+
+    @property
+    def is_sandbox(self) -> bool:
+        """Whether this is the embedded sandbox rather than a real Zoom account."""
+        return self.sandbox is not None
+
+
+class ConnectionService:
+    """Opens the account named in the preferences, switches accounts and closes them.
+
+    With no real profile active it starts the embedded sandbox (``sandbox_factory``) on a
+    worker thread, so the window stays responsive while the demo world is seeded.
+    Listeners get every :class:`ConnectionState` change.
+    """
+
+    def __init__(
+        self,
+        *,
+        preferences: PreferencesFile,
+        load_credentials: CredentialsLoader,
+        sandbox_factory: SandboxFactory,
+        clock: AppClock,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._preferences = preferences
+        self._load_credentials = load_credentials
+        self._sandbox_factory = sandbox_factory
+        self.clock = clock
+        self._http = http or httpx.AsyncClient(timeout=10.0)
+        self._sandbox: SandboxHandle | None = None
+        self._admin: SandboxAdmin | None = None
+        self._listeners: list[Callable[[ConnectionState], None]] = []
+        self.state = ConnectionState.DISCONNECTED
+        self.active: ActiveAccount | None = None
+        self.last_error: str = ""
+
+    def subscribe(self, listener: Callable[[ConnectionState], None]) -> None:
+        """Call ``listener(state)`` on every state change."""
+        self._listeners.append(listener)
+
+    def _set_state(self, state: ConnectionState) -> None:
+        self.state = state
+        for listener in list(self._listeners):
+            listener(state)
+
+    async def connect(self) -> ActiveAccount:
+        """Open the account the preferences name (the sandbox when none)."""
+        return await self.switch(self._preferences.load().active_profile)
+
+    async def switch(self, profile_name: str | None, *, remember: bool = True) -> ActiveAccount:
+        """Close the current account and open ``profile_name`` (None: the sandbox).
+
+        ``remember`` makes it the account the next start opens on.
+        """
+        await self._close_active()
+        self._set_state(ConnectionState.CONNECTING)
+        try:
+            account = await self._open(profile_name)
+        except Exception as exc:
+            self.last_error = str(getattr(exc, "user_message", "") or type(exc).__name__)
+            await self._close_active()
+            self._set_state(ConnectionState.FAILED)
+            raise
+        self.active = account
+        if remember:
+            self._remember(profile_name)
+        self._set_state(ConnectionState.CONNECTED)
+        return account
+
+    async def _open(self, profile_name: str | None) -> ActiveAccount:
+        prefs = self._preferences.load()
+        profile = None if profile_name is None else prefs.find_profile(profile_name)
+        if profile_name is not None and profile is None:
+            raise ZoomError(f"There is no account called {profile_name!r} any more.")
+        if profile is None:
+            return await self._open_sandbox(prefs.sandbox_speed)
+        self.clock.use_real_time()
+        client = ZoomClient(await self._load_credentials(profile), now=self.clock.now)
+        try:
+            owner = await client.get_me()
+        except BaseException:
+            await client.aclose()
+            raise
+        return ActiveAccount(f"Zoom: {profile.name}", client, profile=profile, owner=owner)
+
+    async def _open_sandbox(self, speed: float) -> ActiveAccount:
+        server = self._sandbox_factory(speed)
+        info = await asyncio.to_thread(server.start)
+        self._sandbox = server
+        self._admin = SandboxAdmin(info.admin_url, self._http)
+        await self.sync_clock()
+        credentials = ZoomCredentials(
+            account_id=info.account_id,
+            client_id=info.client_id,
+            client_secret=info.client_secret,
+            api_url=info.api_url,
+            oauth_url=info.oauth_url,
+        )
+        client = ZoomClient(credentials, now=self.clock.now)
+        try:
+            owner = await client.get_me()
+        except BaseException:
+            await client.aclose()
+            raise
+        return ActiveAccount(SANDBOX_LABEL, client, sandbox=info, owner=owner)
+
+    def _remember(self, profile_name: str | None) -> None:
+        prefs = self._preferences.load()
+        if prefs.active_profile != profile_name:
+            prefs.active_profile = profile_name
+            self._preferences.save(prefs)
+
+    async def sync_clock(self) -> ClockReading | None:
+        """Re-read the sandbox clock into :attr:`clock`; None on a real account."""
+        if self._admin is None:
+            return None
+        reading = await self._admin.clock()
+        self.clock.follow(reading.now, reading.speed)
+        return reading
+
+    async def set_sandbox_speed(self, speed: float) -> ClockReading:
+        """Run the sandbox (and so the app's clock) at ``speed``; remembered for next time."""
+        if self._admin is None:
+            raise ZoomError("The clock speed can only be changed on the sandbox account.")
+        reading = await self._admin.set_speed(speed)
+        self.clock.follow(reading.now, reading.speed)
+        prefs = self._preferences.load()
+        prefs.sandbox_speed = speed
+        self._preferences.save(prefs)
+        return reading
+
+    async def _close_active(self) -> None:
+        account, self.active = self.active, None
+        if account is not None:
+            await account.client.aclose()
+        server, self._sandbox, self._admin = self._sandbox, None, None
+        if server is not None:
+            await asyncio.to_thread(server.stop)
+        self.clock.use_real_time()
+
+    async def close(self) -> None:
+        """Close the account, stop the sandbox and release connections (at quit)."""
+        await self._close_active()
+        await self._http.aclose()
+        self._set_state(ConnectionState.DISCONNECTED)

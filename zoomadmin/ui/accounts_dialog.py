@@ -1,0 +1,354 @@
+"""Settings → Accounts: add a real Zoom account (checked first), switch between accounts, remove."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zoomadmin.services.accounts import AccountService
+from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount
+from zoomadmin.services.credentials import SecretStore
+from zoomadmin.store.preferences import AccountProfile
+from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
+from zoomadmin.zoom.models import ZoomUser
+from zoomadmin.zoom.scopes import REQUIRED_SCOPES
+
+ProfileRole = Qt.ItemDataRole.UserRole + 1
+"""The row's profile name (None for the sandbox)."""
+
+FEATURE_ENDPOINTS: dict[str, list[tuple[str, str]]] = {
+    "Tenants and hosts": [
+        ("GET", "/users"),
+        ("POST", "/users"),
+        ("GET", "/users/email"),
+        ("GET", "/users/{userId}"),
+        ("PATCH", "/users/{userId}"),
+    ],
+    "Sessions on a calendar": [
+        ("POST", "/users/{userId}/meetings"),
+        ("GET", "/users/{userId}/meetings"),
+        ("GET", "/meetings/{meetingId}"),
+        ("PATCH", "/meetings/{meetingId}"),
+        ("DELETE", "/meetings/{meetingId}"),
+    ],
+    "License pool": [
+        ("PATCH", "/users/{userId}"),
+        ("GET", "/users/summary"),
+        ("GET", "/accounts/me/plans/usage"),
+        ("GET", "/metrics/meetings"),
+    ],
+    "Recordings": [
+        ("GET", "/accounts/me/recordings"),
+        ("GET", "/meetings/{meetingId}/recordings"),
+        ("DELETE", "/meetings/{meetingId}/recordings"),
+    ],
+    "Host settings": [
+        ("GET", "/users/{userId}/settings"),
+        ("PATCH", "/users/{userId}/settings"),
+        ("GET", "/accounts/me/lock_settings"),
+    ],
+}
+"""Which endpoints each feature calls; their scopes come from the client's table."""
+
+
+def feature_scopes() -> dict[str, list[str]]:
+    """The granular Server-to-Server OAuth scopes each feature needs, without repeats."""
+    result: dict[str, list[str]] = {}
+    for feature, endpoints in FEATURE_ENDPOINTS.items():
+        scopes = [REQUIRED_SCOPES[e][0] for e in endpoints if e in REQUIRED_SCOPES]
+        result[feature] = list(dict.fromkeys(scopes))
+    return result
+
+
+def scopes_html() -> str:
+    """The scope list as the dialog shows it."""
+    items = "".join(
+        f"<p><b>{html.escape(feature)}</b><br>{'<br>'.join(html.escape(s) for s in scopes)}</p>"
+        for feature, scopes in feature_scopes().items()
+    )
+    return (
+        "<p>Create a <b>Server-to-Server OAuth</b> app in the Zoom App Marketplace and add "
+        "these scopes (older apps may use the classic <tt>user:read:admin</tt>-style scopes "
+        "instead):</p>" + items
+    )
+
+
+class AccountsModel(QAbstractListModel):
+    """The sandbox and every saved profile; the one in use is shown in bold."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AccountProfile | None] = [None]
+        self._active: str | None = None
+        self._sandbox_active = False
+
+    def set_accounts(
+        self, profiles: list[AccountProfile], active: str | None, *, sandbox_active: bool
+    ) -> None:
+        """Replace the list (it is a handful of rows, so a reset is the clear way)."""
+        self.beginResetModel()
+        self._rows = [None, *profiles]
+        self._active = active
+        self._sandbox_active = sandbox_active
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex | None = None) -> int:  # noqa: N802
+        """Rows of the flat list."""
+        if parent is not None and parent.isValid():
+            return 0
+        return len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Display name, bold font for the account in use, profile name under ProfileRole."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        profile = self._rows[index.row()]
+        in_use = self._sandbox_active if profile is None else profile.name == self._active
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = SANDBOX_LABEL if profile is None else f"Zoom: {profile.name}"
+            return f"{name}  (in use)" if in_use else name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(profile)
+        if role == Qt.ItemDataRole.FontRole and in_use:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == ProfileRole:
+            return None if profile is None else profile.name
+        return None
+
+
+def _tooltip(profile: AccountProfile | None) -> str:
+    if profile is None:
+        return "The built-in Zoom look-alike with demo data; nothing reaches Zoom."
+    return f"Zoom account {profile.account_id}, client id {profile.client_id}"
+
+
+class AccountsDialog(QDialog):
+    """Non-modal accounts window; all Zoom and keyring work runs through the AsyncRunner."""
+
+    switch_requested = Signal(object)
+    """The user chose an account to work on: a profile name, or None for the sandbox."""
+    accounts_changed = Signal()
+    """A profile was added or removed."""
+
+    def __init__(
+        self,
+        accounts: AccountService,
+        secrets: SecretStore,
+        runner: AsyncRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountsDialog")
+        self.setWindowTitle("Accounts")
+        self.setModal(False)
+        self.resize(760, 560)
+        self._accounts = accounts
+        self._secrets = secrets
+        self._runner = runner
+        self.model = AccountsModel(self)
+        self.keyring_note = QLabel(self)
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setObjectName("keyringNote")
+        self.list = QListView(self)
+        self.list.setModel(self.model)
+        self.list.setAccessibleName("Accounts")
+        self.list.doubleClicked.connect(self._on_switch)
+        self.switch_button = QPushButton("&Switch to this account", self)
+        self.switch_button.clicked.connect(self._on_switch)
+        self.remove_button = QPushButton("&Remove…", self)
+        self.remove_button.clicked.connect(self._on_remove)
+        self.form = self._build_form()
+        self.scopes = QTextBrowser(self)
+        self.scopes.setHtml(scopes_html())
+        self.scopes.setAccessibleName("Scopes each feature needs")
+        self._layout()
+        self.list.selectionModel().currentChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _build_form(self) -> QGroupBox:
+        box = QGroupBox("Add a Zoom account", self)
+        self.name_edit = QLineEdit(box)
+        self.name_edit.setPlaceholderText("e.g. School production")
+        self.account_id_edit = QLineEdit(box)
+        self.client_id_edit = QLineEdit(box)
+        self.secret_edit = QLineEdit(box)
+        self.secret_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.webhook_edit = QLineEdit(box)
+        self.webhook_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.webhook_edit.setPlaceholderText("optional")
+        self.add_button = QPushButton("&Check and add", box)
+        self.add_button.clicked.connect(self._on_add)
+        self.form_message = QLabel(box)
+        self.form_message.setWordWrap(True)
+        self.form_message.setObjectName("formMessage")
+        form = QFormLayout(box)
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("Account &ID:", self.account_id_edit)
+        form.addRow("C&lient ID:", self.client_id_edit)
+        form.addRow("Client s&ecret:", self.secret_edit)
+        form.addRow("&Webhook secret token:", self.webhook_edit)
+        form.addRow(self.add_button)
+        form.addRow(self.form_message)
+        return box
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.switch_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(self.keyring_note)
+        left.addWidget(self.list, 1)
+        left.addLayout(buttons)
+        left.addWidget(self.form)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        body.addWidget(self.scopes, 2)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(close)
+
+    def refresh(self, active: ActiveAccount | None) -> None:
+        """Reload the profiles and the keyring state; ``active`` is the account in use."""
+        self._active = active
+        self._runner.run(self._load(), on_done=self._show, label="Loading accounts…")
+
+    async def _load(self) -> tuple[list[AccountProfile], str]:
+        import asyncio
+
+        problem = ""
+        check = getattr(self._secrets, "check", None)
+        if callable(check):
+            try:
+                await asyncio.to_thread(check)
+            except Exception as exc:  # SecretStoreUnavailable carries the plain words
+                problem = user_message_of(exc) or str(exc)
+        return await self._accounts.profiles(), problem
+
+    def _show(self, loaded: tuple[list[AccountProfile], str]) -> None:
+        profiles, problem = loaded
+        active = self._active
+        in_use = active.profile.name if active is not None and active.profile else None
+        sandbox = active is not None and active.is_sandbox
+        self.model.set_accounts(profiles, in_use, sandbox_active=sandbox)
+        self.keyring_note.setText(problem or "Client secrets are kept in the system keyring.")
+        self.keyring_note.setProperty("problem", bool(problem))
+        self.form.setEnabled(not problem)
+        self.form.setVisible(not problem)
+        self.list.setCurrentIndex(self.model.index(0, 0))
+        self._update_buttons()
+
+    def _selected(self) -> tuple[bool, str | None]:
+        index = self.list.currentIndex()
+        if not index.isValid():
+            return False, None
+        return True, index.data(ProfileRole)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        chosen, name = self._selected()
+        self.switch_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen and name is not None)
+
+    @Slot()
+    def _on_switch(self) -> None:
+        chosen, name = self._selected()
+        if chosen:
+            self.switch_requested.emit(name)
+            self.close()
+
+    @Slot()
+    def _on_remove(self) -> None:
+        chosen, name = self._selected()
+        if not chosen or name is None:
+            return
+        box = QMessageBox(self)
+        box.setObjectName("confirmRemove")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Remove account")
+        box.setText(
+            f"Remove the account “{name}” from zoomadmin and delete its client secret from "
+            "the keyring? Nothing changes in Zoom."
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self._on_remove_answered(name, result))
+        # open(), never exec(): the dialog must not block the qasync loop (qasync #59).
+        box.open()
+
+    def _on_remove_answered(self, name: str, result: int) -> None:
+        if result != QMessageBox.StandardButton.Yes:
+            return
+        self._runner.run(
+            self._accounts.remove(name),
+            on_done=lambda _: self._after_change(f"Removed “{name}”."),
+            disable=self,
+            label="Removing the account…",
+        )
+
+    @Slot()
+    def _on_add(self) -> None:
+        fields = [self.name_edit, self.account_id_edit, self.client_id_edit, self.secret_edit]
+        empty = [f for f in fields if not f.text().strip()]
+        if empty:
+            self.form_message.setText("Fill in the name, account ID, client ID and client secret.")
+            empty[0].setFocus()
+            return
+        profile = AccountProfile(
+            name=self.name_edit.text().strip(),
+            account_id=self.account_id_edit.text().strip(),
+            client_id=self.client_id_edit.text().strip(),
+        )
+        self.form_message.setText("Checking the credentials with Zoom…")
+        self._runner.run(
+            self._accounts.add(
+                profile, self.secret_edit.text().strip(), self.webhook_edit.text().strip() or None
+            ),
+            on_done=lambda owner: self._on_added(profile, owner),
+            on_error=self._on_add_failed,
+            disable=self.form,
+            label="Checking the Zoom account…",
+        )
+
+    def _on_added(self, profile: AccountProfile, owner: ZoomUser) -> None:
+        for edit in (self.name_edit, self.account_id_edit, self.client_id_edit):
+            edit.clear()
+        self.secret_edit.clear()
+        self.webhook_edit.clear()
+        self._after_change(f"Added “{profile.name}”; zoomadmin will act as {owner.email}.")
+
+    def _on_add_failed(self, exc: BaseException) -> bool:
+        message = user_message_of(exc)
+        if message is None:
+            self.form_message.setText("")
+            return False
+        self.form_message.setText(message)
+        return True
+
+    def _after_change(self, message: str) -> None:
+        self.form_message.setText(message)
+        self.accounts_changed.emit()
+        self.refresh(self._active)

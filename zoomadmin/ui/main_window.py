@@ -1,0 +1,252 @@
+"""The main window: menus with shortcuts, the feature tabs, loading and failure states."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zoomadmin import APP_NAME, __version__
+from zoomadmin.ui.icons import icon
+from zoomadmin.ui.status_bar import AppStatusBar
+
+MAX_TAB_SHORTCUTS = 9
+
+
+@dataclass
+class TabSpec:
+    """One feature tab as app.py hands it to the window.
+
+    ``widget`` may define ``async def ready(self) -> None`` that returns once the tab has
+    shown its first data (or its empty state); ``--screenshot`` and ``--smoke-test`` wait
+    for it, and the window waits for it before it counts as loaded. A tab without
+    ``ready`` counts as loaded as soon as it is shown.
+    """
+
+    title: str
+    widget: QWidget
+    icon_name: str = ""
+
+
+async def tab_ready(widget: QWidget) -> None:
+    """Wait for ``widget``'s ``ready()`` (see :class:`TabSpec`), if it has one."""
+    ready = getattr(widget, "ready", None)
+    if callable(ready):
+        result = ready()
+        if inspect.isawaitable(result):
+            await result
+
+
+class _StatePage(QWidget):
+    """The page shown instead of the tabs while connecting or after a failure."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.message = QLabel(self)
+        self.message.setObjectName("stateMessage")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(280)
+        self.progress.setTextVisible(False)
+        self.retry = QPushButton("&Try again", self)
+        self.accounts = QPushButton("&Accounts…", self)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.retry)
+        buttons.addWidget(self.accounts)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+
+    def show_loading(self, text: str) -> None:
+        self.message.setText(text)
+        self.progress.show()
+        self.retry.hide()
+        self.accounts.hide()
+
+    def show_failure(self, text: str) -> None:
+        self.message.setText(text)
+        self.progress.hide()
+        self.retry.show()
+        self.accounts.show()
+        self.retry.setFocus()
+
+
+class MainWindow(QMainWindow):
+    """Menus, tabs and status bar; holds no service and no data of its own.
+
+    app.py builds the tabs for the active account and hands them in with :meth:`set_tabs`;
+    the window adds a View menu entry with Ctrl+1…Ctrl+9 for each, in order.
+    Geometry, window state and the current tab are kept in ``settings`` (QSettings).
+    """
+
+    accounts_requested = Signal()
+    """The user asked for Settings → Accounts."""
+    retry_requested = Signal()
+    """The user asked to connect again after a failure."""
+    closing = Signal()
+    """The window is closing (the app then shuts down in order)."""
+
+    def __init__(self, settings: QSettings, status: AppStatusBar) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(icon("zoomadmin"))
+        self._settings = settings
+        self.status = status
+        self.setStatusBar(status)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("featureTabs")
+        self.tabs.setDocumentMode(True)
+        self.state_page = _StatePage(self)
+        self.state_page.retry.clicked.connect(self.retry_requested)
+        self.state_page.accounts.clicked.connect(self.accounts_requested)
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(self.state_page)
+        self._stack.addWidget(self.tabs)
+        self.setCentralWidget(self._stack)
+        self._tab_specs: list[TabSpec] = []
+        self._tab_actions: list[QAction] = []
+        self._build_menus()
+        self.resize(1200, 760)
+        self._restore_geometry()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.quit_action = file_menu.addAction("&Quit")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.close)
+        settings_menu = bar.addMenu("&Settings")
+        self.accounts_action = settings_menu.addAction("&Accounts…")
+        self.accounts_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.accounts_action.triggered.connect(self.accounts_requested)
+        self.view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        self.log_action = help_menu.addAction("Open &log folder")
+        self.about_action = help_menu.addAction("&About zoomadmin")
+        self.about_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.about_action.triggered.connect(self._on_about)
+        self.log_folder: str | None = None
+        self.log_action.triggered.connect(self._on_open_log_folder)
+
+    def show_loading(self, text: str) -> None:
+        """Replace the tabs by a busy page saying what is happening."""
+        self.state_page.show_loading(text)
+        self._stack.setCurrentWidget(self.state_page)
+
+    def show_failure(self, text: str) -> None:
+        """Replace the tabs by the reason the account could not be opened, with a way out."""
+        self.state_page.show_failure(text)
+        self._stack.setCurrentWidget(self.state_page)
+
+    def set_tabs(self, specs: list[TabSpec]) -> None:
+        """Show ``specs`` as the feature tabs, replacing (and deleting) the previous ones."""
+        current = _as_int(self._settings.value("window/tab", 0))
+        self._clear_tabs()
+        for number, spec in enumerate(specs, start=1):
+            self.tabs.addTab(spec.widget, icon(spec.icon_name), spec.title)
+            action = self.view_menu.addAction(spec.title.replace("&&", "&"))
+            if number <= MAX_TAB_SHORTCUTS:
+                action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, w=spec.widget: self.tabs.setCurrentWidget(w))
+            self._tab_actions.append(action)
+        self._tab_specs = list(specs)
+        if 0 <= current < len(specs):
+            self.tabs.setCurrentIndex(current)
+        self._stack.setCurrentWidget(self.tabs)
+
+    def _clear_tabs(self) -> None:
+        for action in self._tab_actions:
+            self.view_menu.removeAction(action)
+            action.deleteLater()
+        self._tab_actions.clear()
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if widget is not None:
+                widget.deleteLater()
+        self._tab_specs = []
+
+    @property
+    def tab_specs(self) -> list[TabSpec]:
+        """The tabs shown now, in order."""
+        return list(self._tab_specs)
+
+    async def ready(self) -> None:
+        """Return once every tab has loaded its first data."""
+        waits: list[Awaitable[None]] = [tab_ready(spec.widget) for spec in self._tab_specs]
+        await asyncio.gather(*waits)
+
+    def _restore_geometry(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        state = self._settings.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
+
+    def save_geometry(self) -> None:
+        """Write size, position, toolbar state and the current tab to QSettings."""
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        if self.tabs.count():
+            self._settings.setValue("window/tab", self.tabs.currentIndex())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Remember the geometry, then let the app shut down in order."""
+        self.save_geometry()
+        self.closing.emit()
+        super().closeEvent(event)
+
+    @Slot()
+    def _on_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About zoomadmin")
+        box.setIconPixmap(icon("zoomadmin").pixmap(64, 64))
+        box.setText(
+            f"<b>zoomadmin {__version__}</b><p>Run many Zoom meetings from one Zoom account: "
+            "tenants and hosts, term calendars, a shared license pool, recordings and host "
+            "settings.</p><p>Licensed under the Apache License 2.0.</p>"
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
+
+    @Slot()
+    def _on_open_log_folder(self) -> None:
+        if self.log_folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.log_folder))
+
+
+def _as_int(value: object) -> int:
+    """A QSettings value as an int (INI files give strings back)."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0

@@ -1,0 +1,103 @@
+"""Unattended runs: ``--screenshot DIR`` saves one PNG per tab; ``--smoke-test`` checks a build."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zoomadmin.app import Application
+
+LOAD_TIMEOUT = 60.0
+SCREENSHOT_SIZE = (1280, 800)
+PAINT_PAUSE = 0.15
+"""Seconds to let a newly shown tab lay out and paint before it is grabbed."""
+
+
+class NotLoaded(Exception):  # noqa: N818 - named for what the user reads
+    """The app did not finish loading in time; ``user_message`` says what it was doing."""
+
+    def __init__(self, user_message: str) -> None:
+        self.user_message = user_message
+        super().__init__(user_message)
+
+
+def slug(title: str) -> str:
+    """A file-name-safe form of a tab title: ``Tenants && Hosts`` -> ``tenants-hosts``."""
+    return re.sub(r"[^a-z0-9]+", "-", title.replace("&&", "").lower()).strip("-") or "tab"
+
+
+async def wait_loaded(app: Application, within: float = LOAD_TIMEOUT) -> None:
+    """Wait until the account is open and every tab has loaded its first data."""
+    try:
+        async with asyncio.timeout(within):
+            while not app.loaded.is_set():
+                if app.connection.state.name == "FAILED":
+                    raise NotLoaded(f"The account could not be opened: {app.connection.last_error}")
+                await asyncio.sleep(0.05)
+            await app.runner.wait_idle()
+    except TimeoutError:
+        raise NotLoaded(f"The app did not finish loading within {within:.0f} s.") from None
+
+
+async def save_tabs(app: Application, folder: Path) -> int:
+    """Grab the window once per tab into ``folder`` (``01-tenants-hosts.png``, ...)."""
+    await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+    app.window.resize(*SCREENSHOT_SIZE)
+    await wait_loaded(app)
+    tabs = app.window.tabs
+    names: list[str] = []
+    pages = range(tabs.count()) if tabs.count() else [None]
+    for index in pages:
+        if index is not None:
+            tabs.setCurrentIndex(index)
+        await asyncio.sleep(PAINT_PAUSE)
+        title = tabs.tabText(index) if index is not None else "main window"
+        name = f"{(index or 0) + 1:02d}-{slug(title)}.png"
+        if not app.window.grab().save(str(folder / name)):
+            raise OSError(f"Could not write the screenshot {folder / name}.")
+        names.append(name)
+    print(json.dumps({"screenshots": names, "folder": str(folder)}))
+    return 0
+
+
+def keyring_status(app: Application) -> dict[str, Any]:
+    """Which keyring backend holds secrets, and whether it is a secure one."""
+    describe = getattr(app.secrets, "describe", None)
+    check = getattr(app.secrets, "check", None)
+    backend = describe() if callable(describe) else type(app.secrets).__name__
+    problem = ""
+    if callable(check):
+        try:
+            check()
+        except Exception as exc:  # SecretStoreUnavailable: reported, not raised
+            problem = str(getattr(exc, "user_message", exc))
+    return {"backend": backend, "secure": not problem, "problem": problem}
+
+
+async def smoke_test(app: Application, shown: float, started: float) -> int:
+    """Open on the sandbox, wait until loaded, check the keyring; print one JSON line.
+
+    Exit code 0 when everything worked, 1 when the keyring has no secure backend.
+    """
+    await wait_loaded(app)
+    loaded = time.time() - started
+    keyring = await asyncio.to_thread(keyring_status, app)
+    account = app.connection.active
+    summary = {
+        "ok": bool(keyring["secure"]),
+        "account": account.label if account else None,
+        "owner": account.owner.email if account and account.owner else None,
+        "tabs": [spec.title for spec in app.window.tab_specs],
+        "window_shown_s": round(shown, 3),
+        "loaded_s": round(loaded, 3),
+        "keyring": keyring["backend"],
+        "keyring_secure": keyring["secure"],
+        "keyring_problem": keyring["problem"],
+    }
+    print(json.dumps(summary))
+    return 0 if keyring["secure"] else 1

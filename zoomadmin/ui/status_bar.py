@@ -1,0 +1,110 @@
+"""The status bar: account, connection and event-stream state, sandbox clock and busy state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStatusBar, QWidget
+
+from zoomadmin.services.connection import SANDBOX_SPEEDS, ConnectionState
+
+CLOCK_FORMAT = "%a %d %b %H:%M UTC"
+
+
+def speed_text(speed: float) -> str:
+    """How a clock speed reads in the speed control: ``1×``, ``10×``, ``60×``."""
+    return f"{speed:g}×"
+
+
+class AppStatusBar(QStatusBar):
+    """Always shows which account the app is on, so nobody mistakes the sandbox for Zoom.
+
+    The sandbox clock and its speed control are visible only on the sandbox. While any job
+    runs, an indeterminate progress bar and the job's label show on the left.
+    """
+
+    speed_chosen = Signal(float)
+    """The user picked a sandbox clock speed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("appStatusBar")
+        self.activity = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(120)
+        self.progress.setTextVisible(False)
+        self.progress.setAccessibleName("Working")
+        self.addWidget(self.progress)
+        self.addWidget(self.activity)
+        self.account = QLabel(self)
+        self.account.setObjectName("accountBadge")
+        self.account.setAccessibleName("Account")
+        self.connection = QLabel(self)
+        self.connection.setAccessibleName("Connection")
+        self.events = QLabel(self)
+        self.events.setAccessibleName("Event stream")
+        self.clock = QLabel(self)
+        self.clock.setObjectName("sandboxClock")
+        self.clock.setAccessibleName("Sandbox clock")
+        self.speed = QComboBox(self)
+        self.speed.setAccessibleName("Sandbox clock speed")
+        self.speed.setToolTip("How fast the sandbox's time runs")
+        for value in SANDBOX_SPEEDS:
+            self.speed.addItem(speed_text(value), value)
+        self.speed.activated.connect(self._on_speed_activated)
+        for widget in (self.account, self.connection, self.events, self.clock, self.speed):
+            self.addPermanentWidget(widget)
+        self.set_busy(False)
+        self.show_account("Not connected", is_sandbox=False)
+        self.show_connection(ConnectionState.DISCONNECTED)
+        self.show_events("Events: off")
+
+    def show_account(self, label: str, *, is_sandbox: bool) -> None:
+        """Name the account; a sandbox account is marked so it stands out from production."""
+        self.account.setText(label)
+        self.account.setProperty("sandbox", is_sandbox)
+        self.account.setStyleSheet(
+            "QLabel#accountBadge { background: #f0b429; color: #1f1f1f; font-weight: bold;"
+            " padding: 1px 6px; border-radius: 3px; }"
+            if is_sandbox
+            else "QLabel#accountBadge { font-weight: bold; padding: 1px 6px; }"
+        )
+        self.clock.setVisible(is_sandbox)
+        self.speed.setVisible(is_sandbox)
+
+    def show_connection(self, state: ConnectionState, detail: str = "") -> None:
+        """Show the connection state (with the reason when it failed)."""
+        self.connection.setText(state.value)
+        self.connection.setToolTip(detail)
+
+    def show_events(self, text: str) -> None:
+        """Show the event stream's state (``Events: live``, ``Events: reconnecting``)."""
+        self.events.setText(text)
+
+    def show_clock(self, now: datetime, speed: float) -> None:
+        """Show the sandbox's time and select its speed in the control."""
+        self.clock.setText(now.strftime(CLOCK_FORMAT))
+        index = self.speed.findData(speed)
+        if index >= 0:
+            self.speed.setCurrentIndex(index)
+        elif speed > 0:
+            self.speed.addItem(speed_text(speed), speed)
+            self.speed.setCurrentIndex(self.speed.count() - 1)
+
+    @Slot(bool)
+    def set_busy(self, busy: bool) -> None:
+        """Show or hide the progress indicator."""
+        self.progress.setVisible(busy)
+        if not busy:
+            self.activity.clear()
+
+    @Slot(str)
+    def set_activity(self, label: str) -> None:
+        """Say what is running (empty when idle)."""
+        self.activity.setText(label)
+
+    @Slot(int)
+    def _on_speed_activated(self, index: int) -> None:
+        self.speed_chosen.emit(float(self.speed.itemData(index)))
