@@ -254,6 +254,7 @@ class TransportStats:
     """Counters for benchmarks and diagnostics."""
 
     requests: int = 0
+    unauthorized: int = 0
     retries: int = 0
     rate_limited: int = 0
     waited: float = 0.0
@@ -325,6 +326,7 @@ class _Call:
         if status == 401 and not self.renewed:
             # The token expired or was revoked early: renew once and send again.
             self.renewed = True
+            self.t.stats.unauthorized += 1
             self.t.tokens.invalidate(token)
             return
         if status == 429:
