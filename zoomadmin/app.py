@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         ActiveAccount,
         AppClock,
         ConnectionService,
+        ConnectionState,
         SandboxHandle,
     )
     from zoomadmin.services.credentials import SecretStore
@@ -150,12 +151,17 @@ class Application:
         self.window.accounts_requested.connect(self.open_accounts_dialog)
         self.window.retry_requested.connect(lambda: self.open_account(self._wanted_profile()))
         self.window.closing.connect(self.quit_requested.set)
-        self.connection.subscribe(
-            lambda state: self.status.show_connection(state, self.connection.last_error)
-        )
+        self.connection.subscribe(self._on_connection_state)
         self._clock_timer = QTimer(self.window)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
         self._clock_timer.timeout.connect(self._on_clock_tick)
+
+    def _on_connection_state(self, state: ConnectionState) -> None:
+        import shiboken6
+
+        # The last change (DISCONNECTED) may come while the window is already torn down.
+        if shiboken6.isValid(self.status):
+            self.status.show_connection(state, self.connection.last_error)
 
     def _make_sandbox(self, speed: float) -> SandboxHandle:
         from zoomadmin.sandbox import SandboxServer
@@ -257,6 +263,7 @@ class Application:
     async def shutdown(self) -> None:
         """Stop work, close the account and the sandbox, release the database."""
         self._clock_timer.stop()
+        self.window.save_geometry()
         self.runner.cancel_all()
         await self.connection.close()
         if self.engine is not None:
