@@ -1,0 +1,333 @@
+"""The sandbox's living world: sessions start, run, end and get recorded as sandbox time passes."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from zoomadmin.sandbox import sessions as ses
+from zoomadmin.sandbox.clock import SandboxClock
+from zoomadmin.sandbox.events import EventBus
+from zoomadmin.sandbox.state import LiveMeeting, Meeting, Recording, SandboxState, Token
+from zoomadmin.sandbox.wire import iso
+
+#: recording.completed download tokens live about a day (Zoom's documented lifetime).
+DOWNLOAD_TOKEN_LIFETIME = timedelta(hours=24)
+# Processing order of things due at the same instant: activations, ends, recordings, starts.
+_ACTIVATE, _END, _RECORD, _START = range(4)
+
+
+@dataclass(order=True, slots=True)
+class _Due:
+    at: datetime
+    kind: int
+    seq: int
+    data: Any = field(compare=False)
+
+
+class Simulation:
+    """Brings the account up to the clock: call :meth:`tick` after time moves (idempotent)."""
+
+    def __init__(
+        self, state: SandboxState, clock: SandboxClock, bus: EventBus, rng: random.Random
+    ) -> None:
+        """Simulate ``state`` from the clock's current time on; past sessions are left alone."""
+        self.state = state
+        self.clock = clock
+        self.bus = bus
+        self.seed = rng.getrandbits(64)
+        self.rng = rng
+        #: Base of download URLs in recording.completed (the server sets its own address).
+        self.base_url = "http://127.0.0.1"
+        #: Optional serialiser of recordings (the HTTP layer's, so events match GET answers).
+        self.recording_object: Callable[[Recording], dict[str, Any]] | None = None
+        self._lock = threading.RLock()
+        self._cursor = clock.now()
+        self._meetings_ref = state.meetings
+        self._pending_recordings: list[tuple[datetime, str]] = []
+        self._natural_end: dict[int, datetime] = {}
+        self._series: dict[int, tuple[tuple[Any, ...], list[ses.Session]]] = {}
+        self._skipped: list[dict[str, Any]] = []
+        self._seq = itertools.count()
+
+    def skipped(self) -> list[dict[str, Any]]:
+        """Sessions that did not start, with the reason (no-show, host busy, already live)."""
+        with self._lock:
+            return list(self._skipped)
+
+    # -- the tick -----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Process everything due between the last tick and now, in time order."""
+        now = self.clock.now()
+        with self._lock, self.state.lock:
+            if self.state.meetings is not self._meetings_ref:  # the account was reset
+                self._meetings_ref = self.state.meetings
+                self._pending_recordings.clear()
+                self._natural_end.clear()
+                self._series.clear()
+            if now <= self._cursor:
+                return
+            queue = self._initial_queue(self._cursor, now)
+            while queue and queue[0].at <= now:
+                for follow in self._handle(heapq.heappop(queue)):
+                    heapq.heappush(queue, follow)
+            # Later ends are found again in state.live; later recordings wait here.
+            self._pending_recordings = [(d.at, d.data) for d in queue if d.kind == _RECORD]
+            self._cursor = now
+
+    def _due(self, at: datetime, kind: int, data: Any) -> _Due:
+        return _Due(at, kind, next(self._seq), data)
+
+    def _initial_queue(self, since: datetime, now: datetime) -> list[_Due]:
+        queue = [
+            self._due(user.activates_at, _ACTIVATE, user.id)
+            for user in self.state.users.values()
+            if user.status == "pending" and user.activates_at is not None
+        ]
+        queue += [
+            self._due(live.ends_at, _END, live.meeting_id) for live in self.state.live.values()
+        ]
+        queue += [self._due(at, _RECORD, uuid) for at, uuid in self._pending_recordings]
+        self._pending_recordings.clear()
+        for session in self._sessions_between(since - ses.MAX_LATE, now):
+            plan = ses.plan(session, self.state.account, self.seed)
+            if since < plan.start <= now:
+                queue.append(self._due(plan.start, _START, (session, plan)))
+        heapq.heapify(queue)
+        return queue
+
+    def _handle(self, due: _Due) -> list[_Due]:
+        if due.kind == _ACTIVATE:
+            user = self.state.users.get(due.data)
+            if user is not None and user.status == "pending":
+                user.status, user.activates_at = "active", None
+            return []
+        if due.kind == _END:
+            return self._on_end(due.data, due.at)
+        if due.kind == _RECORD:
+            self._complete_recording(due.data, due.at)
+            return []
+        session, plan = due.data
+        return self._start(session, plan)
+
+    # -- which sessions fall in a window --------------------------------------------------------
+
+    def _sessions_between(self, since: datetime, until: datetime) -> list[ses.Session]:
+        found: list[ses.Session] = []
+        for meeting in self.state.meetings.values():
+            if meeting.deleted or meeting.start_time is None:
+                continue
+            if meeting.type == 2:
+                if since < meeting.start_time <= until:
+                    found.extend(ses.sessions(meeting))
+            elif meeting.type == 8 and meeting.start_time <= until + timedelta(days=1):
+                found.extend(s for s in self._series_of(meeting) if since < s.start <= until)
+        return found
+
+    def _series_of(self, meeting: Meeting) -> list[ses.Session]:
+        """The meeting's sessions, cached until the meeting's schedule changes."""
+        key = (
+            meeting.start_time,
+            meeting.duration,
+            meeting.timezone,
+            tuple(sorted((meeting.recurrence or {}).items())),
+            tuple(sorted(meeting.deleted_occurrences)),
+            repr(sorted(meeting.occurrence_overrides.items())),
+        )
+        cached = self._series.get(meeting.id)
+        if cached is None or cached[0] != key:
+            listed = sorted(ses.sessions(meeting), key=lambda s: s.start)
+            cached = (key, listed)
+            self._series[meeting.id] = cached
+        return cached[1]
+
+    # -- start ----------------------------------------------------------------------------------
+
+    def _skip(self, session: ses.Session, at: datetime, reason: str) -> list[_Due]:
+        self._skipped.append(
+            {
+                "meeting_id": session.meeting_id,
+                "occurrence_id": session.occurrence_id,
+                "at": at,
+                "reason": reason,
+            }
+        )
+        return []
+
+    def _start(self, session: ses.Session, plan: ses.Plan) -> list[_Due]:
+        meeting = self.state.meetings.get(session.meeting_id)
+        if meeting is None or meeting.deleted:
+            return []
+        host = self.state.users.get(meeting.host_id)
+        if plan.no_show:
+            return self._skip(session, plan.start, "the host did not join")
+        if meeting.id in self.state.live:
+            return self._skip(session, plan.start, "the meeting is still in progress")
+        running = sum(1 for live in self.state.live.values() if live.host_id == meeting.host_id)
+        limit = ses.concurrent_limit(self.state.account, host, plan.start)
+        if running >= limit:
+            return self._skip(
+                session, plan.start, f"the host already runs {running} meeting(s) (limit {limit})"
+            )
+        first = not self.state.past_by_meeting.get(meeting.id)
+        uuid = meeting.uuid if first else self.state.new_uuid(self.rng)
+        cut = not ses.licensed_during(host, plan.start, plan.start + ses.BASIC_CUT)
+        ends_at = min(plan.natural_end, plan.start + ses.BASIC_CUT) if cut else plan.natural_end
+        people = ses.participants(host, plan.participants, plan.start, plan.natural_end, uuid)
+        live = LiveMeeting(
+            meeting_id=meeting.id,
+            uuid=uuid,
+            host_id=meeting.host_id,
+            started_at=plan.start,
+            scheduled_end=session.start + timedelta(minutes=session.duration),
+            ends_at=ends_at,
+            occurrence_id=session.occurrence_id,
+            participants=[{k: v for k, v in p.items() if k != "leave_time"} for p in people],
+            cut_at_40=cut and ends_at < plan.natural_end,
+        )
+        self.state.live[meeting.id] = live
+        self._natural_end[meeting.id] = plan.natural_end
+        meeting.status = "started"
+        self._publish("meeting.started", self._meeting_object(meeting, live), plan.start)
+        return [self._due(ends_at, _END, meeting.id)]
+
+    def _publish(
+        self, event: str, obj: dict[str, Any], at: datetime, download_token: str | None = None
+    ) -> None:
+        """Publish with event_ts = when it happened (a clock jump publishes many at once)."""
+        top: dict[str, Any] = {"event_ts": int(at.timestamp() * 1000)}
+        if download_token is not None:
+            top["download_token"] = download_token
+        self.bus.publish(event, obj, top_level=top)
+
+    def _meeting_object(self, meeting: Meeting, live: LiveMeeting) -> dict[str, Any]:
+        return {
+            "id": meeting.id,
+            "uuid": live.uuid,
+            "host_id": meeting.host_id,
+            "topic": meeting.topic,
+            "type": meeting.type,
+            "start_time": iso(live.started_at),
+            "timezone": meeting.timezone,
+            "duration": meeting.duration,
+        }
+
+    # -- end ------------------------------------------------------------------------------------
+
+    def _on_end(self, meeting_id: int, at: datetime) -> list[_Due]:
+        live = self.state.live.get(meeting_id)
+        if live is None or live.ends_at != at:
+            return []  # ended already, or rescheduled
+        if live.cut_at_40:
+            host = self.state.users.get(live.host_id)
+            if ses.licensed_during(host, live.started_at, live.started_at + ses.BASIC_CUT):
+                # Zoom quirk: a host upgraded during the first 40 minutes is not cut.
+                live.cut_at_40 = False
+                live.ends_at = self._natural_end.get(meeting_id, live.scheduled_end)
+                return [self._due(live.ends_at, _END, meeting_id)]
+        return self._finish(live, at)
+
+    def end_now(self, meeting_id: int) -> bool:
+        """End a live meeting now (PUT /meetings/{id}/status end); False if it is not live."""
+        self.tick()
+        now = self.clock.now()
+        with self._lock, self.state.lock:
+            live = self.state.live.get(meeting_id)
+            if live is None:
+                return False
+            for due in self._finish(live, now):
+                self._pending_recordings.append((due.at, due.data))
+            return True
+
+    def _finish(self, live: LiveMeeting, at: datetime) -> list[_Due]:
+        self.state.live.pop(live.meeting_id, None)
+        self._natural_end.pop(live.meeting_id, None)
+        meeting = self.state.meetings.get(live.meeting_id)
+        if meeting is None:
+            return []
+        meeting.status = "waiting"
+        host = self.state.users.get(live.host_id)
+        people = ses.participants(host, len(live.participants) - 1, live.started_at, at, live.uuid)
+        past = ses.past_meeting(meeting, live.uuid, live.started_at, at, people)
+        self.state.add_past(past)
+        obj = self._meeting_object(meeting, live)
+        obj["end_time"] = iso(at)
+        self._publish("meeting.ended", obj, at)
+        # Zoom quirk: Basic hosts cannot record to the cloud; a seat held during the session counts.
+        if not (
+            ses.cloud_recorded(meeting, host) and ses.licensed_during(host, live.started_at, at)
+        ):
+            return []
+        plan_delay = ses.plan(
+            ses.Session(meeting.id, live.occurrence_id, live.started_at, meeting.duration),
+            self.state.account,
+            self.seed,
+        ).recording_delay
+        return [self._due(at + plan_delay, _RECORD, live.uuid)]
+
+    # -- recordings -----------------------------------------------------------------------------
+
+    def _complete_recording(self, uuid: str, at: datetime) -> None:
+        past = self.state.past.get(uuid)
+        meeting = self.state.meetings.get(past.meeting_id) if past else None
+        if past is None or meeting is None or uuid in self.state.recordings:
+            return
+        rec = ses.recording(self.state, past, meeting, at)
+        self.state.add_recording(rec)
+        token = Token(
+            value=secrets.token_urlsafe(32),
+            expires_at=at + DOWNLOAD_TOKEN_LIFETIME,
+            scopes=frozenset(),
+            kind="download",
+            meeting_uuid=uuid,
+        )
+        self.state.add_token(token)
+        self._publish("recording.completed", self._recording_object(rec), at, token.value)
+
+    def _recording_object(self, rec: Recording) -> dict[str, Any]:
+        if self.recording_object is not None:
+            return self.recording_object(rec)
+        host = self.state.users.get(rec.host_id)
+        files = [
+            {
+                "id": f.id,
+                "meeting_id": rec.uuid,
+                "recording_start": iso(f.recording_start),
+                "recording_end": iso(f.recording_end),
+                "file_type": f.file_type,
+                "file_extension": f.file_extension,
+                "file_size": f.file_size,
+                "play_url": f"{self.base_url}/rec/play/{f.id}",
+                "download_url": f"{self.base_url}/rec/download/{f.id}",
+                "status": f.status,
+                "recording_type": f.recording_type,
+            }
+            for f in rec.files
+        ]
+        return {
+            "uuid": rec.uuid,
+            "id": rec.meeting_id,
+            "account_id": self.state.account.account_id,
+            "host_id": rec.host_id,
+            "host_email": host.email if host else "",
+            "topic": rec.topic,
+            "type": rec.type,
+            "start_time": iso(rec.start_time),
+            "timezone": rec.timezone,
+            "duration": rec.duration,
+            "share_url": rec.share_url,
+            "password": rec.password,
+            "recording_play_passcode": rec.password,
+            "total_size": sum(f.file_size for f in rec.files),
+            "recording_count": len(files),
+            "recording_files": files,
+            "participant_audio_files": [],
+        }
