@@ -9,7 +9,15 @@ from typing import Any
 from starlette.routing import BaseRoute, Route, Router, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from zoomadmin.sandbox import routes_admin, routes_oauth, routes_settings, routes_users
+from zoomadmin.sandbox import (
+    routes_admin,
+    routes_meetings,
+    routes_oauth,
+    routes_past,
+    routes_recordings,
+    routes_settings,
+    routes_users,
+)
 from zoomadmin.sandbox.api import starlette_routes
 from zoomadmin.sandbox.errors import ZoomError
 from zoomadmin.sandbox.ratelimit import LIGHT, per_second_error, per_second_limit
@@ -26,10 +34,15 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
     api = [
         *routes_users.ROUTES,
         *routes_settings.SETTINGS_ROUTES,
+        # Recording routes first: "/meetings/{id:path}" would otherwise swallow their paths.
+        *routes_recordings.ROUTES,
+        *routes_meetings.ROUTES,
+        *routes_past.ROUTES,
     ]
     routes: list[BaseRoute] = [
         Route("/oauth/token", routes_oauth.token_endpoint(sandbox), methods=["POST"]),
         *starlette_routes(sandbox, api),
+        *routes_recordings.download_routes(sandbox),
         *routes_admin.routes(sandbox),
         WebSocketRoute("/ws", sandbox.bus.websocket_endpoint),
     ]

@@ -210,6 +210,7 @@ class SandboxState:
         self.users_by_email: dict[str, str] = {}
         self.meetings: dict[int, Meeting] = {}
         self.meetings_by_host: dict[str, list[int]] = {}
+        self.meeting_by_uuid: dict[str, int] = {}
         self.live: dict[int, LiveMeeting] = {}
         self.past: dict[str, PastMeeting] = {}
         self.past_by_meeting: dict[int, list[str]] = {}
@@ -285,6 +286,7 @@ class SandboxState:
         with self.lock:
             self.meetings[meeting.id] = meeting
             self._uuids.add(meeting.uuid)
+            self.meeting_by_uuid[meeting.uuid] = meeting.id
             self.meetings_by_host.setdefault(meeting.host_id, []).append(meeting.id)
 
     def add_past(self, past: PastMeeting) -> None:

@@ -1,0 +1,328 @@
+"""Meetings API: create, list, get, update, delete (whole or one occurrence) and end."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from starlette.responses import Response
+
+from zoomadmin.sandbox import errors
+from zoomadmin.sandbox.api import ApiRequest, ApiRoute
+from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
+from zoomadmin.sandbox.meeting_view import (
+    DEFAULT_MEETING_SETTINGS,
+    find_meeting,
+    list_item_json,
+    meeting_json,
+    next_start,
+)
+from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
+from zoomadmin.sandbox.recurrence import RecurrenceError, occurrences
+from zoomadmin.sandbox.routes_users import require_user
+from zoomadmin.sandbox.state import Meeting, User
+from zoomadmin.sandbox.wire import page, parse_start_time, zone
+
+_TYPES = (1, 2, 3, 8)
+_AUTO_RECORDING = ("local", "cloud", "none")
+_LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
+_RECURRENCE_KEYS = (
+    "type",
+    "repeat_interval",
+    "weekly_days",
+    "monthly_day",
+    "monthly_week",
+    "monthly_week_day",
+    "end_times",
+    "end_date_time",
+)
+
+
+def _host_may_schedule(user: User) -> None:
+    if user.status != "active" or user.type == 4:
+        raise ZoomError(
+            400,
+            3161,
+            "Your user account is not allowed meeting hosting and scheduling capabilities.",
+        )
+
+
+def _settings(body: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    given = body.get("settings")
+    if given is None:
+        return base
+    if not isinstance(given, dict):
+        raise errors.validation("settings")
+    merged = dict(base)
+    merged.update({k: v for k, v in given.items() if k in DEFAULT_MEETING_SETTINGS})
+    if merged["auto_recording"] not in _AUTO_RECORDING:
+        raise errors.validation("settings.auto_recording")
+    if not isinstance(merged["alternative_hosts"], str):
+        raise errors.validation("settings.alternative_hosts")
+    return merged
+
+
+def _recurrence(body: dict[str, Any]) -> dict[str, Any] | None:
+    given = body.get("recurrence")
+    if given is None:
+        return None
+    if not isinstance(given, dict) or given.get("type") not in (1, 2, 3):
+        raise errors.validation("recurrence.type")
+    return {k: given[k] for k in _RECURRENCE_KEYS if given.get(k) is not None}
+
+
+def _password(req: ApiRequest, host: User) -> str:
+    value = req.body.get("password")
+    if value is None:
+        if host.settings["schedule_meeting"].get("require_password_for_scheduled_meetings"):
+            return str(req.sandbox.rng.randrange(100000, 999999))
+        return ""
+    if not isinstance(value, str) or len(value) > 10:
+        raise errors.validation("password", "Invalid field: password. Maximum 10 characters.")
+    return value
+
+
+def _check_occurrences(meeting: Meeting) -> None:
+    try:
+        found = occurrences(meeting)
+    except (RecurrenceError, ValueError, TypeError) as exc:
+        raise errors.validation("recurrence", f"Invalid field: {exc}") from exc
+    if meeting.type == 8 and not found:
+        raise errors.validation("recurrence", "Invalid field: the series has no occurrence.")
+
+
+def _start(body: dict[str, Any], timezone: str, now: datetime) -> datetime:
+    raw = body.get("start_time")
+    return now.replace(microsecond=0) if raw in (None, "") else parse_start_time(raw, timezone)
+
+
+def create_meeting(req: ApiRequest) -> Response:
+    """POST /users/{userId}/meetings (201)."""
+    host = require_user(req)
+    _host_may_schedule(host)
+    body = req.body
+    meeting_type = body.get("type", 2)
+    if meeting_type not in _TYPES:
+        raise errors.validation("type")
+    timezone = body.get("timezone") or host.timezone
+    zone(timezone)
+    topic = body.get("topic", "Zoom meeting")
+    if not isinstance(topic, str) or len(topic) > 200:
+        raise errors.validation("topic")
+    duration = body.get("duration", 60)
+    if not isinstance(duration, int) or duration < 0:
+        raise errors.validation("duration")
+    now = req.now()
+    base_settings = dict(DEFAULT_MEETING_SETTINGS)
+    base_settings["auto_recording"] = host.settings["recording"].get("auto_recording", "none")
+    meeting = Meeting(
+        id=req.sandbox.state.new_meeting_id(req.sandbox.rng),
+        uuid=req.sandbox.state.new_uuid(req.sandbox.rng),
+        host_id=host.id,
+        topic=topic,
+        type=meeting_type,
+        start_time=None if meeting_type == 3 else _start(body, timezone, now),
+        duration=duration,
+        timezone=timezone,
+        created_at=now,
+        agenda=str(body.get("agenda", ""))[:2000],
+        password=_password(req, host),
+        settings=_settings(body, base_settings),
+        recurrence=_recurrence(body),
+    )
+    if meeting_type == 8 and meeting.recurrence is None:
+        raise errors.validation("recurrence", "Invalid field: recurrence is required for type 8.")
+    _check_occurrences(meeting)
+    req.take_host_quota(host.id)
+    req.sandbox.state.add_meeting(meeting)
+    return json_response(meeting_json(req.sandbox, meeting), 201)
+
+
+def _is_upcoming(meeting: Meeting, now: datetime) -> bool:
+    if meeting.type == 3:
+        return True
+    start = next_start(meeting, now)
+    return start is not None and start + timedelta(minutes=meeting.duration) >= now
+
+
+def list_meetings(req: ApiRequest) -> Response:
+    """GET /users/{userId}/meetings."""
+    host = require_user(req)
+    kind = req.query.get("type") or "scheduled"
+    if kind not in _LIST_TYPES:
+        raise errors.invalid_parameter("Invalid parameter: type.")
+    state = req.sandbox.state
+    now = req.now()
+    found: list[Meeting] = []
+    for meeting_id in state.meetings_by_host.get(host.id, ()):
+        meeting = state.meetings[meeting_id]
+        if meeting.deleted:
+            continue
+        if kind == "live":
+            keep = meeting.id in state.live
+        elif kind in ("upcoming", "upcoming_meetings"):
+            keep = meeting.type != 1 and _is_upcoming(meeting, now)
+        elif kind == "previous_meetings":
+            keep = meeting.id in state.past_by_meeting or not _is_upcoming(meeting, now)
+        else:
+            keep = meeting.type != 1
+        if keep:
+            found.append(meeting)
+    found.sort(key=lambda m: (next_start(m, now) or m.created_at, m.id))
+    items, meta = page(found, req.query)
+    return json_response({**meta, "meetings": [list_item_json(req.sandbox, m) for m in items]})
+
+
+def get_meeting(req: ApiRequest) -> Response:
+    """GET /meetings/{meetingId} (``occurrence_id``, ``show_previous_occurrences``)."""
+    meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
+    show_all = req.query.get("show_previous_occurrences", "").lower() == "true"
+    out = meeting_json(req.sandbox, meeting, all_occurrences=show_all)
+    occ_id = req.query.get("occurrence_id")
+    if occ_id:
+        chosen = [o for o in occurrences(meeting) if o.occurrence_id == occ_id]
+        if not chosen:
+            raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
+        out["start_time"] = chosen[0].start_time.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out["duration"] = chosen[0].duration
+    return json_response(out)
+
+
+def _update_occurrence(req: ApiRequest, meeting: Meeting, occ_id: str) -> None:
+    if occ_id not in {o.occurrence_id for o in occurrences(meeting)}:
+        raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
+    override = dict(meeting.occurrence_overrides.get(occ_id, {}))
+    if "start_time" in req.body:
+        start = parse_start_time(req.body["start_time"], meeting.timezone)
+        override["start_time"] = start.isoformat()
+    if isinstance(req.body.get("duration"), int):
+        override["duration"] = req.body["duration"]
+    if isinstance(req.body.get("agenda"), str):
+        override["agenda"] = req.body["agenda"]
+    meeting.occurrence_overrides[occ_id] = override
+
+
+def _update_when(req: ApiRequest, meeting: Meeting) -> None:
+    body = req.body
+    if body.get("timezone"):
+        zone(body["timezone"])
+        meeting.timezone = body["timezone"]
+    if body.get("start_time") and meeting.type != 3:
+        start = parse_start_time(body["start_time"], meeting.timezone)
+        if start >= req.now():  # Zoom quirk: a start_time in the past is ignored
+            meeting.start_time = start
+
+
+def _update_series(req: ApiRequest, meeting: Meeting) -> None:
+    body = req.body
+    if "type" in body:
+        if body["type"] not in _TYPES:
+            raise errors.validation("type")
+        meeting.type = body["type"]
+    _update_when(req, meeting)
+    if "duration" in body:
+        if not isinstance(body["duration"], int) or body["duration"] < 0:
+            raise errors.validation("duration")
+        meeting.duration = body["duration"]
+    for name, limit in (("topic", 200), ("agenda", 2000)):
+        if isinstance(body.get(name), str):
+            setattr(meeting, name, body[name][:limit])
+    if "password" in body:
+        if not isinstance(body["password"], str) or len(body["password"]) > 10:
+            raise errors.validation("password")
+        meeting.password = body["password"]
+    meeting.settings = _settings(body, meeting.settings)
+    recurrence = _recurrence(body)
+    if recurrence is not None:
+        meeting.recurrence = recurrence
+
+
+def update_meeting(req: ApiRequest) -> Response:
+    """PATCH /meetings/{meetingId} (204; counts toward the host's daily limit)."""
+    meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
+    req.take_host_quota(meeting.host_id)
+    occ_id = req.query.get("occurrence_id")
+    if occ_id:
+        _update_occurrence(req, meeting, occ_id)
+        return no_content()
+    saved = _snapshot(meeting)
+    try:
+        _update_series(req, meeting)
+        _check_occurrences(meeting)
+    except ZoomError:
+        _restore(meeting, saved)
+        raise
+    return no_content()
+
+
+_SNAPSHOT_FIELDS = (
+    "type",
+    "timezone",
+    "start_time",
+    "duration",
+    "topic",
+    "agenda",
+    "password",
+    "settings",
+    "recurrence",
+)
+
+
+def _snapshot(meeting: Meeting) -> dict[str, Any]:
+    return {name: getattr(meeting, name) for name in _SNAPSHOT_FIELDS}
+
+
+def _restore(meeting: Meeting, saved: dict[str, Any]) -> None:
+    for name, value in saved.items():
+        setattr(meeting, name, value)
+
+
+def delete_meeting(req: ApiRequest) -> Response:
+    """DELETE /meetings/{meetingId} (whole series, or one ``occurrence_id``)."""
+    meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
+    occ_id = req.query.get("occurrence_id")
+    if occ_id:
+        if occ_id not in {o.occurrence_id for o in occurrences(meeting)}:
+            raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
+        meeting.deleted_occurrences.add(occ_id)
+        return no_content()
+    meeting.deleted = True
+    return no_content()
+
+
+def update_status(req: ApiRequest) -> Response:
+    """PUT /meetings/{meetingId}/status: ``end`` a live meeting (the simulation ends it now)."""
+    state = req.sandbox.state
+    action = req.body.get("action")
+    if action == "recover":
+        key = req.params["meetingId"]
+        meeting = state.meetings.get(int(key)) if key.isdigit() else None
+        if meeting is None:
+            raise errors.meeting_not_found(key)
+        meeting.deleted = False
+        return no_content()
+    if action != "end":
+        raise errors.validation("action")
+    meeting = find_meeting(state, req.params["meetingId"])
+    live = state.live.get(meeting.id)
+    if live is not None:
+        live.ends_at = req.now()
+        req.sandbox.tick()
+    return no_content()
+
+
+_READ = ("meeting:read:admin", "meeting:read:meeting:admin")
+_LIST = ("meeting:read:admin", "meeting:read:list_meetings:admin")
+_CREATE = ("meeting:write:admin", "meeting:write:meeting:admin")
+_UPDATE = ("meeting:write:admin", "meeting:update:meeting:admin")
+_DELETE = ("meeting:write:admin", "meeting:delete:meeting:admin")
+_STATUS = ("meeting:write:admin", "meeting:update:status:admin")
+
+ROUTES: list[ApiRoute] = [
+    ApiRoute("/users/{userId}/meetings", "POST", create_meeting, MEDIUM, _CREATE),
+    ApiRoute("/users/{userId}/meetings", "GET", list_meetings, MEDIUM, _LIST),
+    ApiRoute("/meetings/{meetingId:path}/status", "PUT", update_status, LIGHT, _STATUS),
+    ApiRoute("/meetings/{meetingId:path}", "GET", get_meeting, LIGHT, _READ),
+    ApiRoute("/meetings/{meetingId:path}", "PATCH", update_meeting, LIGHT, _UPDATE),
+    ApiRoute("/meetings/{meetingId:path}", "DELETE", delete_meeting, LIGHT, _DELETE),
+]
