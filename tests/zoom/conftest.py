@@ -15,7 +15,7 @@ from zoomadmin.sandbox.state import User
 from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.limits import MemoryQuotaLedger
-from zoomadmin.zoom.transport import RetryPolicy
+from zoomadmin.zoom.wire import RetryPolicy
 
 #: Short waits so retry tests stay fast; the logic is the same as in production.
 FAST_RETRY = RetryPolicy(max_attempts=6, max_rate_retries=10, base_delay=0.01, max_delay=0.2)
@@ -81,4 +81,33 @@ def add_users(server: SandboxServer, count: int, *, prefix: str = "host") -> lis
             )
         )
         ids.append(user_id)
+    return ids
+
+
+def add_meetings(server: SandboxServer, host_id: str, count: int) -> list[int]:
+    """Put ``count`` scheduled meetings of ``host_id`` straight into the sandbox state."""
+    from datetime import timedelta
+
+    from zoomadmin.sandbox.state import Meeting
+
+    state = server.sandbox.state
+    rng = random.Random(f"{host_id}-{count}")
+    now: datetime = server.sandbox.clock.now()
+    ids = []
+    for n in range(count):
+        meeting_id = state.new_meeting_id(rng)
+        state.add_meeting(
+            Meeting(
+                id=meeting_id,
+                uuid=state.new_uuid(rng),
+                host_id=host_id,
+                topic=f"Session {n}",
+                type=2,
+                start_time=now + timedelta(days=1, hours=n % 48),
+                duration=45,
+                timezone="UTC",
+                created_at=now,
+            )
+        )
+        ids.append(meeting_id)
     return ids

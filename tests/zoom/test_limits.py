@@ -19,7 +19,7 @@ from zoomadmin.zoom.limits import (
     next_utc_midnight,
 )
 from zoomadmin.zoom.models import QuotaStatus
-from zoomadmin.zoom.transport import RetryPolicy, encode_segment, parse_retry_after
+from zoomadmin.zoom.wire import RetryPolicy, encode_segment, parse_retry_after
 
 
 class FakeClock:

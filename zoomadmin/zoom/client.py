@@ -14,8 +14,9 @@ from zoomadmin.zoom.limits import HOST_DAILY_LIMIT, Plan, QuotaLedger, next_utc_
 from zoomadmin.zoom.meetings_api import MeetingsApi
 from zoomadmin.zoom.models import QuotaStatus
 from zoomadmin.zoom.recordings_api import RecordingsApi
-from zoomadmin.zoom.transport import RetryPolicy, Sleep, Transport
+from zoomadmin.zoom.transport import Sleep, Transport
 from zoomadmin.zoom.users_api import UsersApi
+from zoomadmin.zoom.wire import RetryPolicy
 
 
 class ZoomClient(UsersApi, MeetingsApi, RecordingsApi):

@@ -9,9 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -38,64 +36,11 @@ from zoomadmin.zoom.limits import (
     utc_day,
 )
 from zoomadmin.zoom.scopes import missing_scope
+from zoomadmin.zoom.wire import RetryPolicy, expand, int_header, json_object, parse_retry_after
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry what is safe to retry."""
-
-    max_attempts: int = 5  # network errors and 5xx of idempotent calls
-    max_rate_retries: int = 8  # per-second 429s
-    base_delay: float = 0.2
-    max_delay: float = 8.0
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        """Exponential backoff with full jitter, so many waiting callers spread out."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** max(0, attempt - 1)))
-        return rng.uniform(ceiling / 2, ceiling)
-
-
-def encode_segment(value: str | int) -> str:
-    """One path segment; meeting UUIDs starting with '/' or holding '//' are double-encoded."""
-    text = str(value)
-    once = quote(text, safe="")
-    # Zoom quirk: such UUIDs must be URL-encoded twice or Zoom reads them as a path.
-    if text.startswith("/") or "//" in text:
-        return quote(once, safe="")
-    return once
-
-
-def expand(template: str, params: dict[str, str | int] | None) -> str:
-    """Fill ``{name}`` placeholders of a path template with encoded values."""
-    if not params:
-        return template
-    return template.format(**{k: encode_segment(v) for k, v in params.items()})
-
-
-def parse_retry_after(value: str | None, now: datetime) -> tuple[float | None, datetime | None]:
-    """``Retry-After`` as (seconds to wait, absolute moment); Zoom sends ISO times on daily 429s."""
-    if not value:
-        return None, None
-    value = value.strip()
-    try:
-        return max(0.0, float(value)), None
-    except ValueError:
-        pass
-    moment: datetime | None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None, None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - now).total_seconds()), moment.astimezone(UTC)
 
 
 class Transport:
@@ -177,10 +122,13 @@ class Transport:
         if host_id is None:
             return None
         day = self.today()
+        self.check_quota(host_id, day)
+        return day
+
+    def check_quota(self, host_id: str, day: date) -> None:
+        """Raise DailyQuotaExceeded, without asking Zoom, when the ledger shows none left."""
         if self.ledger.used(host_id, day) >= HOST_DAILY_LIMIT:
             raise DailyQuotaExceeded(host_id, next_utc_midnight(day))
-        self.ledger.record_request(host_id, day)
-        return day
 
     async def send_once(
         self,
@@ -221,8 +169,8 @@ class Transport:
     ) -> None:
         """Learn from Zoom's rate-limit headers: the real QPS budget and a host's daily count."""
         kind = response.headers.get("x-ratelimit-type", "").lower()
-        limit = _int_header(response, "x-ratelimit-limit")
-        remaining = _int_header(response, "x-ratelimit-remaining")
+        limit = int_header(response, "x-ratelimit-limit")
+        remaining = int_header(response, "x-ratelimit-remaining")
         told = response.headers.get("x-ratelimit-category", "")
         per_second = category is not RateCategory.RESOURCE_INTENSIVE
         if kind == "qps" and told == category.value and per_second and limit:
@@ -260,13 +208,6 @@ class TransportStats:
     waited: float = 0.0
 
 
-def _int_header(response: httpx.Response, name: str) -> int | None:
-    try:
-        return int(response.headers.get(name, ""))
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class _Spec:
     method: str
@@ -294,6 +235,7 @@ class _Call:
         self.failures = 0
         self.rate_retries = 0
         self.renewed = False
+        self.count_next = True
 
     @property
     def idempotent(self) -> bool:
@@ -301,6 +243,7 @@ class _Call:
 
     async def run(self) -> httpx.Response:
         while True:
+            self._count_quota()
             try:
                 response, token = await self.t.send_once(
                     self.method, self.url_path, self.category, self.params, self.json
@@ -313,8 +256,18 @@ class _Call:
                 return response
             await self._on_failure(response, token)
 
+    def _count_quota(self) -> None:
+        if self.quota_host is None or self.day is None or not self.count_next:
+            return
+        self.t.check_quota(self.quota_host, self.day)
+        self.t.ledger.record_request(self.quota_host, self.day)
+        # The next attempt counts again only if Zoom may have counted this one (a lost
+        # answer or a 5xx); a 401 or a per-second 429 was never processed.
+        self.count_next = False
+
     async def _on_network_error(self, exc: httpx.TransportError) -> None:
         what = type(exc).__name__
+        self.count_next = True
         # A refused connection never carried the request, so even a create may go again.
         sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
         if sent and not self.idempotent:
@@ -333,6 +286,7 @@ class _Call:
             await self._on_429(response)
             return
         if status >= 500:
+            self.count_next = True
             if not self.idempotent:
                 raise OutcomeUnknown(http_status=status)
             await self._retry_or(error_from_response(response))
@@ -362,7 +316,7 @@ class _Call:
         await self.t.sleep(delay)
 
     def _raise_daily(self, response: httpx.Response, moment: datetime | None) -> None:
-        message = str(_json(response).get("message", ""))
+        message = str(json_object(response).get("message", ""))
         day = self.day or self.t.today()
         resets_at = moment or next_utc_midnight(day)
         host: str | None = None
@@ -376,18 +330,10 @@ def _is_per_host(response: httpx.Response, message: str) -> bool:
     lowered = message.lower()
     if "particular user" in lowered or "single user" in lowered:
         return True
-    return _int_header(response, "x-ratelimit-limit") == HOST_DAILY_LIMIT
-
-
-def _json(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return int_header(response, "x-ratelimit-limit") == HOST_DAILY_LIMIT
 
 
 def _is_daily(response: httpx.Response) -> bool:
     if response.headers.get("x-ratelimit-type", "").lower() == "daily-limit":
         return True
-    return "daily" in str(_json(response).get("message", "")).lower()
+    return "daily" in str(json_object(response).get("message", "")).lower()
