@@ -295,3 +295,13 @@ def test_tick_is_idempotent() -> None:
     w.sim.tick()
     w.sim.tick()
     assert w.bus.names() == before == ["meeting.started", "meeting.ended"]
+
+
+def test_live_end_moved_to_now_ends_on_the_next_tick_without_time_passing() -> None:
+    w = World()
+    m = w.meeting(w.user(licensed=False), duration=60)
+    w.go(SESSION + timedelta(minutes=5))
+    w.state.live[m.id].ends_at = w.clock.now()
+    w.sim.tick()
+    assert w.state.past[m.uuid].end_time == SESSION + timedelta(minutes=5)
+    assert w.bus.names() == ["meeting.started", "meeting.ended"]

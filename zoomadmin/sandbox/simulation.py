@@ -73,8 +73,8 @@ class Simulation:
                 self._pending_recordings.clear()
                 self._natural_end.clear()
                 self._series.clear()
-            if now <= self._cursor:
-                return
+            if now < self._cursor:
+                return  # the clock was set back: what happened stays happened
             queue = self._initial_queue(self._cursor, now)
             while queue and queue[0].at <= now:
                 for follow in self._handle(heapq.heappop(queue)):
@@ -97,6 +97,9 @@ class Simulation:
         ]
         queue += [self._due(at, _RECORD, uuid) for at, uuid in self._pending_recordings]
         self._pending_recordings.clear()
+        heapq.heapify(queue)
+        if since == now:
+            return queue  # time stood still: only ends set to "now" (status end) are due
         for session in self._sessions_between(since - ses.MAX_LATE, now):
             plan = ses.plan(session, self.state.account, self.seed)
             if since < plan.start <= now:
@@ -226,7 +229,7 @@ class Simulation:
         live = self.state.live.get(meeting_id)
         if live is None or live.ends_at != at:
             return []  # ended already, or rescheduled
-        if live.cut_at_40:
+        if live.cut_at_40 and at == live.started_at + ses.BASIC_CUT:
             host = self.state.users.get(live.host_id)
             if ses.licensed_during(host, live.started_at, live.started_at + ses.BASIC_CUT):
                 # Zoom quirk: a host upgraded during the first 40 minutes is not cut.
