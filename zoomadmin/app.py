@@ -104,7 +104,7 @@ class Application:
         self,
         *,
         paths: AppPaths,
-        settings: QSettings,
+        window: MainWindow,
         reporter: ErrorReporter,
         secrets: SecretStore,
         force_sandbox: bool = False,
@@ -113,8 +113,6 @@ class Application:
         from zoomadmin.services.connection import AppClock, ConnectionService
         from zoomadmin.store.preferences import PreferencesFile
         from zoomadmin.ui.async_runner import AsyncRunner
-        from zoomadmin.ui.main_window import MainWindow
-        from zoomadmin.ui.status_bar import AppStatusBar
 
         self.paths = paths
         self.reporter = reporter
@@ -130,8 +128,8 @@ class Application:
             clock=self.clock,
         )
         self.runner = AsyncRunner(reporter)
-        self.status: AppStatusBar = AppStatusBar()
-        self.window: MainWindow = MainWindow(settings, self.status)
+        self.window = window
+        self.status: AppStatusBar = window.status
         self.window.log_folder = str(paths.log_root)
         reporter.set_dialog_parent(self.window)
         self.runner.set_message_parent(self.window)
@@ -161,7 +159,7 @@ class Application:
 
         # The last change (DISCONNECTED) may come while the window is already torn down.
         if shiboken6.isValid(self.status):
-            self.status.show_connection(state, self.connection.last_error)
+            self.status.show_connection(state.value, self.connection.last_error)
 
     def _make_sandbox(self, speed: float) -> SandboxHandle:
         from zoomadmin.sandbox import SandboxServer
@@ -214,7 +212,10 @@ class Application:
         context = AccountContext(
             account, self.clock, self.runner, self.engine, self.paths, self.accounts
         )
-        self.window.set_tabs([build(context) for build in _tab_builders()])
+        self.window.show_connected(
+            f"Signed in to {account.label} as {owner or 'the account owner'}.",
+            [build(context) for build in _tab_builders()],
+        )
         if account.is_sandbox:
             self._on_clock_tick()
             self._clock_timer.start()
@@ -270,6 +271,17 @@ class Application:
             self.engine.dispose()
 
 
+def build_window(paths: AppPaths, settings: QSettings) -> MainWindow:
+    """The main window and its status bar: Qt only, so it can show before any service loads."""
+    from zoomadmin.ui.main_window import MainWindow
+    from zoomadmin.ui.status_bar import AppStatusBar
+
+    # The same speeds ConnectionService offers; repeated to keep httpx out of the first paint.
+    window = MainWindow(settings, AppStatusBar(speeds=(1.0, 10.0, 60.0)))
+    window.log_folder = str(paths.log_root)
+    return window
+
+
 def _settings(paths: AppPaths, basedir: str | None) -> QSettings:
     from PySide6.QtCore import QSettings
 
@@ -288,19 +300,27 @@ def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from zoomadmin.services.credentials import KeyringSecretStore
     from zoomadmin.ui.error_dialog import ErrorReporter
+    from zoomadmin.ui.icons import stylesheet
 
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationVersion(__version__)
+    qt_app.setStyleSheet(stylesheet())
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     reporter = ErrorReporter(paths.log_file)
     reporter.install(loop)
+    window = build_window(paths, _settings(paths, args.basedir))
+    window.show_loading("Starting…")
+    window.show()
+    qt_app.processEvents()
+    shown = time.time() - started
+    log.info("Main window shown %.3f s after the process started", shown)
     try:
         with loop:
-            main = _main(args, paths, reporter, started, KeyringSecretStore())
+            main = _main(args, paths, reporter, window, (started, shown))
             code: int = loop.run_until_complete(main)
             return code
     finally:
@@ -312,22 +332,22 @@ async def _main(
     args: argparse.Namespace,
     paths: AppPaths,
     reporter: ErrorReporter,
-    started: float,
-    secrets: SecretStore,
+    window: MainWindow,
+    times: tuple[float, float],
 ) -> int:
+    from zoomadmin.services.credentials import KeyringSecretStore
     from zoomadmin.ui import screenshots
 
+    started, shown = times
     unattended = bool(args.screenshot or args.smoke_test)
     app = Application(
         paths=paths,
-        settings=_settings(paths, args.basedir),
+        window=window,
         reporter=reporter,
-        secrets=secrets,
+        secrets=KeyringSecretStore(),
         force_sandbox=unattended,
     )
     app.start()
-    shown = time.time() - started
-    log.info("Main window shown %.3f s after the process started", shown)
     try:
         if args.screenshot:
             return await screenshots.save_tabs(app, Path(args.screenshot))

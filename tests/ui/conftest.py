@@ -33,8 +33,9 @@ reported errors are collected in ``reported_errors`` (a list of one-line summari
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,18 @@ async def _wait_until(
 WaitUntil = Callable[..., Coroutine[Any, Any, None]]
 
 
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_here() -> Iterator[None]:
+    """Collect each test's cyclic garbage in the GUI thread once the test is torn down.
+
+    Otherwise Python's GC may free Qt objects later from whichever thread allocates
+    (the sandbox's server thread), and Qt warns "Timers cannot be stopped from another
+    thread".
+    """
+    yield
+    gc.collect()
+
+
 @pytest.fixture
 def wait_until() -> WaitUntil:
     """``await wait_until(predicate, within=5, what="...")``: let Qt run until it holds."""
@@ -125,6 +138,8 @@ async def reporter(
     if errors.dialog is not None:
         errors.dialog.close()
         errors.dialog.deleteLater()
+        # Delete it in this thread now; Python's GC might otherwise run in a worker thread.
+        await asyncio.sleep(0.01)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -14,7 +15,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from zoomadmin.app import Application, process_start_time
+from zoomadmin.app import Application, build_window, process_start_time
 from zoomadmin.paths import AppPaths
 from zoomadmin.services.connection import SANDBOX_LABEL, ConnectionState
 from zoomadmin.services.credentials import MemorySecretStore
@@ -30,7 +31,10 @@ async def app(
 ) -> AsyncIterator[Application]:
     settings = QSettings(str(app_paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
     application = Application(
-        paths=app_paths, settings=settings, reporter=reporter, secrets=MemorySecretStore()
+        paths=app_paths,
+        window=build_window(app_paths, settings),
+        reporter=reporter,
+        secrets=MemorySecretStore(),
     )
     application.start()
     await wait_until(application.loaded.is_set, within=30, what="the sandbox account to open")
@@ -38,6 +42,8 @@ async def app(
     await application.shutdown()
     application.window.close()
     application.window.deleteLater()
+    # Let Qt delete it now, in this thread; left to Python's GC it could go in a worker.
+    await asyncio.sleep(0.01)
 
 
 async def test_app_opens_on_the_demo_sandbox_and_says_so(

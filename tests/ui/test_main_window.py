@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from zoomadmin.services.connection import ConnectionState
+from zoomadmin.services.connection import SANDBOX_SPEEDS, ConnectionState
 from zoomadmin.ui.main_window import MainWindow, TabSpec, tab_ready
 from zoomadmin.ui.status_bar import AppStatusBar
 
@@ -28,7 +28,7 @@ class SlowTab(QLabel):
 
 def _window(tmp_path: Path) -> MainWindow:
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    return MainWindow(settings, AppStatusBar())
+    return MainWindow(settings, AppStatusBar(SANDBOX_SPEEDS))
 
 
 def test_tabs_get_view_menu_entries_with_ctrl_number_shortcuts(
@@ -111,12 +111,12 @@ def test_geometry_and_current_tab_survive_a_restart(qtbot: QtBot, tmp_path: Path
 def test_status_bar_marks_the_sandbox_and_shows_its_clock(qtbot: QtBot) -> None:
     from datetime import UTC, datetime
 
-    status = AppStatusBar()
+    status = AppStatusBar(SANDBOX_SPEEDS)
     qtbot.addWidget(status)
     chosen: list[float] = []
     status.speed_chosen.connect(chosen.append)
     status.show_account("Sandbox: demo account", is_sandbox=True)
-    status.show_connection(ConnectionState.CONNECTED)
+    status.show_connection(ConnectionState.CONNECTED.value)
     status.show_clock(datetime(2026, 3, 2, 8, 30, tzinfo=UTC), 10.0)
     assert status.account.text() == "Sandbox: demo account"
     assert status.connection.text() == "Connected"

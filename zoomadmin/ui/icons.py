@@ -1,34 +1,33 @@
-"""QIcons from the packaged resources/icons folder, cached by name."""
+"""QIcons from the packaged resources (through zoomadmin.assets), cached by name."""
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 from PySide6.QtGui import QIcon
 
-ICON_PACKAGE = "zoomadmin.resources"
-ICON_SUFFIXES = (".svg", ".png")
+from zoomadmin import assets
 
-
-def icon_path(name: str) -> str | None:
-    """The file behind icon ``name`` (``icons/<name>.svg`` or ``.png``), or None."""
-    if not name:
-        return None
-    try:
-        folder = resources.files(ICON_PACKAGE).joinpath("icons")
-    except ModuleNotFoundError:
-        return None
-    for suffix in ICON_SUFFIXES:
-        candidate = folder.joinpath(name + suffix)
-        if candidate.is_file():
-            # Installed packages and frozen builds keep resources as real files.
-            return str(candidate)
-    return None
+APP_ICON = "zoomadmin"
 
 
 @cache
 def icon(name: str) -> QIcon:
-    """The icon called ``name``; an empty icon when the resources have none of that name."""
-    path = icon_path(name)
-    return QIcon(path) if path else QIcon()
+    """The icon called ``name``: ``"zoomadmin"`` (the app) or an action icon (``"add"``).
+
+    An empty name gives an empty icon (a tab without one); an unknown name is a packaging
+    bug and raises :class:`zoomadmin.assets.MissingResourceError`.
+    """
+    if not name:
+        return QIcon()
+    if name == APP_ICON:
+        app_icon = QIcon()
+        for path in assets.app_icon_paths().values():
+            app_icon.addFile(str(path))
+        return app_icon
+    return QIcon(str(assets.icon_path(name)))
+
+
+def stylesheet() -> str:
+    """The app's stylesheet (palette-based, so light and dark themes both work)."""
+    return assets.read_text(assets.STYLESHEET)

@@ -87,6 +87,12 @@ class _StatePage(QWidget):
         self.retry.hide()
         self.accounts.hide()
 
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.progress.hide()
+        self.retry.hide()
+        self.accounts.hide()
+
     def show_failure(self, text: str) -> None:
         self.message.setText(text)
         self.progress.hide()
@@ -121,6 +127,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("featureTabs")
         self.tabs.setDocumentMode(True)
+        self._connected_text = ""
         self.state_page = _StatePage(self)
         self.state_page.retry.clicked.connect(self.retry_requested)
         self.state_page.accounts.clicked.connect(self.accounts_requested)
@@ -156,6 +163,7 @@ class MainWindow(QMainWindow):
 
     def show_loading(self, text: str) -> None:
         """Replace the tabs by a busy page saying what is happening."""
+        self._connected_text = ""
         self.state_page.show_loading(text)
         self._stack.setCurrentWidget(self.state_page)
 
@@ -178,7 +186,16 @@ class MainWindow(QMainWindow):
         self._tab_specs = list(specs)
         if 0 <= current < len(specs):
             self.tabs.setCurrentIndex(current)
-        self._stack.setCurrentWidget(self.tabs)
+        if specs:
+            self._stack.setCurrentWidget(self.tabs)
+        elif self._connected_text:
+            self.state_page.show_message(self._connected_text)
+            self._stack.setCurrentWidget(self.state_page)
+
+    def show_connected(self, text: str, specs: list[TabSpec]) -> None:
+        """The account is open: show its tabs (or ``text`` when this build has none)."""
+        self._connected_text = text
+        self.set_tabs(specs)
 
     def _clear_tabs(self) -> None:
         for action in self._tab_actions:

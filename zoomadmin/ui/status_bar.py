@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStatusBar, QWidget
-
-from zoomadmin.services.connection import SANDBOX_SPEEDS, ConnectionState
 
 CLOCK_FORMAT = "%a %d %b %H:%M UTC"
 
@@ -20,16 +19,19 @@ def speed_text(speed: float) -> str:
 class AppStatusBar(QStatusBar):
     """Always shows which account the app is on, so nobody mistakes the sandbox for Zoom.
 
-    The sandbox clock and its speed control are visible only on the sandbox. While any job
+    Imports no service (it is built before them, to show the window early). The sandbox
+    clock and its speed control are visible only on the sandbox. While any job
     runs, an indeterminate progress bar and the job's label show on the left.
     """
 
     speed_chosen = Signal(float)
     """The user picked a sandbox clock speed."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, speeds: Sequence[float], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("appStatusBar")
+        # Room between the permanent fields, which otherwise run into each other.
+        self.setStyleSheet("QStatusBar#appStatusBar QLabel { padding: 0 6px; }")
         self.activity = QLabel(self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 0)
@@ -51,14 +53,14 @@ class AppStatusBar(QStatusBar):
         self.speed = QComboBox(self)
         self.speed.setAccessibleName("Sandbox clock speed")
         self.speed.setToolTip("How fast the sandbox's time runs")
-        for value in SANDBOX_SPEEDS:
+        for value in speeds:
             self.speed.addItem(speed_text(value), value)
         self.speed.activated.connect(self._on_speed_activated)
         for widget in (self.account, self.connection, self.events, self.clock, self.speed):
             self.addPermanentWidget(widget)
         self.set_busy(False)
         self.show_account("Not connected", is_sandbox=False)
-        self.show_connection(ConnectionState.DISCONNECTED)
+        self.show_connection("Not connected")
         self.show_events("Events: off")
 
     def show_account(self, label: str, *, is_sandbox: bool) -> None:
@@ -74,9 +76,9 @@ class AppStatusBar(QStatusBar):
         self.clock.setVisible(is_sandbox)
         self.speed.setVisible(is_sandbox)
 
-    def show_connection(self, state: ConnectionState, detail: str = "") -> None:
-        """Show the connection state (with the reason when it failed)."""
-        self.connection.setText(state.value)
+    def show_connection(self, state: str, detail: str = "") -> None:
+        """Show the connection state (with the reason when it failed as a tooltip)."""
+        self.connection.setText(state)
         self.connection.setToolTip(detail)
 
     def show_events(self, text: str) -> None:
