@@ -17,6 +17,9 @@ from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.limits import MemoryQuotaLedger
 from zoomadmin.zoom.wire import RetryPolicy
 
+#: A meeting-instance UUID that starts with "/" and holds "//": it must be double-encoded.
+SLASHY = "/Ab//cdEfGhIjKlMnOpQr+=="
+
 #: Short waits so retry tests stay fast; the logic is the same as in production.
 FAST_RETRY = RetryPolicy(max_attempts=6, max_rate_retries=10, base_delay=0.01, max_delay=0.2)
 
@@ -111,3 +114,48 @@ def add_meetings(server: SandboxServer, host_id: str, count: int) -> list[int]:
         )
         ids.append(meeting_id)
     return ids
+
+
+def add_recording(
+    server: SandboxServer,
+    host_id: str,
+    start: datetime,
+    *,
+    uuid: str | None = None,
+    minutes: int = 2,
+) -> str:
+    """Put a completed cloud recording (an MP4 and a transcript) into the sandbox state."""
+    from datetime import timedelta
+
+    from zoomadmin.sandbox import media
+    from zoomadmin.sandbox.state import Recording, RecordingFile, random_id
+
+    state = server.sandbox.state
+    rng = random.Random(f"{host_id}-{start.isoformat()}-{uuid}")
+    uuid = uuid or state.new_uuid(rng)
+    end = start + timedelta(minutes=minutes)
+    files = []
+    for file_type, extension, kind in (
+        ("MP4", "MP4", "shared_screen_with_speaker_view"),
+        ("TRANSCRIPT", "VTT", "audio_transcript"),
+    ):
+        file_id = random_id(rng, 36)
+        size = media.file_size(file_type, kind, minutes * 60, file_id)
+        files.append(RecordingFile(file_id, uuid, file_type, extension, kind, start, end, size))
+    state.add_recording(
+        Recording(
+            uuid=uuid,
+            meeting_id=state.new_meeting_id(rng),
+            host_id=host_id,
+            topic=f"Lesson {start:%Y-%m-%d %H:%M}",
+            type=2,
+            start_time=start,
+            duration=minutes,
+            timezone="UTC",
+            password="",
+            share_url="https://sandbox.invalid/rec/share",
+            completed_at=end + timedelta(minutes=5),
+            files=files,
+        )
+    )
+    return uuid
