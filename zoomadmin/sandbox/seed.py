@@ -261,7 +261,7 @@ def _fill_past(state: SandboxState, now: datetime, seed_value: int) -> None:
         completed = end + plan.recording_delay
         recorded = ses.cloud_recorded(meeting, host) and ses.licensed_during(host, start, end)
         if recorded and completed <= now:
-            state.add_recording(ses.recording(state, past, meeting, completed))
+            state.add_recording(ses.recording(past, meeting, completed))
 
 
 def _license_for(

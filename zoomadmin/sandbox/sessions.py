@@ -15,7 +15,6 @@ from zoomadmin.sandbox.state import (
     PastMeeting,
     Recording,
     RecordingFile,
-    SandboxState,
     User,
     random_id,
 )
@@ -171,9 +170,7 @@ def past_meeting(
     )
 
 
-def recording(
-    state: SandboxState, past: PastMeeting, meeting: Meeting, completed_at: datetime
-) -> Recording:
+def recording(past: PastMeeting, meeting: Meeting, completed_at: datetime) -> Recording:
     """The cloud recording of an ended instance: MP4, M4A, transcript and chat files."""
     rng = random.Random(past.uuid)
     seconds = max(1, int((past.end_time - past.start_time).total_seconds()))

@@ -283,7 +283,7 @@ class Simulation:
         meeting = self.state.meetings.get(past.meeting_id) if past else None
         if past is None or meeting is None or uuid in self.state.recordings:
             return
-        rec = ses.recording(self.state, past, meeting, at)
+        rec = ses.recording(past, meeting, at)
         self.state.add_recording(rec)
         token = Token(
             value=secrets.token_urlsafe(32),
