@@ -124,10 +124,10 @@ def test_settings_patch_respects_locks(sandbox: SandboxServer) -> None:
     with client(sandbox) as api:
         owner = api.get("/users/me").json()["id"]
         settings = api.get(f"/users/{owner}/settings").json()
-        assert settings["recording"]["auto_recording"] == "none"
-        patch = {"recording": {"auto_recording": "cloud"}, "in_meeting": {"waiting_room": False}}
+        assert settings["recording"]["auto_recording"] in ("none", "cloud", "local")
+        patch = {"recording": {"auto_recording": "local"}, "in_meeting": {"waiting_room": False}}
         assert api.patch(f"/users/{owner}/settings", json=patch).status_code == 204
-        assert api.get(f"/users/{owner}/settings").json()["recording"]["auto_recording"] == "cloud"
+        assert api.get(f"/users/{owner}/settings").json()["recording"]["auto_recording"] == "local"
         locks = {"in_meeting": {"waiting_room": True}}
         assert api.patch("/accounts/me/lock_settings", json=locks).status_code == 204
         assert api.get("/accounts/me/lock_settings").json()["in_meeting"]["waiting_room"] is True

@@ -7,11 +7,11 @@ import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from zoomadmin.sandbox._interim import seed as run_seed
 from zoomadmin.sandbox.clock import SandboxClock
 from zoomadmin.sandbox.events import EventBus
 from zoomadmin.sandbox.faults import FaultPlan
 from zoomadmin.sandbox.ratelimit import RateLimiter
+from zoomadmin.sandbox.seed import seed as run_seed
 from zoomadmin.sandbox.simulation import Simulation
 from zoomadmin.sandbox.state import AccountConfig, SandboxState, Token, random_id
 
