@@ -156,9 +156,13 @@ class AccountsDialog(QDialog):
         secrets: SecretStore,
         runner: AsyncRunner,
         parent: QWidget | None = None,
+        *,
+        zoom_urls: tuple[str, str] | None = None,
     ) -> None:
+        """``zoom_urls`` (API URL, OAuth token URL) replace Zoom's own for new profiles."""
         super().__init__(parent)
         self.setObjectName("accountsDialog")
+        self._zoom_urls = zoom_urls
         self.setWindowTitle("Accounts")
         self.setModal(False)
         self.resize(760, 560)
@@ -317,10 +321,16 @@ class AccountsDialog(QDialog):
             self.form_message.setText("Fill in the name, account ID, client ID and client secret.")
             empty[0].setFocus()
             return
+        urls = (
+            {"api_url": self._zoom_urls[0], "oauth_url": self._zoom_urls[1]}
+            if self._zoom_urls
+            else {}
+        )
         profile = AccountProfile(
             name=self.name_edit.text().strip(),
             account_id=self.account_id_edit.text().strip(),
             client_id=self.client_id_edit.text().strip(),
+            **urls,
         )
         self.form_message.setText("Checking the credentials with Zoom…")
         self._runner.run(
