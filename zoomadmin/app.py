@@ -18,7 +18,7 @@ from zoomadmin.logs import setup_logging
 from zoomadmin.paths import AppPaths
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QObject, QSettings
     from sqlalchemy import Engine
 
     from zoomadmin.services.accounts import AccountService
@@ -42,6 +42,7 @@ CLOCK_REFRESH_MS = 1000
 CLOCK_SYNC_EVERY = 30
 """Re-read the sandbox clock every this many refreshes; extrapolate in between."""
 SANDBOX_DIR = "sandbox"
+GC_INTERVAL_MS = 500
 
 
 def process_start_time() -> float:
@@ -271,6 +272,30 @@ class Application:
             self.engine.dispose()
 
 
+def collect_garbage_in_gui_thread(parent: QObject) -> None:
+    """Run Python's cyclic GC only in the GUI thread, on a timer.
+
+    Automatic collection runs in whichever thread happens to allocate (the sandbox's server
+    thread, keyring and database workers); freeing a Qt object there makes Qt warn or crash.
+    """
+    import gc
+
+    from PySide6.QtCore import QTimer
+
+    def collect() -> None:
+        for generation, (count, threshold) in enumerate(
+            zip(gc.get_count(), gc.get_threshold(), strict=True)
+        ):
+            if count > threshold:
+                gc.collect(generation)
+
+    gc.disable()
+    timer = QTimer(parent)
+    timer.setInterval(GC_INTERVAL_MS)
+    timer.timeout.connect(collect)
+    timer.start()
+
+
 def build_window(paths: AppPaths, settings: QSettings) -> MainWindow:
     """The main window and its status bar: Qt only, so it can show before any service loads."""
     from zoomadmin.ui.main_window import MainWindow
@@ -312,6 +337,7 @@ def run_app(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)
     reporter = ErrorReporter(paths.log_file)
     reporter.install(loop)
+    collect_garbage_in_gui_thread(qt_app)
     window = build_window(paths, _settings(paths, args.basedir))
     window.show_loading("Starting…")
     window.show()
@@ -324,6 +350,9 @@ def run_app(args: argparse.Namespace) -> int:
             code: int = loop.run_until_complete(main)
             return code
     finally:
+        import gc
+
+        gc.enable()
         reporter.uninstall()
         logging.shutdown()
 
