@@ -38,6 +38,16 @@ class SqlQuotaLedger:
             ).scalar_one_or_none()
         return int(value or 0)
 
+    def used_on(self, day: date) -> dict[str, tuple[int, int]]:
+        """Every host's ``(used, daily_limit)`` on ``day``, in one query (for host lists)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(_ledger.c.host_id, _ledger.c.used, _ledger.c.daily_limit).where(
+                    _ledger.c.day == day
+                )
+            ).all()
+        return {r.host_id: (int(r.used), int(r.daily_limit)) for r in rows}
+
     def exhausted(self, host_id: str, day: date) -> bool:
         """Whether Zoom said (or the count shows) nothing is left for ``host_id`` on ``day``."""
         with self._engine.connect() as conn:

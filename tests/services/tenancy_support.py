@@ -1,0 +1,145 @@
+"""Fixtures for the tenant and host services: a store under tmp_path, a sandbox client."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from zoomadmin.sandbox import SandboxServer
+from zoomadmin.sandbox.state import User
+from zoomadmin.services.host_import import HostImporter
+from zoomadmin.services.hosts import HostService
+from zoomadmin.services.sync import SyncService
+from zoomadmin.services.tenants import TenantDraft, TenantService
+from zoomadmin.store.meetings import MeetingData
+from zoomadmin.store.repositories import Store
+from zoomadmin.zoom.auth import ZoomCredentials
+from zoomadmin.zoom.client import ZoomClient
+from zoomadmin.zoom.limits import MemoryQuotaLedger
+from zoomadmin.zoom.wire import RetryPolicy
+
+ACTOR = "pat@school.example"
+FAST_RETRY = RetryPolicy(max_attempts=4, max_rate_retries=10, base_delay=0.01, max_delay=0.1)
+
+
+def sandbox_client(server: SandboxServer, http: httpx.AsyncClient | None = None) -> ZoomClient:
+    """A client on ``server`` whose clock is the sandbox's."""
+    info = server.info
+    credentials = ZoomCredentials(
+        account_id=info.account_id,
+        client_id=info.client_id,
+        client_secret=info.client_secret,
+        api_url=info.api_url,
+        oauth_url=info.oauth_url,
+    )
+    return ZoomClient(
+        credentials,
+        http=http,
+        retry=FAST_RETRY,
+        now=server.sandbox.clock.now,
+        ledger=MemoryQuotaLedger(),
+    )
+
+
+@dataclass
+class Tenancy:
+    """The services under test, over one store and one sandbox."""
+
+    server: SandboxServer
+    store: Store
+    zoom: ZoomClient
+    tenants: TenantService
+    hosts: HostService
+    sync: SyncService
+    importer: HostImporter
+
+    def now(self) -> datetime:
+        """The sandbox's time."""
+        now: datetime = self.server.sandbox.clock.now()
+        return now
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """Call the sandbox admin API."""
+        response = httpx.request(method, self.server.info.admin_url + path, timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else {}
+
+
+def build_tenancy(server: SandboxServer, store: Store, zoom: ZoomClient) -> Tenancy:
+    """Every tenant/host service wired as app.py wires them."""
+    now = server.sandbox.clock.now
+    hosts = HostService(store, zoom, now=now, actor=ACTOR)
+    return Tenancy(
+        server=server,
+        store=store,
+        zoom=zoom,
+        tenants=TenantService(store, now=now, actor=ACTOR),
+        hosts=hosts,
+        sync=SyncService(store, zoom, now=now, actor=ACTOR),
+        importer=HostImporter(store, zoom, hosts),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A migrated SQLite store under tmp_path."""
+    opened = Store.open_file(tmp_path / "data" / "zoomadmin.sqlite3")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+async def tenancy(sandbox: SandboxServer, store: Store) -> AsyncIterator[Tenancy]:
+    """The services on the empty sandbox."""
+    async with sandbox_client(sandbox) as zoom:
+        yield build_tenancy(sandbox, store, zoom)
+
+
+def draft(name: str = "Acme Academy", **kwargs: Any) -> TenantDraft:
+    """A valid tenant form."""
+    values: dict[str, Any] = {
+        "timezone": "Europe/Berlin",
+        "mailbox": "teach",
+        "domain": "school.example",
+    }
+    values.update(kwargs)
+    return TenantDraft(name=name, **values)
+
+
+def add_zoom_user(
+    server: SandboxServer, email: str, *, first: str = "Ann", last: str = "Lee"
+) -> str:
+    """Put an active Basic user straight into the sandbox; returns its id."""
+    state = server.sandbox.state
+    rng = random.Random(email)
+    user_id = state.new_user_id(rng)
+    state.add_user(
+        User(
+            id=user_id,
+            email=email,
+            first_name=first,
+            last_name=last,
+            type=1,
+            status="active",
+            created_at=server.sandbox.clock.now(),
+            pmi=rng.randrange(1_000_000_000, 9_999_999_999),
+        )
+    )
+    return user_id
+
+
+def add_session(store: Store, host_id: int, start: datetime, meeting_id: int) -> None:
+    """A one-off 60-minute meeting of ``host_id`` at ``start`` in the store."""
+    store.meetings.save(MeetingData(meeting_id, host_id, "Algebra", start, 60))
+
+
+def soon(now: datetime, days: int = 1) -> datetime:
+    """``days`` after ``now``."""
+    return now + timedelta(days=days)

@@ -1,0 +1,296 @@
+"""Hosts: the hosts list, adding one in Zoom, linking, moving, (de)activating and removing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from zoomadmin.services.host_errors import explain_create_error, pending_refusal
+from zoomadmin.services.tenants import Now, TenancyError, refused
+from zoomadmin.store.errors import StoreError
+from zoomadmin.store.hosts import HostData, HostRecord
+from zoomadmin.store.meetings import SessionRecord
+from zoomadmin.store.repositories import Store
+from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.zoom.client import ZoomClient
+from zoomadmin.zoom.errors import NotFound
+from zoomadmin.zoom.limits import HOST_DAILY_LIMIT
+from zoomadmin.zoom.models import CreateAction, UserStatus, UserType, ZoomUser
+
+EMAIL = re.compile(r"^[^@\s,;<>()\"]+@[^@\s,;<>()\"]+\.[^@\s.,;<>()\"]+$")
+MAX_EMAIL = 128
+MAX_NAME = 64
+MAX_SCHEME_TRIES = 10_000
+#: How far ahead "coming sessions" look when a host is removed or deactivated.
+HORIZON = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True)
+class HostRow:
+    """A row of the hosts table: the host, its tenant, next session and today's quota."""
+
+    host: HostRecord
+    tenant_name: str
+    tenant_timezone: str
+    next_session_at: datetime | None
+    quota_used: int
+    quota_limit: int = HOST_DAILY_LIMIT
+
+
+@dataclass(frozen=True)
+class NewHost:
+    """A host to create in Zoom."""
+
+    tenant_id: int
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    user_type: UserType = UserType.BASIC
+    action: CreateAction = CreateAction.CREATE
+
+
+@dataclass(frozen=True)
+class RemovalImpact:
+    """What removing or deactivating a host does to its coming sessions."""
+
+    host: HostRecord
+    coming_sessions: list[SessionRecord]
+
+
+def check_new_host(email: str, first_name: str, last_name: str) -> list[str]:
+    """Problems with a new host's fields, in words a person can act on (empty when fine)."""
+    problems = []
+    if not email:
+        problems.append("The email is empty.")
+    elif len(email) > MAX_EMAIL or not EMAIL.match(email):
+        problems.append(f"“{email}” is not a valid email address (like name@school.org).")
+    return problems + check_names(first_name, last_name)
+
+
+def check_names(first_name: str, last_name: str) -> list[str]:
+    """Problems with a host's names (Zoom allows 64 characters each)."""
+    return [
+        f"The {label} is {len(value)} characters long; Zoom allows at most {MAX_NAME}."
+        for label, value in (("first name", first_name), ("last name", last_name))
+        if len(value) > MAX_NAME
+    ]
+
+
+def host_audit(host: HostRecord) -> dict[str, Any]:
+    """The fields of a host the audit log keeps."""
+    return {
+        "email": host.email,
+        "zoom_user_id": host.zoom_user_id,
+        "tenant_id": host.tenant_id,
+        "user_type": host.user_type,
+        "status": host.status,
+    }
+
+
+def host_data(user: ZoomUser, tenant_id: int | None) -> HostData:
+    """A Zoom user as the store keeps it."""
+    return HostData(
+        zoom_user_id=user.id,
+        email=user.email,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        user_type=int(user.type),
+        status=str(user.status),
+        tenant_id=tenant_id,
+    )
+
+
+class HostService:
+    """Host users of the account for the UI (Qt-free; database on a worker thread).
+
+    A host row is stored only after Zoom confirmed the user exists, and every change is
+    written to the audit log.
+    """
+
+    def __init__(self, store: Store, zoom: ZoomClient, *, now: Now, actor: str) -> None:
+        self._store = store
+        self._zoom = zoom
+        self._now = now
+        self._actor = actor
+
+    async def rows(self) -> list[HostRow]:
+        """Every host with its tenant, next session and quota use today."""
+        return await asyncio.to_thread(self._rows, None)
+
+    async def row(self, host_id: int) -> HostRow:
+        """One host's row (after a change)."""
+        found = await asyncio.to_thread(self._rows, host_id)
+        if not found:
+            raise TenancyError("This host no longer exists; refresh the list.")
+        return found[0]
+
+    def _rows(self, host_id: int | None) -> list[HostRow]:
+        now = self._now()
+        tenants = {t.id: t for t in self._store.tenants.all()}
+        quota = self._store.quota.used_on(now.astimezone(UTC).date())
+        rows = []
+        for item in self._store.hosts.overview(now):
+            host = item.host
+            if host_id is not None and host.id != host_id:
+                continue
+            tenant = tenants.get(host.tenant_id) if host.tenant_id is not None else None
+            used, limit = quota.get(host.zoom_user_id, (0, HOST_DAILY_LIMIT))
+            rows.append(
+                HostRow(
+                    host=host,
+                    tenant_name=tenant.name if tenant else "",
+                    tenant_timezone=tenant.timezone if tenant else "UTC",
+                    next_session_at=item.next_session_at,
+                    quota_used=min(used, limit),
+                    quota_limit=limit,
+                )
+            )
+        return rows
+
+    async def unlinked(self) -> list[HostRecord]:
+        """Account users (from the last sync) that belong to no tenant yet."""
+        return await asyncio.to_thread(self._store.hosts.all, unassigned=True)
+
+    async def next_emails(
+        self, tenant_id: int, count: int = 1, reserved: Iterable[str] = ()
+    ) -> list[str]:
+        """The next ``count`` free emails of the tenant's scheme (smallest free ``n`` first).
+
+        Free means: no host here has it, it is not in ``reserved`` and Zoom has no user with it.
+        """
+        tenant = await self._tenant(tenant_id)
+        taken = {h.email for h in await asyncio.to_thread(self._store.hosts.all)}
+        taken.update(e.strip().lower() for e in reserved)
+        found: list[str] = []
+        for n in range(1, MAX_SCHEME_TRIES):
+            candidate = tenant.host_email(n).lower()
+            if candidate in taken:
+                continue
+            if not await self._zoom.email_exists(candidate):
+                found.append(candidate)
+                if len(found) == count:
+                    return found
+        raise TenancyError(f"No free email found in the scheme of “{tenant.name}”.")
+
+    async def _tenant(self, tenant_id: int) -> TenantRecord:
+        try:
+            return await asyncio.to_thread(self._store.tenants.get, tenant_id)
+        except StoreError as exc:
+            raise refused(exc) from exc
+
+    async def add_host(self, new: NewHost) -> HostRecord:
+        """Create the user in Zoom, then store it as a host of the tenant."""
+        email = new.email.strip()
+        problems = check_new_host(email, new.first_name, new.last_name)
+        if problems:
+            raise TenancyError(" ".join(problems))
+        await self._tenant(new.tenant_id)
+        try:
+            user = await self._zoom.create_user(
+                email,
+                first_name=new.first_name.strip(),
+                last_name=new.last_name.strip(),
+                user_type=new.user_type,
+                action=new.action,
+            )
+        except Exception as exc:
+            raise explain_create_error(exc, email, new.action, new.user_type) from exc
+        return await self.record_created(user, new.tenant_id)
+
+    async def record_created(self, user: ZoomUser, tenant_id: int | None) -> HostRecord:
+        """Store a user Zoom confirmed as a host of ``tenant_id`` and audit it."""
+        host = await asyncio.to_thread(self._store.hosts.add, host_data(user, tenant_id))
+        await self._audit("host.create", host.id, None, host_audit(host))
+        return host
+
+    async def link_email(self, email: str, tenant_id: int) -> HostRecord:
+        """Make the account's existing user ``email`` a host of the tenant."""
+        await self._tenant(tenant_id)
+        try:
+            user = await self._zoom.get_user(email.strip())
+        except NotFound:
+            raise TenancyError(
+                f"There is no user {email} in this Zoom account. Sync with Zoom, or check "
+                "the address."
+            ) from None
+        old = await asyncio.to_thread(self._store.hosts.find_by_email, user.email)
+        await asyncio.to_thread(self._store.hosts.upsert, [host_data(user, tenant_id)])
+        host = await asyncio.to_thread(self._store.hosts.get_by_zoom_id, user.id)
+        await self._audit("host.link", host.id, host_audit(old) if old else None, host_audit(host))
+        return host
+
+    async def link(self, host_ids: list[int], tenant_id: int) -> int:
+        """Put account users that are in no tenant yet into ``tenant_id``."""
+        return await self._assign(host_ids, tenant_id, "host.link")
+
+    async def move(self, host_ids: list[int], tenant_id: int | None) -> int:
+        """Move hosts to another tenant (None: to no tenant); their sessions stay with them."""
+        return await self._assign(host_ids, tenant_id, "host.move")
+
+    async def _assign(self, host_ids: list[int], tenant_id: int | None, action: str) -> int:
+        if tenant_id is not None:
+            await self._tenant(tenant_id)
+        before = [await asyncio.to_thread(self._store.hosts.get, i) for i in host_ids]
+        try:
+            moved = await asyncio.to_thread(self._store.hosts.assign, host_ids, tenant_id)
+        except StoreError as exc:
+            raise refused(exc) from exc
+        for host in before:
+            if host.tenant_id != tenant_id:
+                await self._audit(
+                    action, host.id, {"tenant_id": host.tenant_id}, {"tenant_id": tenant_id}
+                )
+        return moved
+
+    async def impact(self, host_id: int) -> RemovalImpact:
+        """The host and its coming sessions (for the confirmation before a change)."""
+        return await asyncio.to_thread(self._impact, host_id)
+
+    def _impact(self, host_id: int) -> RemovalImpact:
+        try:
+            host = self._store.hosts.get(host_id)
+        except StoreError as exc:
+            raise refused(exc) from exc
+        now = self._now()
+        sessions = [
+            s for s in self._store.meetings.sessions_between(now, now + HORIZON, host_id=host_id)
+        ]
+        return RemovalImpact(host, sessions)
+
+    async def set_active(self, host_id: int, active: bool) -> HostRecord:
+        """Deactivate (the user cannot sign in or host) or reactivate a host in Zoom."""
+        host = (await self.impact(host_id)).host
+        if host.status == UserStatus.PENDING:
+            raise pending_refusal(host.email, "activated or deactivated")
+        await self._zoom.set_user_status(host.zoom_user_id, active)
+        status = UserStatus.ACTIVE if active else UserStatus.INACTIVE
+        new = await asyncio.to_thread(self._store.hosts.set_fields, host_id, status=str(status))
+        action = "host.reactivate" if active else "host.deactivate"
+        await self._audit(action, host_id, {"status": host.status}, {"status": new.status})
+        return new
+
+    async def remove(self, host_id: int) -> None:
+        """Disassociate the user from the Zoom account and forget the host and its meetings."""
+        host = (await self.impact(host_id)).host
+        # Already gone from Zoom: forgetting it here is all that is left to do.
+        with contextlib.suppress(NotFound):
+            await self._zoom.delete_user(host.zoom_user_id, "disassociate")
+        await asyncio.to_thread(self._store.hosts.delete, host_id)
+        await self._audit("host.remove", host_id, host_audit(host), None)
+
+    async def _audit(self, action: str, host_id: int, old: Any, new: Any) -> None:
+        await asyncio.to_thread(
+            self._store.audit.record,
+            actor=self._actor,
+            action=action,
+            object_type="host",
+            object_id=host_id,
+            old_value=old,
+            new_value=new,
+            at=self._now(),
+        )
