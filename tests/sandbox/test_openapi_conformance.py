@@ -156,6 +156,24 @@ _MEETING_CORE = ("id", "topic", "type", "start_time", "duration", "timezone", "c
 # host_id, yet Zoom's own example of the answer (and the wire) carries both; zoomadmin
 # stores them, so they are required here on top of the schema rather than skipped.
 _CREATED = (*_MEETING_CORE, "uuid", "host_id", "start_url", "join_url", "password", "settings")
+# Settings keys in Zoom's own example answers (and required by clients such as pyzoom's models).
+_SETTINGS = _required(
+    "host_video",
+    "participant_video",
+    "cn_meeting",
+    "in_meeting",
+    "join_before_host",
+    "mute_upon_entry",
+    "watermark",
+    "use_pmi",
+    "approval_type",
+    "audio",
+    "auto_recording",
+    "enforce_login",
+    "waiting_room",
+    "registrants_email_notification",
+    "meeting_authentication",
+)
 _FILE = ("id", "meeting_id", "recording_start", "recording_end", "file_type", "file_size")
 _FILES = _items(*_FILE, "download_url", "status", "recording_type")
 _RECORDING = ("uuid", "id", "host_id", "topic", "start_time", "total_size", "recording_count")
@@ -238,7 +256,7 @@ OPERATIONS: dict[str, Operation] = {
         "/users/{userId}/meetings",
         201,
         _create_meeting,
-        _required(*_CREATED),
+        _required(*_CREATED, settings=_SETTINGS),
     ),
     "POST /users/{userId}/meetings (type 8)": Operation(
         MEETINGS_SPEC,
@@ -267,7 +285,9 @@ OPERATIONS: dict[str, Operation] = {
         "/meetings/{meetingId}",
         200,
         lambda d: d.api.get(f"/meetings/{d.meeting_id}"),
-        _required(*_MEETING_CORE, "uuid", "host_id", "status", "join_url", "settings"),
+        _required(
+            *_MEETING_CORE, "uuid", "host_id", "status", "join_url", "settings", settings=_SETTINGS
+        ),
     ),
     "GET /users/{userId}/recordings": Operation(
         MEETINGS_SPEC,

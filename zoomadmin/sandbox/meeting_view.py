@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 DEFAULT_MEETING_SETTINGS: dict[str, Any] = {
     "host_video": True,
     "participant_video": True,
+    "cn_meeting": False,
+    "in_meeting": False,
     "join_before_host": False,
     "jbh_time": 0,
     "mute_upon_entry": False,
@@ -35,6 +37,7 @@ DEFAULT_MEETING_SETTINGS: dict[str, Any] = {
     "enforce_login_domains": "",
     "private_meeting": False,
     "email_notification": True,
+    "registrants_email_notification": True,
     "focus_mode": False,
     "encryption_type": "enhanced_encryption",
     "continuous_meeting_chat": {"enable": False},
@@ -130,7 +133,8 @@ def meeting_json(
         "pstn_password": meeting.password,
         "encrypted_password": _encrypted(meeting),
         "pre_schedule": False,
-        "settings": meeting.settings,
+        # Zoom answers with the whole settings object, defaults included, whatever was stored.
+        "settings": {**DEFAULT_MEETING_SETTINGS, **meeting.settings},
         "creation_source": "open_api",
     }
     if meeting.type != 3 and meeting.start_time is not None:

@@ -54,7 +54,10 @@ def _settings(body: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(given, dict):
         raise errors.validation("settings")
     merged = dict(base)
-    merged.update({k: v for k, v in given.items() if k in DEFAULT_MEETING_SETTINGS})
+    # Zoom quirk: a null setting counts as not given (clients send unset fields as null).
+    merged.update(
+        {k: v for k, v in given.items() if k in DEFAULT_MEETING_SETTINGS and v is not None}
+    )
     if merged["auto_recording"] not in _AUTO_RECORDING:
         raise errors.validation("settings.auto_recording")
     if not isinstance(merged["alternative_hosts"], str):
