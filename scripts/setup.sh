@@ -30,3 +30,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# Zoom's Node SDK for the third-party client test (the test skips without it).
+if command -v npm >/dev/null 2>&1; then
+  npm install --prefix tests/sandbox/thirdparty --no-audit --no-fund --silent
+fi
