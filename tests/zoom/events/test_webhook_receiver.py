@@ -1,0 +1,195 @@
+"""Webhook receiver over loopback: a real sandbox subscription, and forged, stale, replayed,
+malformed and oversized requests refused without emitting anything."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from events_support import advance, eventually, schedule, served
+
+from zoomadmin.sandbox import SandboxServer
+from zoomadmin.sandbox.events import encode, sign
+from zoomadmin.zoom.client import ZoomClient
+from zoomadmin.zoom.events.model import Event, EventKind
+from zoomadmin.zoom.events.stream import EventStream
+from zoomadmin.zoom.events.webhook import WebhookReceiver
+from zoomadmin.zoom.events.webhook_app import WebhookEventSource
+
+SECRET = "receiver-secret-token"
+MAX_BODY = 4096
+MEETING_EVENTS = ["meeting.started", "meeting.ended"]
+
+
+def envelope(name: str = "meeting.started", uuid: str = "abcdefghijklmnopqrstuv==") -> bytes:
+    obj = {
+        "id": 81234567890,
+        "uuid": uuid,
+        "host_id": "h" * 22,
+        "start_time": "2026-03-02T09:00:00Z",
+    }
+    return encode(
+        {"event": name, "event_ts": 1772442000000, "payload": {"account_id": "a", "object": obj}}
+    )
+
+
+def signed(body: bytes, *, secret: str = SECRET, at: float | None = None) -> dict[str, str]:
+    timestamp = str(int(time.time() if at is None else at))
+    return {
+        "content-type": "application/json; charset=utf-8",
+        "x-zm-request-timestamp": timestamp,
+        "x-zm-signature": sign(secret, timestamp, body),
+        "x-zm-trackingid": secrets.token_urlsafe(16),
+    }
+
+
+@dataclass
+class Endpoint:
+    url: str
+    source: WebhookEventSource
+    got: list[Event]
+
+    async def post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        async with httpx.AsyncClient(trust_env=False) as client:
+            return await client.post(self.url, content=body, headers=headers)
+
+
+@pytest.fixture
+async def endpoint() -> AsyncIterator[Endpoint]:
+    """The receiver's ASGI app under uvicorn, its events collected by an EventStream."""
+    source = WebhookEventSource(WebhookReceiver(SECRET, max_body=MAX_BODY))
+    stream = EventStream([source])
+    got: list[Event] = []
+
+    async def collect(event: Event) -> None:
+        got.append(event)
+
+    stream.subscribe(collect)
+    runner = asyncio.create_task(stream.run())
+    try:
+        async with served(source.app) as base:
+            yield Endpoint(base + "/zoom/events", source, got)
+    finally:
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+
+
+async def test_signed_event_arrives_once_and_its_duplicate_is_acknowledged(
+    endpoint: Endpoint,
+) -> None:
+    body = envelope()
+    first = await endpoint.post(body, signed(body))
+    await eventually(lambda: len(endpoint.got) == 1, "the event")
+    # Zoom's retry of the same event: a new timestamp, so a new signature; 200, no new event.
+    again = await endpoint.post(body, signed(body, at=time.time() - 2))
+    assert (first.status_code, again.status_code) == (200, 200)
+    await asyncio.sleep(0.05)
+    assert [e.kind for e in endpoint.got] == [EventKind.MEETING_STARTED]
+    assert endpoint.got[0].source == "webhook"
+
+
+async def test_url_validation_answers_the_hmac_of_the_plain_token(endpoint: Endpoint) -> None:
+    body = encode(
+        {"event": "endpoint.url_validation", "event_ts": 1, "payload": {"plainToken": "pt-1"}}
+    )
+    response = await endpoint.post(body, signed(body))
+    expected = hmac.new(SECRET.encode(), b"pt-1", hashlib.sha256).hexdigest()
+    assert response.status_code == 200
+    assert response.json() == {"plainToken": "pt-1", "encryptedToken": expected}
+
+
+def _bad_requests() -> Iterator[tuple[str, bytes, dict[str, str], int]]:
+    body = envelope()
+    yield "forged", body, signed(body, secret="not-the-secret"), 401
+    yield "stale", body, signed(body, at=time.time() - 900), 401
+    yield "from the future", body, signed(body, at=time.time() + 900), 401
+    yield "unsigned", body, {"content-type": "application/json"}, 401
+    no_ts = signed(body)
+    del no_ts["x-zm-request-timestamp"]
+    yield "no timestamp", body, no_ts, 401
+    tampered = body.replace(b"81234567890", b"81234567891")
+    yield "tampered body", tampered, signed(body), 401
+    yield "not JSON", b"{nope", signed(b"{nope"), 400
+    no_object = encode({"event": "meeting.ended", "event_ts": 1, "payload": {}})
+    yield "no payload.object", no_object, signed(no_object), 400
+    big = envelope(uuid="x" * MAX_BODY)
+    yield "oversized", big, signed(big), 413
+
+
+@pytest.mark.parametrize(("what", "body", "headers", "status"), list(_bad_requests()))
+async def test_bad_requests_are_refused_without_an_event(
+    endpoint: Endpoint, what: str, body: bytes, headers: dict[str, str], status: int
+) -> None:
+    response = await endpoint.post(body, headers)
+    assert response.status_code == status, what
+    # The good request after it still gets through: the refusal changed nothing.
+    good = envelope(uuid="good-one-abcdefghijklm==")
+    assert (await endpoint.post(good, signed(good))).status_code == 200
+    await eventually(lambda: len(endpoint.got) == 1, "the good event")
+    assert endpoint.got[0].meeting_uuid == "good-one-abcdefghijklm=="
+
+
+async def test_replayed_request_is_refused(endpoint: Endpoint) -> None:
+    body = envelope()
+    headers = signed(body)
+    assert (await endpoint.post(body, headers)).status_code == 200
+    replay = await endpoint.post(body, headers)
+    assert replay.status_code == 401
+    assert "replayed" in replay.json()["error"]
+    # Zoom's second delivery of one event in the same second: same signature, own tracking id.
+    other = {**headers, "x-zm-trackingid": "another-delivery"}
+    assert (await endpoint.post(body, other)).status_code == 200
+    await asyncio.sleep(0.05)
+    assert len(endpoint.got) == 1
+
+
+async def test_oversized_body_without_length_is_cut_off(endpoint: Endpoint) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(64):
+            yield b"x" * 1024
+
+    async with httpx.AsyncClient(trust_env=False) as client:
+        response = await client.post(endpoint.url, content=chunks(), headers=signed(b""))
+    assert response.status_code == 413
+    assert endpoint.got == []
+
+
+async def test_get_is_not_allowed(endpoint: Endpoint) -> None:
+    async with httpx.AsyncClient(trust_env=False) as client:
+        assert (await client.get(endpoint.url)).status_code == 405
+
+
+async def test_sandbox_subscription_validates_and_events_arrive_once_despite_duplicates(
+    sandbox: SandboxServer, endpoint: Endpoint, zoom: ZoomClient
+) -> None:
+    admin = sandbox.info.admin_url
+    async with httpx.AsyncClient(trust_env=False) as client:
+        (await client.put(admin + "/faults", json={"spec": "webhook_dup=1.0"})).raise_for_status()
+        sub = (
+            await client.post(
+                admin + "/webhooks",
+                json={"url": endpoint.url, "secret_token": SECRET, "events": MEETING_EVENTS},
+            )
+        ).json()
+        await schedule(sandbox, zoom, 5)
+        advance(sandbox, 5)
+        await eventually(lambda: len(endpoint.got) == 1, "meeting.started")
+        advance(sandbox, 40)
+        await eventually(lambda: len(endpoint.got) == 2, "meeting.ended")
+        await eventually(lambda: _all_sent(sandbox), "every delivery acknowledged")
+        listed = (await client.get(admin + "/webhooks")).json()["webhooks"]
+    assert any(w["id"] == sub["id"] and w["validated"] is True for w in listed)
+    assert [e.kind for e in endpoint.got] == [EventKind.MEETING_STARTED, EventKind.MEETING_ENDED]
+    assert endpoint.got[0].meeting_uuid == endpoint.got[1].meeting_uuid
+
+
+def _all_sent(sandbox: SandboxServer) -> bool:
+    deliveries = sandbox.sandbox.bus.deliveries()
+    return len(deliveries) == 4 and all(d["status"] == "sent" for d in deliveries)

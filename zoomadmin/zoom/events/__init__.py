@@ -1,0 +1,1 @@
+"""Zoom events (meeting started/ended, recording completed, user updated) from three sources."""
