@@ -2,7 +2,8 @@
 
 Runs ``python -m zoomadmin --basedir TMP --smoke-test`` (offscreen) several times; the app
 measures from the process's start time (read from /proc) and prints both figures in its
-JSON summary. The target is the window shown within 1.5 s, sandbox start included.
+JSON summary. The target is a useful window within 1.5 s, sandbox start included: the
+window shown (first paint) and the sandbox account loaded (connected, tabs can query).
 
     .venv/bin/python benchmarks/bench_startup.py [--runs N]
 """
@@ -40,7 +41,7 @@ def run_once(basedir: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    """Run the benchmark; exit 1 when the median misses the target."""
+    """Run the benchmark; exit 1 when either median misses the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
@@ -57,12 +58,17 @@ def main() -> int:
                 f"run {number + 1}: window shown {figures['shown']:.3f} s, "
                 f"sandbox loaded {figures['loaded']:.3f} s"
             )
-    median = statistics.median(shown)
-    print(f"window shown: median {median:.3f} s, min {min(shown):.3f} s, max {max(shown):.3f} s")
-    print(f"sandbox loaded: median {statistics.median(loaded):.3f} s, max {max(loaded):.3f} s")
-    verdict = "meets" if median <= TARGET_SECONDS else "MISSES"
-    print(f"target {TARGET_SECONDS:.1f} s to window shown: {verdict}")
-    return 0 if median <= TARGET_SECONDS else 1
+    ok = True
+    for name, figures in (("window shown", shown), ("sandbox loaded", loaded)):
+        median = statistics.median(figures)
+        passed = median <= TARGET_SECONDS
+        ok = ok and passed
+        print(
+            f"{name}: median {median:.3f} s, min {min(figures):.3f} s, "
+            f"max {max(figures):.3f} s; target {TARGET_SECONDS:.1f} s: "
+            f"{'PASS' if passed else 'FAIL'}"
+        )
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

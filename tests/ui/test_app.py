@@ -102,6 +102,20 @@ def test_process_start_time_is_before_now() -> None:
     assert 0 < time.time() - started < 24 * 3600
 
 
+def test_process_start_time_is_not_before_the_process_was_spawned() -> None:
+    import time
+
+    code = "from zoomadmin.app import process_start_time; print(repr(process_start_time()))"
+    before = time.time()
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    started = float(result.stdout)
+    # /proc counts in clock ticks (10 ms); a start taken from btime (whole seconds) could be
+    # up to a second before the spawn.
+    assert before - 0.02 <= started <= time.time()
+
+
 def _run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
