@@ -1,0 +1,310 @@
+"""The hosts table model (rows added in chunks, changed in place) and its filter proxy."""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QPalette
+
+from zoomadmin.services.hosts import HostRow
+from zoomadmin.zoom.models import UserStatus, UserType
+
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The row's :class:`HostRow` object."""
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""A value that sorts the column naturally (numbers as numbers, no session last)."""
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+
+STATUS_TEXT = {
+    str(UserStatus.ACTIVE): "Active",
+    str(UserStatus.PENDING): "Pending",
+    str(UserStatus.INACTIVE): "Deactivated",
+}
+TYPE_TEXT = {int(UserType.BASIC): "Basic", int(UserType.LICENSED): "Licensed"}
+MISSING_TEXT = "Removed in Zoom"
+
+
+class HostColumn(enum.IntEnum):
+    """The columns of the hosts table, in order."""
+
+    NAME = 0
+    EMAIL = 1
+    TENANT = 2
+    ZOOM_ID = 3
+    TYPE = 4
+    STATUS = 5
+    QUOTA = 6
+    NEXT_SESSION = 7
+
+
+HEADERS = {
+    HostColumn.NAME: "Name",
+    HostColumn.EMAIL: "Email",
+    HostColumn.TENANT: "Tenant",
+    HostColumn.ZOOM_ID: "Zoom user id",
+    HostColumn.TYPE: "Type",
+    HostColumn.STATUS: "Status",
+    HostColumn.QUOTA: "Meeting requests today",
+    HostColumn.NEXT_SESSION: "Next session",
+}
+HEADER_TIPS = {
+    HostColumn.QUOTA: "Meeting create/update requests used of Zoom's daily 100 per host "
+    "(resets 00:00 UTC).",
+    HostColumn.NEXT_SESSION: "In the tenant's time zone.",
+}
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """``moment`` in ``timezone`` as staff read it: "Mon 2 Mar 16:00 EST"."""
+    here = moment.astimezone(_zone(timezone))
+    return f"{here:%a} {here.day} {here:%b %H:%M %Z}"
+
+
+def status_text(row: HostRow) -> str:
+    """Active / Pending / Deactivated, or that Zoom no longer has the user."""
+    if row.host.missing_in_zoom:
+        return MISSING_TEXT
+    return STATUS_TEXT.get(row.host.status, row.host.status.title())
+
+
+def type_text(row: HostRow) -> str:
+    """Basic / Licensed (or Zoom's number for other kinds)."""
+    return TYPE_TEXT.get(row.host.user_type, f"Type {row.host.user_type}")
+
+
+def _next_session(row: HostRow) -> str:
+    if row.next_session_at is None:
+        return "—"
+    return local_time(row.next_session_at, row.tenant_timezone)
+
+
+_CELLS: dict[HostColumn, Callable[[HostRow], str]] = {
+    HostColumn.NAME: lambda r: r.host.display_name,
+    HostColumn.EMAIL: lambda r: r.host.email,
+    HostColumn.TENANT: lambda r: r.tenant_name or "—",
+    HostColumn.ZOOM_ID: lambda r: r.host.zoom_user_id,
+    HostColumn.TYPE: type_text,
+    HostColumn.STATUS: status_text,
+    HostColumn.QUOTA: lambda r: f"{r.quota_used} of {r.quota_limit}",
+    HostColumn.NEXT_SESSION: _next_session,
+}
+
+
+def _display(row: HostRow, column: HostColumn) -> str:
+    return _CELLS[column](row)
+
+
+def _sort_key(row: HostRow, column: HostColumn) -> Any:
+    if column == HostColumn.QUOTA:
+        return row.quota_used
+    if column == HostColumn.NEXT_SESSION:
+        return row.next_session_at.timestamp() if row.next_session_at else math.inf
+    return _display(row, column).casefold()
+
+
+def _tooltip(row: HostRow, column: HostColumn) -> str | None:
+    host = row.host
+    if host.missing_in_zoom:
+        return "Zoom no longer lists this user (removed in Zoom). Remove it here too."
+    if host.changed_in_zoom:
+        return f"Changed in Zoom since the last sync: {host.changed_in_zoom}"
+    if column == HostColumn.STATUS and host.status == UserStatus.PENDING:
+        return "Zoom sent an invitation; the user has not accepted it yet."
+    return None
+
+
+def _decoration(row: HostRow, column: HostColumn, role: int) -> Any:
+    """Tooltips, and dimmed text for hosts that cannot host (deactivated, gone from Zoom)."""
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return _tooltip(row, column)
+    dimmed = row.host.missing_in_zoom or row.host.status == UserStatus.INACTIVE
+    if role == Qt.ItemDataRole.ForegroundRole and dimmed:
+        return QBrush(QPalette().color(QPalette.ColorRole.PlaceholderText))
+    return None
+
+
+class HostsModel(QAbstractTableModel):
+    """Hosts as :class:`HostRow` objects; rows are appended in chunks and changed in place."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[HostRow] = []
+        self._haystacks: list[str] = []
+        self._by_id: dict[int, int] = {}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        """Hosts shown (none under a valid parent: this is a flat table)."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        """One per :class:`HostColumn`."""
+        return 0 if parent.isValid() else len(HostColumn)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        """Text, sort key, row object, tooltip or dimmed colour of one cell."""
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = HostColumn(index.column())
+        if role == _DISPLAY:
+            return _display(row, column)
+        if role == SORT_ROLE:
+            return _sort_key(row, column)
+        if role == ROW_ROLE:
+            return row
+        return _decoration(row, column, role)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY
+    ) -> Any:
+        """Column titles and their explanations."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HostColumn):
+            return None
+        if role == _DISPLAY:
+            return HEADERS[HostColumn(section)]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS.get(HostColumn(section))
+        return None
+
+    def row_at(self, row: int) -> HostRow:
+        """The host in model row ``row``."""
+        return self._rows[row]
+
+    def haystack(self, row: int) -> str:
+        """The lowercase text the filter searches in model row ``row``."""
+        return self._haystacks[row]
+
+    def row_of(self, host_id: int) -> int | None:
+        """The model row of a host, or None."""
+        return self._by_id.get(host_id)
+
+    def clear(self) -> None:
+        """Remove every row (before a fresh load)."""
+        self.beginResetModel()
+        self._rows, self._haystacks, self._by_id = [], [], {}
+        self.endResetModel()
+
+    def append_rows(self, rows: Sequence[HostRow]) -> None:
+        """Add rows at the end in one insert (the loader calls this per chunk)."""
+        fresh = [r for r in rows if r.host.id not in self._by_id]
+        if not fresh:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+        for offset, row in enumerate(fresh):
+            self._by_id[row.host.id] = first + offset
+            self._rows.append(row)
+            self._haystacks.append(_haystack(row))
+        self.endInsertRows()
+
+    def upsert(self, row: HostRow) -> None:
+        """Show a changed host in place (``dataChanged``), or add a new one."""
+        at = self._by_id.get(row.host.id)
+        if at is None:
+            self.append_rows([row])
+            return
+        self._rows[at] = row
+        self._haystacks[at] = _haystack(row)
+        self.dataChanged.emit(self.index(at, 0), self.index(at, len(HostColumn) - 1))
+
+    def remove(self, host_id: int) -> None:
+        """Drop a host that no longer exists."""
+        at = self._by_id.get(host_id)
+        if at is None:
+            return
+        self.beginRemoveRows(QModelIndex(), at, at)
+        del self._rows[at]
+        del self._haystacks[at]
+        self._by_id = {r.host.id: i for i, r in enumerate(self._rows)}
+        self.endRemoveRows()
+
+
+def _haystack(row: HostRow) -> str:
+    host = row.host
+    return f"{host.display_name}\n{host.email}\n{host.zoom_user_id}\n{row.tenant_name}".casefold()
+
+
+NO_TENANT = -1
+"""Tenant filter value for hosts in no tenant."""
+
+
+class HostsFilterProxy(QSortFilterProxyModel):
+    """Filters hosts by text (name, email, Zoom id, tenant), tenant, type and status."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._tenant: int | None = None
+        self._type: int | None = None
+        self._status: str | None = None
+        self.setSortRole(SORT_ROLE)
+
+    def set_text(self, text: str) -> None:
+        """Show hosts whose name, email, Zoom id or tenant contains every word of ``text``."""
+        self.beginFilterChange()
+        self._text = text.strip().casefold()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_tenant(self, tenant_id: int | None) -> None:
+        """Only one tenant's hosts (:data:`NO_TENANT`: hosts in none; None: all)."""
+        self.beginFilterChange()
+        self._tenant = tenant_id
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_user_type(self, user_type: int | None) -> None:
+        """Only Basic or only Licensed hosts (None: both)."""
+        self.beginFilterChange()
+        self._type = user_type
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_status(self, status: str | None) -> None:
+        """Only hosts with this Zoom status, or ``"missing"`` for removed in Zoom (None: all)."""
+        self.beginFilterChange()
+        self._status = status
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        """Whether a host passes every filter that is set."""
+        model = self.sourceModel()
+        if not isinstance(model, HostsModel):
+            return True
+        host = model.row_at(source_row).host
+        if self._tenant is not None and (host.tenant_id or NO_TENANT) != self._tenant:
+            return False
+        if self._type is not None and host.user_type != self._type:
+            return False
+        if self._status is not None and not _status_matches(host, self._status):
+            return False
+        if self._text:
+            haystack = model.haystack(source_row)
+            return all(word in haystack for word in self._text.split())
+        return True
+
+
+def _status_matches(host: Any, status: str) -> bool:
+    if status == "missing":
+        return bool(host.missing_in_zoom)
+    return bool(host.status == status and not host.missing_in_zoom)
