@@ -124,6 +124,8 @@ class RateLimiter:
         """Take one request from ``category``'s budgets; headers to add, or raise 429."""
         plan = self._plan()
         limit, per = _PER_SECOND[plan][category]
+        if not self._state.account.rate_limits:
+            return rate_headers(category, "QPS", limit, limit)
         now_real = self._monotonic()
         with self._lock:
             bucket = self._buckets.get(category)

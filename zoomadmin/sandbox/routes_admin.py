@@ -74,6 +74,7 @@ def _config_json(sandbox: Sandbox) -> dict[str, Any]:
         "isv_partner": account.isv_partner,
         "late_join_share": account.late_join_share,
         "no_show_share": account.no_show_share,
+        "rate_limits": account.rate_limits,
         "scopes": sorted(sandbox.state.scopes()),
     }
 
@@ -99,7 +100,11 @@ def _patch_config(sandbox: Sandbox, body: dict[str, Any]) -> None:
     scopes = body.get("scopes", ...)
     if scopes is not ... and scopes is not None and not isinstance(scopes, list):
         raise _bad("scopes must be a list of scope names, or null for the full set")
+    limits = body.get("rate_limits", account.rate_limits)
+    if not isinstance(limits, bool):
+        raise _bad("rate_limits must be true or false")
     account.plan = plan
+    account.rate_limits = limits
     account.isv_partner = bool(body.get("isv_partner", account.isv_partner))
     if lifetime is not None:
         account.token_lifetime_seconds = int(lifetime)

@@ -40,6 +40,8 @@ class AccountConfig:
     token_lifetime_seconds: int = 3599
     late_join_share: float = 0.1
     no_show_share: float = 0.05
+    #: False turns off per-second and daily API rate limits (load measurements only).
+    rate_limits: bool = True
     overrun_minutes: tuple[int, int] = (0, 6)
     recording_delay_minutes: tuple[int, int] = (2, 10)
     pending_activation_minutes: int = 30
