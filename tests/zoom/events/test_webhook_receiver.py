@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from events_support import advance, eventually, schedule, served
 
+from tests.zoom.events.events_support import advance, eventually, schedule, served
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.sandbox.events import encode, sign
 from zoomadmin.zoom.client import ZoomClient
