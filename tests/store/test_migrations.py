@@ -12,7 +12,13 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import zoomadmin.store.models  # noqa: F401  (registers the tables)
-from zoomadmin.store.db import create_db_engine, sqlite_url
+from zoomadmin.store.db import (
+    SCHEMA_HEAD,
+    create_db_engine,
+    open_database,
+    schema_is_current,
+    sqlite_url,
+)
 from zoomadmin.store.migrate import (
     alembic_config,
     current_revision,
@@ -89,5 +95,31 @@ def test_downgrade_to_base_and_back(tmp_path: Path) -> None:
         assert {"tenant", "host", "meeting", "quota_ledger", "audit_log"} <= set(
             inspect(engine).get_table_names()
         )
+    finally:
+        engine.dispose()
+
+
+def test_the_schema_head_constant_is_the_scripts_head() -> None:
+    # open_database skips Alembic when a database is at SCHEMA_HEAD: a new migration must
+    # move the constant too, or databases at the old head would never be upgraded.
+    assert head_revision() == SCHEMA_HEAD
+
+
+def test_open_database_upgrades_an_older_database_and_skips_a_current_one(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path / "old.sqlite3")
+    engine = create_db_engine(url)
+    try:
+        assert not schema_is_current(engine)
+        upgrade(engine, FIRST)
+        assert not schema_is_current(engine)
+    finally:
+        engine.dispose()
+    engine = open_database(url)
+    try:
+        assert current_revision(engine) == SCHEMA_HEAD
+        assert schema_is_current(engine)
+        assert "meeting" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
