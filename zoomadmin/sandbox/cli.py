@@ -10,9 +10,6 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from zoomadmin.sandbox.faults import FaultSpecError
-from zoomadmin.sandbox.server import SandboxServer, SandboxStartError
-
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``zoomadmin sandbox serve``."""
@@ -32,6 +29,11 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM; returns the exit code."""
+    # Here, not at the top: ``zoomadmin --help`` and the app list these options without
+    # loading the server.
+    from zoomadmin.sandbox.faults import FaultSpecError
+    from zoomadmin.sandbox.server import SandboxServer, SandboxStartError
+
     try:
         server = SandboxServer(
             host=args.host,
