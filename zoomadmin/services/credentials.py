@@ -14,6 +14,8 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
+from zoomadmin.logs import register_secret
+
 log = logging.getLogger(__name__)
 
 #: The one keyring service name every zoomadmin secret is stored under.
@@ -84,6 +86,7 @@ class MemorySecretStore:
 
     def set(self, profile: str, kind: SecretKind, value: str) -> None:
         """Store the secret."""
+        register_secret(value)
         with self._lock:
             self._secrets[(profile, kind)] = value
 
@@ -165,10 +168,14 @@ class KeyringSecretStore:
             value = self.backend().get_password(self._service, self._username(profile, kind))
         except keyring.errors.KeyringError as exc:
             raise _unavailable(exc) from None
-        return value if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return None
+        register_secret(value)
+        return value
 
     def set(self, profile: str, kind: SecretKind, value: str) -> None:
         """Store the secret in the keyring."""
+        register_secret(value)
         self.check()
         try:
             self.backend().set_password(self._service, self._username(profile, kind), value)

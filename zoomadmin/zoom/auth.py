@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from zoomadmin.logs import register_secret
 from zoomadmin.zoom.errors import ZoomUnavailable, oauth_error
 from zoomadmin.zoom.scopes import parse_scopes
 
@@ -30,6 +31,10 @@ class ZoomCredentials:
     client_secret: str = field(repr=False)
     api_url: str = ZOOM_API_URL
     oauth_url: str = ZOOM_OAUTH_URL
+
+    def __post_init__(self) -> None:
+        # Whatever logs a request or an error from now on shows "[redacted]" in its place.
+        register_secret(self.client_secret)
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,7 @@ class TokenProvider:
         try:
             body = response.json()
             value = str(body["access_token"])
+            register_secret(value)
             lifetime = float(body.get("expires_in", 3599))
         except (ValueError, KeyError, TypeError):
             raise ZoomUnavailable("Zoom's sign-in service gave an unreadable answer.") from None
