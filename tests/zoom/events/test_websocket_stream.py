@@ -5,6 +5,8 @@ unknown subscription."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 from tests.zoom.conftest import credentials_of
 from tests.zoom.events.events_support import advance, eventually, schedule
@@ -183,3 +187,29 @@ async def test_wrong_credentials_fail_with_the_sign_in_message(sandbox: SandboxS
             assert run.stream.status.text == "failed"
             assert "client secret" in run.stream.status.detail
             assert source.connections == 0
+
+
+async def test_a_silent_connection_is_closed_and_opened_again(zoom: ZoomClient) -> None:
+    # A server that takes heartbeats but never answers, like a half-dead connection.
+    heard: list[str] = []
+    connections: list[int] = []
+
+    async def silent(ws: ServerConnection) -> None:
+        connections.append(1)
+        with contextlib.suppress(ConnectionClosed):
+            async for message in ws:
+                heard.append(str(message))
+
+    async with serve(silent, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        source = WebSocketEventSource(
+            f"ws://127.0.0.1:{port}/ws", "sub", zoom.tokens, heartbeat_interval=0.1, backoff=FAST
+        )
+        details: list[str] = []
+        source.add_status_listener(lambda status: details.append(status.detail))
+        async with running(source) as run:
+            await eventually(lambda: len(connections) >= 2, "a second connection")
+    assert heard and all(json.loads(m) == {"module": "heartbeat"} for m in heard)
+    assert source.connections == 0  # never heard a word: never shown as connected
+    assert "reconnecting in 1 s" in run.texts()
+    assert "Zoom stopped answering heartbeats" in details

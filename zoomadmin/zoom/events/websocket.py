@@ -109,6 +109,7 @@ class WebSocketEventSource(StatusNotifier):
         self._open_timeout = open_timeout
         self._rng = rng or random.Random()
         self._last_heard = 0.0  # loop time of the last message received
+        self._silent = False  # this connection was closed for not answering heartbeats
         self.connections = 0  # successful connections so far (for the status bar and tests)
 
     def __repr__(self) -> str:
@@ -173,6 +174,7 @@ class WebSocketEventSource(StatusNotifier):
     async def _serve(self, ws: ClientConnection, sink: EventSink) -> _Outcome:
         outcome = _Outcome()
         self._last_heard = asyncio.get_running_loop().time()
+        self._silent = False
         heart = asyncio.create_task(self._heartbeat(ws))
         try:
             async for raw in ws:
@@ -190,6 +192,8 @@ class WebSocketEventSource(StatusNotifier):
                 await heart
         outcome.code = ws.close_code
         outcome.detail, outcome.terminal = _describe_close(ws.close_code, ws.close_reason)
+        if self._silent:
+            outcome.detail = "Zoom stopped answering heartbeats"
         return outcome
 
     async def _heartbeat(self, ws: ClientConnection) -> None:
@@ -202,6 +206,7 @@ class WebSocketEventSource(StatusNotifier):
                 await asyncio.sleep(self._heartbeat_interval)
                 if self._last_heard < sent - self._heartbeat_interval:
                     log.warning("Event stream silent for two heartbeats; reconnecting")
+                    self._silent = True
                     await ws.close(code=1011, reason="heartbeat timeout")
                     return
 
