@@ -45,6 +45,8 @@ def test_meeting_started_accessors() -> None:
     assert event.start_time == datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     assert event.end_time is None
     assert event.account_id == "acct"
+    with pytest.raises(TypeError):
+        event.object["topic"] = "changed"  # type: ignore[index]
 
 
 def test_same_meeting_from_two_sources_shares_a_key_but_ended_differs() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 
@@ -56,6 +57,9 @@ class Event:
     download_token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
+        # Read-only views, so no consumer can change what the next subscriber sees.
+        object.__setattr__(self, "object", MappingProxyType(dict(self.object)))
+        object.__setattr__(self, "old_object", MappingProxyType(dict(self.old_object)))
         if self.event_ts.tzinfo is None:
             raise MalformedEventError("event_ts must be an aware UTC time.")
         if self.source not in SOURCES:
