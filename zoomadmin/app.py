@@ -86,7 +86,41 @@ def _tab_builders() -> list[TabBuilder]:
     A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
     the widget gets only the services it needs, built here from the context.
     """
-    return []
+    return [_tenants_tab]
+
+
+def _actor(context: AccountContext) -> str:
+    """Who the audit log names for changes made from this desktop: the OS login."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers): name the Zoom owner
+        owner = context.account.owner
+        return owner.email if owner else "unknown"
+
+
+def _tenants_tab(context: AccountContext) -> TabSpec:
+    """Tenants & Hosts: tenants, their host users, CSV import and sync with Zoom."""
+    from zoomadmin.services.host_import import HostImporter
+    from zoomadmin.services.hosts import HostService
+    from zoomadmin.services.sync import SyncService
+    from zoomadmin.services.tenants import TenantService
+    from zoomadmin.store.repositories import Store
+    from zoomadmin.ui.main_window import TabSpec
+    from zoomadmin.ui.tenants_tab import TenantsTab
+
+    store = Store.over(context.engine)
+    zoom, now, actor = context.account.client, context.clock.now, _actor(context)
+    hosts = HostService(store, zoom, now=now, actor=actor)
+    tab = TenantsTab(
+        tenants=TenantService(store, now=now, actor=actor),
+        hosts=hosts,
+        sync=SyncService(store, zoom, now=now, actor=actor),
+        importer=HostImporter(store, zoom, hosts),
+        runner=context.runner,
+    )
+    return TabSpec("Tenants && Hosts", tab, "link")
 
 
 def database_path(paths: AppPaths, account: ActiveAccount) -> Path:

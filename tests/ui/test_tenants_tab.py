@@ -1,0 +1,179 @@
+"""The Tenants & Hosts tab driven as a person would, against the sandbox and a real database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+from tenants_tab_support import TabWorld, add_zoom_user, world
+
+from zoomadmin.store.hosts import HostData
+from zoomadmin.store.meetings import MeetingData
+from zoomadmin.ui.host_dialogs import AddHostDialog, LinkUsersDialog
+from zoomadmin.ui.hosts_model import HostColumn
+from zoomadmin.ui.tenant_dialog import TenantDialog
+from zoomadmin.ui.tenants_model import TenantColumn
+from zoomadmin.ui.tenants_tab import NO_TENANTS
+
+__all__ = ["world"]
+
+
+async def create_tenant(world: TabWorld, qtbot: QtBot, name: str = "Northside") -> None:
+    """Ctrl+N, fill the form, Save; wait for the tenant to be listed."""
+    qtbot.keyClick(world.tab, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = world.tab.dialog
+    assert isinstance(dialog, TenantDialog)
+    dialog.name.setText(name)
+    dialog.timezone.setCurrentText("America/New_York")
+    dialog.mailbox.setText("teach")
+    dialog.domain.setText("school.example")
+    assert dialog.preview.text().startswith(f"teach+{name.lower()}-1@school.example")
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+
+
+async def test_empty_then_create_a_tenant_with_the_keyboard(world: TabWorld, qtbot: QtBot) -> None:
+    tab = world.tab
+    assert tab.tenants_stack.currentWidget() is tab.tenants_empty
+    assert tab.tenants_empty.text() == NO_TENANTS
+    assert "Sync with Zoom (F5)" in tab.hosts_panel.empty.text()
+    await create_tenant(world, qtbot)
+    assert tab.tenants_stack.currentWidget() is tab.tenants_view
+    model = tab.tenants_model
+    assert model.data(model.index(0, TenantColumn.NAME)) == "Northside"
+    assert (
+        model.data(model.index(0, TenantColumn.EMAIL_SCHEME)) == "teach+northside-n@school.example"
+    )
+    assert tab.current_tenant_id() == world.store.tenants.all()[0].id
+    assert world.store.audit.entries(object_type="tenant")[0].action == "tenant.create"
+
+
+async def test_a_taken_tenant_name_is_explained_in_the_form(world: TabWorld, qtbot: QtBot) -> None:
+    await create_tenant(world, qtbot)
+    await create_tenant(world, qtbot, "northside")
+    dialog = world.tab.dialog
+    assert isinstance(dialog, TenantDialog)
+    assert dialog.isVisible()
+    assert "already exists" in dialog.error.text()
+
+
+async def test_bulk_import_a_csv_with_one_bad_row(world: TabWorld, qtbot: QtBot, tmp_path) -> None:
+    await create_tenant(world, qtbot)
+    csv = tmp_path / "hosts.csv"
+    csv.write_text(
+        "email,first_name,last_name,type\n"
+        ",Marcus,Reyes,Basic\n"
+        "jennifer@school,Jennifer,Walsh,Basic\n"
+        "andre@school.example,Andre,Thompson,Licensed\n",
+        encoding="utf-8",
+    )
+    world.tab.host_actions.import_csv.trigger()
+    wizard = world.tab.host_actions.dialog
+    wizard.path.setText(str(csv))
+    wizard.next.click()
+    await world.runner.wait_idle()
+    assert wizard.summary.text().startswith("3 rows: 2 ready, 1 with problems")
+    assert "not a valid email" in wizard.model.data(wizard.model.index(1, 4))
+    assert wizard.next.text() == "&Create 2 hosts in Zoom"
+    wizard.next.click()
+    await world.runner.wait_idle()
+    assert wizard.summary.text() == "2 hosts created, 1 not created (see the list)."
+    assert wizard.model.data(wizard.model.index(0, 4)) == "Created"
+    assert wizard.model.data(wizard.model.index(1, 4)).startswith("Skipped: ")
+    emails = sorted(h.email for h in world.store.hosts.all())
+    assert emails == ["andre@school.example", "teach+northside-1@school.example"]
+    panel = world.tab.hosts_panel
+    assert panel.model.rowCount() == 2
+    model = world.tab.tenants_model
+    assert model.data(model.index(0, TenantColumn.HOSTS)) == "2"
+
+
+async def test_sync_then_link_an_existing_user(world: TabWorld, qtbot: QtBot) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "teach+northside-7@school.example", "Grace", "Kim")
+    add_zoom_user(world.server, "office@school.example", "Front", "Desk")
+    qtbot.keyClick(world.tab, Qt.Key.Key_F5)
+    await world.runner.wait_idle()
+    panel = world.tab.hosts_panel
+    assert panel.model.rowCount() == 3  # the owner and the two users, in no tenant yet
+    qtbot.keyClick(world.tab, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, LinkUsersDialog)
+    assert "1 follow this tenant's email scheme" in dialog.hint.text()
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+    linked = world.store.hosts.find_by_email("teach+northside-7@school.example")
+    assert linked is not None and linked.tenant_id == world.tab.current_tenant_id()
+    shown = [panel.proxy.index(r, HostColumn.EMAIL).data() for r in range(panel.proxy.rowCount())]
+    assert shown == ["teach+northside-7@school.example"]
+
+
+async def test_duplicate_email_shows_the_error_and_offers_to_link(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "ann@school.example")
+    world.tab.host_actions.add.trigger()
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, AddHostDialog)
+    assert dialog.email.text() == "teach+northside-1@school.example"
+    dialog.email.setText("ann@school.example")
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+    assert "ann@school.example is already a user in this Zoom account" in dialog.error.text()
+    assert dialog.link_button.isVisible()
+    dialog.link_button.click()
+    await world.runner.wait_idle()
+    assert not shiboken6.isValid(dialog)  # accepted and deleted
+    assert world.tab.hosts_panel.model.rowCount() == 1
+    linked = world.store.hosts.find_by_email("ann@school.example")
+    assert linked is not None and linked.tenant_id == world.tab.current_tenant_id()
+
+
+async def test_delete_is_refused_while_sessions_are_coming_and_says_which(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    tenant_id = world.tab.current_tenant_id()
+    user_id = add_zoom_user(world.server, "ann@school.example")
+    host = world.store.hosts.add(HostData(user_id, "ann@school.example", tenant_id=tenant_id))
+    start = world.server.sandbox.clock.now() + timedelta(days=2)
+    world.store.meetings.save(MeetingData(83000000001, host.id, "Algebra", start, 60))
+    world.tab.tenants_view.setFocus()
+    qtbot.keyClick(world.tab.tenants_view, Qt.Key.Key_Delete)
+    box = world.tab.findChild(QMessageBox, "confirmBox")
+    assert box is not None and "Delete the tenant “Northside”" in box.text()
+    accept = next(b for b in box.findChildren(QPushButton) if b.text() == "&Delete")
+    accept.click()
+    await world.runner.wait_idle()
+    message = world.runner.last_message_box
+    assert message is not None
+    assert "1 coming session belong to its hosts: ann@school.example (1)" in message.text()
+    assert len(world.store.tenants.all()) == 1
+
+
+async def test_deactivate_asks_first_and_says_what_happens_to_sessions(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "ann@school.example")
+    await world.tab.host_actions._hosts.link_email(
+        "ann@school.example", world.tab.current_tenant_id()
+    )
+    world.tab.refresh()
+    await world.runner.wait_idle()
+    panel = world.tab.hosts_panel
+    panel.view.selectRow(0)
+    world.tab.host_actions.deactivate.trigger()
+    await world.runner.wait_idle()
+    box = panel.findChild(QMessageBox, "confirmBox")
+    assert box is not None and "It has no coming sessions." in box.text()
+    next(b for b in box.findChildren(QPushButton) if b.text() == "&Deactivate").click()
+    await world.runner.wait_idle()
+    assert panel.model.data(panel.model.index(0, HostColumn.STATUS)) == "Deactivated"
+    assert world.tab.host_actions.reactivate.isEnabled()

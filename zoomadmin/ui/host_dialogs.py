@@ -1,0 +1,365 @@
+"""Dialogs for hosts: add one, link existing Zoom users, move to another tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import shiboken6
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zoomadmin.services.host_errors import EmailInAccountError
+from zoomadmin.services.hosts import HostService, NewHost
+from zoomadmin.store.hosts import HostRecord
+from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
+from zoomadmin.zoom.models import CreateAction, UserType
+
+CREATE_ACTIONS = (
+    ("Send an invitation (the user confirms by email)", CreateAction.CREATE),
+    ("API-only user, no sign-in (needs Zoom's ISV partner programme)", CreateAction.CUST_CREATE),
+)
+USER_TYPES = (
+    ("Basic (free; gets a seat for its sessions)", UserType.BASIC),
+    ("Licensed (takes a paid seat now)", UserType.LICENSED),
+)
+
+
+def tenant_combo(
+    tenants: Sequence[TenantRecord], current: int | None, parent: QWidget
+) -> QComboBox:
+    """A tenant picker holding tenant ids as item data."""
+    combo = QComboBox(parent)
+    for tenant in tenants:
+        combo.addItem(tenant.name, tenant.id)
+    if current is not None and (at := combo.findData(current)) >= 0:
+        combo.setCurrentIndex(at)
+    return combo
+
+
+def open_dialog(dialog: QDialog, owner: QWidget) -> None:
+    """Open ``dialog`` window-modal without blocking (``open()``), deleted when closed.
+
+    When it closes, the keyboard goes back to ``owner`` so its shortcuts work at once.
+    """
+
+    def focus_back(_: int) -> None:
+        if shiboken6.isValid(owner):
+            owner.window().activateWindow()
+            owner.setFocus()
+
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.finished.connect(focus_back)
+    dialog.open()
+
+
+def error_label(parent: QWidget) -> QLabel:
+    """A hidden, word-wrapped label for errors shown inside a form."""
+    label = QLabel(parent)
+    label.setObjectName("formError")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setStyleSheet("font-weight: bold;")
+    label.hide()
+    return label
+
+
+class AddHostDialog(QDialog):
+    """Adds one host in Zoom; the email comes from the tenant's scheme (next free ``n``).
+
+    When Zoom already has the email in this account, the dialog offers to link that user.
+    """
+
+    host_added = Signal(object)
+    """The new (or linked) host, a :class:`HostRecord`."""
+
+    def __init__(
+        self,
+        hosts: HostService,
+        runner: AsyncRunner,
+        tenants: Sequence[TenantRecord],
+        tenant_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("addHostDialog")
+        self.setWindowTitle("Add host")
+        self.setMinimumWidth(560)
+        self._hosts = hosts
+        self._runner = runner
+        self.tenant = tenant_combo(tenants, tenant_id, self)
+        self.email = QLineEdit(self)
+        self.email.setPlaceholderText("finding the next free address…")
+        self.first_name = QLineEdit(self)
+        self.last_name = QLineEdit(self)
+        self.user_type = QComboBox(self)
+        for text, value in USER_TYPES:
+            self.user_type.addItem(text, value)
+        self.action = QComboBox(self)
+        for text, action in CREATE_ACTIONS:
+            self.action.addItem(text, action)
+        self.error = error_label(self)
+        self.link_button = QPushButton("&Link the existing user instead", self)
+        self.link_button.hide()
+        self.link_button.clicked.connect(self._on_link)
+        form = QFormLayout()
+        form.addRow("&Tenant:", self.tenant)
+        form.addRow("&Email:", self.email)
+        form.addRow("&First name:", self.first_name)
+        form.addRow("&Last name:", self.last_name)
+        form.addRow("T&ype:", self.user_type)
+        form.addRow("&Create as:", self.action)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add host")
+        self.buttons.accepted.connect(self._on_add)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.link_button)
+        layout.addWidget(self.buttons)
+        self.tenant.currentIndexChanged.connect(self._suggest_email)
+        self._suggest_email()
+
+    @Slot()
+    def _suggest_email(self) -> None:
+        tenant_id = self.tenant.currentData()
+        if tenant_id is None:
+            self.show_error("Create a tenant first (New tenant, Ctrl+N).")
+            return
+        self._runner.run(
+            self._hosts.next_emails(tenant_id),
+            on_done=lambda emails: self.email.setText(emails[0]),
+            on_error=self._on_failed,
+            label="Finding the next free email…",
+        )
+
+    def show_error(self, text: str, *, linkable: bool = False) -> None:
+        """Show a problem in the form (and the Link button when linking would help)."""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+        self.link_button.setVisible(linkable)
+
+    def new_host(self) -> NewHost:
+        """What the form holds."""
+        return NewHost(
+            tenant_id=self.tenant.currentData(),
+            email=self.email.text().strip(),
+            first_name=self.first_name.text().strip(),
+            last_name=self.last_name.text().strip(),
+            user_type=self.user_type.currentData(),
+            action=self.action.currentData(),
+        )
+
+    @Slot()
+    def _on_add(self) -> None:
+        if self.tenant.currentData() is None:
+            return
+        self.show_error("")
+        self._runner.run(
+            self._hosts.add_host(self.new_host()),
+            on_done=self._on_done,
+            on_error=self._on_failed,
+            disable=self.buttons,
+            label="Creating the host in Zoom…",
+        )
+
+    @Slot()
+    def _on_link(self) -> None:
+        self._runner.run(
+            self._hosts.link_email(self.email.text().strip(), self.tenant.currentData()),
+            on_done=self._on_done,
+            on_error=self._on_failed,
+            disable=(self.buttons, self.link_button),
+            label="Linking the user…",
+        )
+
+    def _on_done(self, host: HostRecord) -> None:
+        self.host_added.emit(host)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> bool:
+        message = user_message_of(exc)
+        if message is None:
+            return False
+        linkable = isinstance(exc, EmailInAccountError) and exc.linkable
+        self.show_error(message, linkable=linkable)
+        return True
+
+
+class LinkUsersDialog(QDialog):
+    """Puts account users that are in no tenant yet into a tenant.
+
+    Users whose email follows the chosen tenant's scheme are ticked already.
+    """
+
+    linked = Signal(int)
+    """How many users were linked."""
+
+    def __init__(
+        self,
+        hosts: HostService,
+        runner: AsyncRunner,
+        *,
+        tenants: Sequence[TenantRecord],
+        tenant_id: int | None,
+        users: Sequence[HostRecord],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("linkUsersDialog")
+        self.setWindowTitle("Link existing Zoom users")
+        self.resize(560, 480)
+        self._hosts = hosts
+        self._runner = runner
+        self._tenants = {t.id: t for t in tenants}
+        self.tenant = tenant_combo(tenants, tenant_id, self)
+        self.users = QStandardItemModel(self)
+        for user in users:
+            item = QStandardItem(f"{user.display_name} <{user.email}>")
+            item.setData(user.id, Qt.ItemDataRole.UserRole)
+            item.setData(user.email, Qt.ItemDataRole.UserRole + 1)
+            item.setCheckable(True)
+            item.setEditable(False)
+            self.users.appendRow(item)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.users)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Filter by name or email")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QListView(self)
+        self.view.setModel(self.proxy)
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.error = error_label(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Link to tenant")
+        self.buttons.accepted.connect(self._on_link)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("&Tenant:", self.tenant)
+        form.addRow("&Find:", self.search)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.tenant.currentIndexChanged.connect(self._tick_matching)
+        self._tick_matching()
+
+    @Slot()
+    def _tick_matching(self) -> None:
+        tenant = self._tenants.get(self.tenant.currentData())
+        if self.users.rowCount() == 0:
+            self.hint.setText(
+                "Every synced Zoom user is in a tenant already. Sync with Zoom (F5) to see "
+                "users added in Zoom since."
+            )
+            return
+        marker = f"+{tenant.slug}-" if tenant else None
+        ticked = 0
+        for row in range(self.users.rowCount()):
+            item = self.users.item(row)
+            email = str(item.data(Qt.ItemDataRole.UserRole + 1))
+            match = marker is not None and marker in email
+            item.setCheckState(Qt.CheckState.Checked if match else Qt.CheckState.Unchecked)
+            ticked += match
+        self.hint.setText(
+            f"{self.users.rowCount()} users are in no tenant. {ticked} follow this tenant's "
+            "email scheme and are ticked; tick others with Space."
+        )
+
+    def set_checked(self, email: str, checked: bool = True) -> None:
+        """Tick (or untick) the user with ``email``."""
+        for row in range(self.users.rowCount()):
+            item = self.users.item(row)
+            if item.data(Qt.ItemDataRole.UserRole + 1) == email:
+                state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+                item.setCheckState(state)
+
+    def checked_ids(self) -> list[int]:
+        """The host ids of the ticked users."""
+        return [
+            int(self.users.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.users.rowCount())
+            if self.users.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    @Slot()
+    def _on_link(self) -> None:
+        ids = self.checked_ids()
+        if not ids or self.tenant.currentData() is None:
+            self.error.setText("Tick at least one user and choose a tenant.")
+            self.error.show()
+            return
+        self._runner.run(
+            self._hosts.link(ids, self.tenant.currentData()),
+            on_done=self._on_done,
+            disable=self.buttons,
+            label="Linking users…",
+            error_parent=self,
+        )
+
+    def _on_done(self, count: int) -> None:
+        self.linked.emit(count)
+        self.accept()
+
+
+class MoveHostsDialog(QDialog):
+    """Asks which tenant the selected hosts move to; emits ``chosen(tenant_id)``."""
+
+    chosen = Signal(object)
+    """The tenant id the hosts should move to (None: to no tenant)."""
+
+    def __init__(
+        self,
+        tenants: Sequence[TenantRecord],
+        hosts: Sequence[HostRecord],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("moveHostsDialog")
+        self.setWindowTitle("Move to another tenant")
+        current = {h.tenant_id for h in hosts}
+        self.tenant = tenant_combo([t for t in tenants if t.id not in current], None, self)
+        self.tenant.addItem("No tenant", None)
+        names = ", ".join(h.email for h in hosts[:3]) + ("…" if len(hosts) > 3 else "")
+        note = QLabel(
+            f"Move {names} to the tenant below. Their meetings and sessions stay with them.",
+            self,
+        )
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Move")
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.tenant)
+        layout.addWidget(buttons)
+
+    @Slot()
+    def _on_ok(self) -> None:
+        self.chosen.emit(self.tenant.currentData())
+        self.accept()

@@ -1,0 +1,235 @@
+"""The hosts half of the tab: filter bar, the hosts table (loaded in chunks) and its empty state."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zoomadmin.services.hosts import HostRow
+from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.ui.hosts_model import (
+    NO_TENANT,
+    ROW_ROLE,
+    HostColumn,
+    HostsFilterProxy,
+    HostsModel,
+)
+from zoomadmin.zoom.models import UserStatus, UserType
+
+#: Rows added to the model per event-loop turn: small enough that no turn stalls the UI.
+LOAD_CHUNK = 400
+FILTER_DELAY_MS = 120
+NO_HOSTS = (
+    "No hosts yet. Sync with Zoom (F5) to list the account's users, then link them to a "
+    "tenant (Ctrl+L) — or add new hosts (Ctrl+Shift+N) or import a CSV (Ctrl+I)."
+)
+NO_MATCH = "No host matches the filter. Clear the search (Esc) or choose “All tenants”."
+COLUMN_WIDTHS = {
+    HostColumn.NAME: 170,
+    HostColumn.EMAIL: 270,
+    HostColumn.TENANT: 120,
+    HostColumn.ZOOM_ID: 200,
+    HostColumn.TYPE: 80,
+    HostColumn.STATUS: 120,
+    HostColumn.QUOTA: 170,
+}
+
+
+class HostsTable(QTableView):
+    """A table whose Enter and Delete keys ask the tab to act on the current row."""
+
+    activated_by_key = Signal()
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter: the row's default action (edit or move); Delete: remove, after a question."""
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_by_key.emit()
+            return
+        if key == Qt.Key.Key_Delete and self.currentIndex().isValid():
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class HostsPanel(QWidget):
+    """Filters and the hosts table; the tab drives loading and the actions."""
+
+    selection_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = HostsModel(self)
+        self.proxy = HostsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._build_filters()
+        self._build_table()
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("hostsProgress")
+        self.progress.setMaximumWidth(260)
+        self.progress.hide()
+        self.count = QLabel(self)
+        self.count.setObjectName("hostsCount")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.progress)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.filters)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(bottom)
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+        ):
+            signal.connect(self._update_state)
+        self._update_state()
+
+    def _build_filters(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setObjectName("hostsSearch")
+        self.search.setPlaceholderText("Filter hosts by name, email, Zoom id or tenant (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(FILTER_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.tenant_filter = QComboBox(self)
+        self.tenant_filter.setObjectName("tenantFilter")
+        self.tenant_filter.setMinimumContentsLength(16)
+        self.set_tenants([])
+        self.tenant_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_tenant(self.tenant_filter.currentData())
+        )
+        self.type_filter = QComboBox(self)
+        for text, value in (("All types", None), ("Basic", UserType.BASIC)):
+            self.type_filter.addItem(text, value)
+        self.type_filter.addItem("Licensed", int(UserType.LICENSED))
+        self.type_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_user_type(self.type_filter.currentData())
+        )
+        self.status_filter = QComboBox(self)
+        self.status_filter.addItem("All statuses", None)
+        for text, status in (
+            ("Active", UserStatus.ACTIVE),
+            ("Pending", UserStatus.PENDING),
+            ("Deactivated", UserStatus.INACTIVE),
+        ):
+            self.status_filter.addItem(text, str(status))
+        self.status_filter.addItem("Removed in Zoom", "missing")
+        self.status_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_status(self.status_filter.currentData())
+        )
+        self.filters = QHBoxLayout()
+        self.filters.addWidget(self.search, 1)
+        self.filters.addWidget(self.tenant_filter)
+        self.filters.addWidget(self.type_filter)
+        self.filters.addWidget(self.status_filter)
+
+    def _build_table(self) -> None:
+        self.view = HostsTable(self)
+        self.view.setObjectName("hostsTable")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(HostColumn.EMAIL, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        self.view.selectionModel().selectionChanged.connect(self.selection_changed)
+        self.empty = QLabel(NO_HOSTS, self)
+        self.empty.setObjectName("hostsEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+
+    def set_tenants(self, tenants: Sequence[TenantRecord]) -> None:
+        """Offer these tenants in the tenant filter, keeping the current choice."""
+        current = self.tenant_filter.currentData()
+        self.tenant_filter.blockSignals(True)
+        self.tenant_filter.clear()
+        self.tenant_filter.addItem("All tenants", None)
+        for tenant in tenants:
+            self.tenant_filter.addItem(tenant.name, tenant.id)
+        self.tenant_filter.addItem("No tenant", NO_TENANT)
+        at = self.tenant_filter.findData(current)
+        self.tenant_filter.setCurrentIndex(max(at, 0))
+        self.tenant_filter.blockSignals(False)
+        self.proxy.set_tenant(self.tenant_filter.currentData())
+
+    def show_tenant(self, tenant_id: int | None) -> None:
+        """Filter to one tenant's hosts (None: all)."""
+        at = self.tenant_filter.findData(tenant_id)
+        self.tenant_filter.setCurrentIndex(max(at, 0))
+
+    @Slot()
+    def _apply_search(self) -> None:
+        self.proxy.set_text(self.search.text())
+
+    async def load(self, rows: Sequence[HostRow], chunk: int = LOAD_CHUNK) -> None:
+        """Replace the table's rows, a chunk per event-loop turn so the window stays live."""
+        self.model.clear()
+        for start in range(0, len(rows), chunk):
+            self.model.append_rows(rows[start : start + chunk])
+            await asyncio.sleep(0)
+
+    def selected_rows(self) -> list[HostRow]:
+        """The selected hosts (the current one when none is selected)."""
+        indexes = self.view.selectionModel().selectedRows()
+        if not indexes and self.view.currentIndex().isValid():
+            indexes = [self.view.currentIndex()]
+        return [index.data(ROW_ROLE) for index in indexes]
+
+    def select_host(self, host_id: int) -> None:
+        """Make ``host_id`` the current, selected row (when it is shown)."""
+        at = self.model.row_of(host_id)
+        if at is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(at, 0))
+        if index.isValid():
+            flags = (
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows
+            )
+            self.view.selectionModel().setCurrentIndex(index, flags)
+
+    @Slot()
+    def _update_state(self, *_: object) -> None:
+        shown, total = self.proxy.rowCount(QModelIndex()), self.model.rowCount()
+        self.empty.setText(NO_HOSTS if total == 0 else NO_MATCH)
+        self.stack.setCurrentWidget(self.view if shown else self.empty)
+        self.count.setText(
+            f"{total} host{'s' if total != 1 else ''}"
+            if shown == total
+            else f"Showing {shown} of {total} hosts"
+        )

@@ -1,0 +1,267 @@
+"""The CSV import wizard: choose a file, see every row checked, create in Zoom, read the report."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zoomadmin.services.host_import import (
+    CsvError,
+    HostImporter,
+    ImportReport,
+    ImportRow,
+    parse_csv,
+)
+from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.host_dialogs import CREATE_ACTIONS, error_label, tenant_combo
+from zoomadmin.ui.import_model import ImportColumn, ImportRowsModel
+
+FORMAT_HELP = (
+    "A CSV file with a header line: <b>email,first_name,last_name,type</b>. Type is Basic or "
+    "Licensed (Basic when empty). Leave the email empty to use the tenant's email scheme with "
+    "the next free number. Every row is checked before anything is created in Zoom."
+)
+
+
+async def read_csv(path: Path) -> list[ImportRow]:
+    """The rows of the file at ``path`` (read on a worker thread)."""
+    try:
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CsvError(f"There is no file {path}.") from None
+    except UnicodeDecodeError:
+        raise CsvError(f"{path.name} is not a UTF-8 text file; save it as CSV UTF-8.") from None
+    except OSError as exc:
+        raise CsvError(f"{path.name} cannot be read ({exc.strerror}).") from None
+    return parse_csv(text)
+
+
+class ImportWizard(QDialog):
+    """Three steps in one dialog (opened with ``open()``); emits ``imported`` with the report."""
+
+    imported = Signal(object)
+    """The :class:`ImportReport`, after the run."""
+
+    def __init__(
+        self,
+        importer: HostImporter,
+        runner: AsyncRunner,
+        tenants: Sequence[TenantRecord],
+        tenant_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("importWizard")
+        self.setWindowTitle("Import hosts from CSV")
+        self.resize(860, 560)
+        self._importer = importer
+        self._runner = runner
+        self.model = ImportRowsModel(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._choose_page(tenants, tenant_id))
+        self.pages.addWidget(self._rows_page())
+        self.error = error_label(self)
+        self.progress = QProgressBar(self)
+        self.progress.hide()
+        self.back = QPushButton("&Back", self)
+        self.next = QPushButton("&Check rows", self)
+        self.next.setDefault(True)
+        self.close_button = QPushButton("&Cancel", self)
+        self.back.clicked.connect(lambda: self._go(0))
+        self.next.clicked.connect(self._on_next)
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.next)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.report: ImportReport | None = None
+        self._go(0)
+
+    def _choose_page(self, tenants: Sequence[TenantRecord], tenant_id: int | None) -> QWidget:
+        page = QWidget(self)
+        help_text = QLabel(FORMAT_HELP, page)
+        help_text.setWordWrap(True)
+        self.path = QLineEdit(page)
+        self.path.setPlaceholderText("Choose a .csv file")
+        browse = QPushButton("&Browse…", page)
+        browse.clicked.connect(self._on_browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.tenant = tenant_combo(tenants, tenant_id, page)
+        self.action = QComboBox(page)
+        for text, action in CREATE_ACTIONS:
+            self.action.addItem(text, action)
+        form = QFormLayout(page)
+        form.addRow(help_text)
+        form.addRow("&File:", row)
+        form.addRow("&Tenant:", self.tenant)
+        form.addRow("&Create as:", self.action)
+        return page
+
+    def _rows_page(self) -> QWidget:
+        page = QWidget(self)
+        self.summary = QLabel(page)
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.table = QTableView(page)
+        self.table.setObjectName("importRows")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column, width in ((ImportColumn.LINE, 50), (ImportColumn.EMAIL, 260)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(ImportColumn.LINE, QHeaderView.ResizeMode.Fixed)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        return page
+
+    def _go(self, page: int) -> None:
+        self.pages.setCurrentIndex(page)
+        self.back.setVisible(page == 1 and self.report is None)
+        if page == 0:
+            self.next.setText("&Check rows")
+            self.next.setEnabled(True)
+        self.show_error("")
+
+    def show_error(self, text: str) -> None:
+        """Show a problem with the file or the run."""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    @Slot()
+    def _on_browse(self) -> None:
+        dialog = QFileDialog(self, "Choose a CSV file", "", "CSV files (*.csv);;All files (*)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.path.setText)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def _on_next(self) -> None:
+        if self.report is not None:
+            self.accept()
+        elif self.pages.currentIndex() == 0:
+            self.check_rows()
+        else:
+            self.create_hosts()
+
+    def check_rows(self) -> None:
+        """Read and check the file, then show every row with what the check found."""
+        if self.tenant.currentData() is None:
+            self.show_error("Create a tenant first (New tenant, Ctrl+N); hosts go into one.")
+            return
+        if not self.path.text().strip():
+            self.show_error("Choose the CSV file to import first.")
+            return
+        self._runner.run(
+            self._check(Path(self.path.text().strip()), self.tenant.currentData()),
+            on_done=self._on_checked,
+            on_error=self._on_failed,
+            disable=self.next,
+            label="Checking the file…",
+        )
+
+    async def _check(self, path: Path, tenant_id: int) -> list[ImportRow]:
+        rows = await read_csv(path)
+        if not rows:
+            raise CsvError(f"{path.name} has a header but no hosts.")
+        self._start_progress(len(rows), "Checking %v of %m rows…")
+        return await self._importer.preview(tenant_id, rows, self._step)
+
+    def _start_progress(self, total: int, text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.progress.setFormat(text)
+        self.progress.show()
+
+    def _step(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+
+    def _on_checked(self, rows: list[ImportRow]) -> None:
+        self.progress.hide()
+        self.model.set_rows(rows)
+        ready = sum(1 for r in rows if r.ok)
+        bad = len(rows) - ready
+        self.summary.setText(
+            f"{len(rows)} rows: {ready} ready"
+            + (
+                f", {bad} with problems (they will be skipped; fix the file to add them)."
+                if bad
+                else "."
+            )
+        )
+        self.next.setText(f"&Create {ready} host{'s' if ready != 1 else ''} in Zoom")
+        self.next.setEnabled(ready > 0)
+        self._go(1)
+        self.next.setEnabled(ready > 0)
+
+    def create_hosts(self) -> None:
+        """Create the ready rows in Zoom, showing each row's outcome as it comes."""
+        rows = self.model.rows()
+        self._start_progress(len(rows), "Creating %v of %m…")
+        self.back.hide()
+        self.close_button.setEnabled(False)
+        self._runner.run(
+            self._importer.run(
+                self.tenant.currentData(),
+                rows,
+                action=self.action.currentData(),
+                progress=self._step,
+            ),
+            on_done=self._on_done,
+            on_error=self._on_failed,
+            disable=self.next,
+            label="Creating hosts in Zoom…",
+        )
+
+    def _on_done(self, report: ImportReport) -> None:
+        self.report = report
+        self.progress.hide()
+        self.model.set_report(report)
+        self.summary.setText(report.summary())
+        self.next.setText("&Done")
+        self.close_button.setEnabled(True)
+        self.close_button.setText("&Close")
+        self.imported.emit(report)
+
+    def _on_failed(self, exc: BaseException) -> bool:
+        self.progress.hide()
+        self.close_button.setEnabled(True)
+        message = user_message_of(exc)
+        if message is None:
+            return False
+        self.show_error(message)
+        return True

@@ -1,0 +1,318 @@
+"""The Tenants & Hosts tab: tenants above, their hosts below, every action on the keyboard."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from zoomadmin.services.host_import import HostImporter
+from zoomadmin.services.hosts import HostRow, HostService
+from zoomadmin.services.sync import SyncService
+from zoomadmin.services.tenants import TenantService, TenantSummary
+from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.ui.async_runner import AsyncRunner
+from zoomadmin.ui.host_actions import HostActions, confirm
+from zoomadmin.ui.host_dialogs import open_dialog
+from zoomadmin.ui.hosts_panel import HostsPanel, HostsTable
+from zoomadmin.ui.icons import icon
+from zoomadmin.ui.tenant_dialog import TenantDialog
+from zoomadmin.ui.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
+
+NO_TENANTS = "No tenants yet — create one with New tenant (Ctrl+N)."
+
+
+class TenantsTab(QWidget):
+    """Tenants (name, time zone, email scheme, policy, counts) and the hosts table.
+
+    Selecting a tenant filters the hosts to it. Services come in from app.py; the tab holds
+    no database session and runs every service call through the :class:`AsyncRunner`.
+    """
+
+    def __init__(
+        self,
+        *,
+        tenants: TenantService,
+        hosts: HostService,
+        sync: SyncService,
+        importer: HostImporter,
+        runner: AsyncRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("tenantsTab")
+        self._tenants = tenants
+        self._hosts = hosts
+        self._runner = runner
+        self._loaded = asyncio.Event()
+        self.dialog: QDialog | None = None
+        self.tenants_model = TenantsModel(self)
+        self.tenants_proxy = QSortFilterProxyModel(self)
+        self.tenants_proxy.setSourceModel(self.tenants_model)
+        self.tenants_proxy.setSortRole(SORT_ROLE)
+        self.hosts_panel = HostsPanel(self)
+        self.host_actions = HostActions(
+            self.hosts_panel,
+            hosts=hosts,
+            sync=sync,
+            importer=importer,
+            runner=runner,
+            tenants=self.tenant_records,
+            current_tenant=self.current_tenant_id,
+        )
+        self.host_actions.hosts_changed.connect(self.refresh_tenants)
+        self.host_actions.reload_requested.connect(self.refresh)
+        self._build_tenant_actions()
+        self._build_layout()
+        self.tenants_view.selectionModel().currentRowChanged.connect(self._on_tenant_chosen)
+
+    def _action(
+        self, text: str, icon_name: str, keys: QKeySequence, slot: Callable[[], None]
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        action.setShortcut(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys.toString()})")
+        action.triggered.connect(lambda _=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_tenant_actions(self) -> None:
+        self.new_tenant = self._action(
+            "&New tenant…", "add", QKeySequence("Ctrl+N"), self.open_new_tenant
+        )
+        self.edit_tenant = self._action(
+            "&Edit tenant…", "edit", QKeySequence("Ctrl+E"), self.open_edit_tenant
+        )
+        self.delete_tenant = self._action(
+            "&Delete tenant…", "delete", QKeySequence("Ctrl+Shift+Del"), self.ask_delete_tenant
+        )
+        self.focus_search = QAction("Find hosts", self)
+        self.focus_search.setShortcut(QKeySequence.StandardKey.Find)
+        self.focus_search.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.focus_search.triggered.connect(self._on_focus_search)
+        self.addAction(self.focus_search)
+        for action in self.host_actions.__dict__.values():
+            if isinstance(action, QAction):
+                self.addAction(action)
+
+    def _build_layout(self) -> None:
+        toolbar = QToolBar(self)
+        toolbar.setObjectName("tenantsToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        acts = self.host_actions
+        for action in (self.new_tenant, self.edit_tenant, self.delete_tenant, None, acts.add):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        for action in (acts.import_csv, acts.link, acts.move, None, acts.sync):
+            toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        self.tenants_view = HostsTable(self)
+        self.tenants_view.setObjectName("tenantsTable")
+        self.tenants_view.setModel(self.tenants_proxy)
+        self.tenants_view.setSortingEnabled(True)
+        self.tenants_view.sortByColumn(TenantColumn.NAME, Qt.SortOrder.AscendingOrder)
+        self.tenants_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tenants_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tenants_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tenants_view.verticalHeader().hide()
+        self.tenants_view.setWordWrap(False)
+        self.delete_tenant.setText("&Delete tenant…\tDel")
+        for action in (self.edit_tenant, self.delete_tenant, self.host_actions.add):
+            self.tenants_view.addAction(action)
+        self.tenants_view.activated_by_key.connect(self.open_edit_tenant)
+        self.tenants_view.doubleClicked.connect(lambda _: self.open_edit_tenant())
+        self.tenants_view.delete_pressed.connect(self.ask_delete_tenant)
+        header = self.tenants_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TenantColumn.EMAIL_SCHEME, QHeaderView.ResizeMode.Stretch)
+        self.tenants_empty = QLabel(NO_TENANTS, self)
+        self.tenants_empty.setObjectName("tenantsEmpty")
+        self.tenants_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tenants_stack = QStackedWidget(self)
+        self.tenants_stack.addWidget(self.tenants_view)
+        self.tenants_stack.addWidget(self.tenants_empty)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(_heading("Tenants", top))
+        top_layout.addWidget(self.tenants_stack)
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(_heading("Hosts", bottom))
+        bottom_layout.addWidget(self.hosts_panel)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(toolbar)
+        layout.addWidget(self.splitter, 1)
+
+    # Loading -------------------------------------------------------------------------
+
+    async def ready(self) -> None:
+        """Return once the first load has shown tenants and hosts (or the empty states)."""
+        await self._loaded.wait()
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        """Load on first show."""
+        super().showEvent(event)  # type: ignore[arg-type]
+        if not self._loaded.is_set() and not getattr(self, "_loading", False):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload tenants and hosts."""
+        self._loading = True
+        self._runner.run(self.load(), label="Loading tenants and hosts…")
+
+    async def load(self) -> None:
+        """Read tenants and hosts; hosts go into the table in chunks so the UI never stalls."""
+        try:
+            summaries, rows = await asyncio.gather(self._tenants.summaries(), self._hosts.rows())
+            self._show_tenants(summaries)
+            await self._show_hosts(rows)
+        finally:
+            self._loading = False
+            self._loaded.set()
+
+    async def _show_hosts(self, rows: list[HostRow]) -> None:
+        await self.hosts_panel.load(rows)
+        self.host_actions.update_enabled()
+
+    @Slot()
+    def refresh_tenants(self) -> None:
+        """Re-read the tenant list (counts change as hosts come and go)."""
+        self._runner.run(
+            self._tenants.summaries(), on_done=self._show_tenants, label="Loading tenants…"
+        )
+
+    def _show_tenants(self, summaries: list[TenantSummary]) -> None:
+        self.tenants_model.set_summaries(summaries)
+        self.hosts_panel.set_tenants([s.tenant for s in summaries])
+        self.tenants_stack.setCurrentWidget(self.tenants_view if summaries else self.tenants_empty)
+        self.tenants_view.setMaximumHeight(80 + 26 * min(len(summaries), 8))
+        self._update_enabled()
+
+    # Tenant actions -------------------------------------------------------------------
+
+    def tenant_records(self) -> list[TenantRecord]:
+        """The tenants shown, by name."""
+        rows = range(self.tenants_model.rowCount())
+        records = [self.tenants_model.summary_at(r).tenant for r in rows]
+        return sorted(records, key=lambda t: t.name.casefold())
+
+    def current_summary(self) -> TenantSummary | None:
+        """The tenant selected in the list, if any."""
+        index = self.tenants_view.currentIndex()
+        return index.data(ROW_ROLE) if index.isValid() else None
+
+    def current_tenant_id(self) -> int | None:
+        """The selected tenant's id, else the one the hosts are filtered to."""
+        summary = self.current_summary()
+        if summary is not None:
+            return summary.tenant.id
+        chosen = self.hosts_panel.tenant_filter.currentData()
+        return chosen if isinstance(chosen, int) and chosen > 0 else None
+
+    def _update_enabled(self) -> None:
+        chosen = self.current_summary() is not None
+        self.edit_tenant.setEnabled(chosen)
+        self.delete_tenant.setEnabled(chosen)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_tenant_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_enabled()
+        summary = current.data(ROW_ROLE) if current.isValid() else None
+        if summary is not None:
+            self.hosts_panel.show_tenant(summary.tenant.id)
+
+    @Slot()
+    def _on_focus_search(self) -> None:
+        self.hosts_panel.search.setFocus()
+        self.hosts_panel.search.selectAll()
+
+    def _open(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        open_dialog(dialog, self.tenants_view)
+
+    def open_new_tenant(self) -> None:
+        """Open the New tenant form."""
+        dialog = TenantDialog(self._tenants, self._runner, parent=self)
+        dialog.saved.connect(self._on_tenant_saved)
+        self._open(dialog)
+
+    def open_edit_tenant(self) -> None:
+        """Open the selected tenant in the form."""
+        summary = self.current_summary()
+        if summary is None:
+            return
+        dialog = TenantDialog(self._tenants, self._runner, summary.tenant, parent=self)
+        dialog.saved.connect(self._on_tenant_saved)
+        self._open(dialog)
+
+    def _on_tenant_saved(self, tenant: TenantRecord) -> None:
+        def show(summaries: list[TenantSummary]) -> None:
+            self._show_tenants(summaries)
+            self._select_tenant(tenant.id)
+            self.refresh_hosts()
+
+        self._runner.run(self._tenants.summaries(), on_done=show, label="Loading tenants…")
+
+    def refresh_hosts(self) -> None:
+        """Reload the hosts table (tenant names may have changed)."""
+        self._runner.run(self._reload_hosts(), label="Loading hosts…")
+
+    async def _reload_hosts(self) -> None:
+        await self._show_hosts(await self._hosts.rows())
+
+    def _select_tenant(self, tenant_id: int) -> None:
+        row = self.tenants_model.row_of(tenant_id)
+        if row is not None:
+            index = self.tenants_proxy.mapFromSource(self.tenants_model.index(row, 0))
+            self.tenants_view.setCurrentIndex(index)
+
+    def ask_delete_tenant(self) -> None:
+        """Delete the selected tenant after a confirmation (refused while sessions are coming)."""
+        summary = self.current_summary()
+        if summary is None:
+            return
+        name = summary.tenant.name
+        text = (
+            f"Delete the tenant “{name}”? Its {summary.host_count} hosts stay in the Zoom "
+            "account and in the hosts list, with no tenant."
+        )
+        confirm(self, "Delete tenant", text, "&Delete", lambda: self._delete(summary.tenant.id))
+
+    def _delete(self, tenant_id: int) -> None:
+        def done(_: None) -> None:
+            self.hosts_panel.show_tenant(None)
+            self.refresh()
+
+        self._runner.run(
+            self._tenants.delete(tenant_id), on_done=done, label="Deleting the tenant…"
+        )
+
+
+def _heading(text: str, parent: QWidget) -> QWidget:
+    label = QLabel(f"<b>{text}</b>", parent)
+    box = QWidget(parent)
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(4, 4, 4, 0)
+    layout.addWidget(label)
+    layout.addStretch(1)
+    return box
