@@ -15,12 +15,13 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from zoomadmin.app import Application, build_window, process_start_time
+from zoomadmin.app import Application, build_window, process_start_time, sandbox_plan
 from zoomadmin.paths import AppPaths
 from zoomadmin.services.connection import SANDBOX_LABEL, ConnectionState
 from zoomadmin.services.credentials import MemorySecretStore
 from zoomadmin.store.preferences import PreferencesFile
 from zoomadmin.ui.error_dialog import ErrorReporter
+from zoomadmin.warmup import Warmup
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -93,6 +94,37 @@ async def test_switching_to_a_missing_profile_shows_why_with_a_way_back(
     assert "no account called 'gone'" in page.message.text()
     assert not page.retry.isHidden() and not page.accounts.isHidden()
     assert app.status.account.text() == "Not connected"
+
+
+async def test_app_opens_on_the_sandbox_and_database_its_head_start_opened(
+    qtbot: QtBot, app_paths: AppPaths, reporter: ErrorReporter, wait_until
+) -> None:
+    warmup = Warmup(lambda: sandbox_plan(app_paths, force_sandbox=False))
+    warmup.begin()
+    await warmup.planned()
+    settings = QSettings(str(app_paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    application = Application(
+        paths=app_paths,
+        window=build_window(app_paths, settings),
+        reporter=reporter,
+        secrets=MemorySecretStore(),
+        warmup=warmup,
+    )
+    application.start()
+    try:
+        await wait_until(application.loaded.is_set, within=30, what="the sandbox to open")
+        account = application.connection.active
+        assert account is not None and account.is_sandbox and account.owner is not None
+        # Both were taken from the head start, so it has nothing left to give.
+        speed = PreferencesFile(app_paths.preferences_path).load().sandbox_speed
+        assert warmup.take_sandbox(speed) is None
+        assert warmup.take_engine(app_paths.data_root / "sandbox" / "zoomadmin.sqlite3") is None
+    finally:
+        await application.shutdown()
+        application.window.close()
+        application.window.deleteLater()
+        await asyncio.sleep(0.01)
+    assert (app_paths.data_root / "sandbox" / "state.json").is_file()
 
 
 def test_process_start_time_is_before_now() -> None:

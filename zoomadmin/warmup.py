@@ -1,0 +1,150 @@
+"""A head start: the embedded sandbox and its database begin on worker threads at process start."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from zoomadmin.sandbox.server import SandboxInfo, SandboxServer
+
+log = logging.getLogger(__name__)
+
+
+class EarlySandbox:
+    """A sandbox server built and started on its own thread as soon as it is created.
+
+    It is a ``SandboxHandle``: :meth:`start` waits for that thread and returns its address
+    (or raises what building or starting raised), so the connection service opens it as it
+    would open a server it built itself.
+    """
+
+    def __init__(self, build: Callable[[], SandboxServer]) -> None:
+        self._build = build
+        self._server: Future[SandboxServer] = Future()
+        self._info: Future[SandboxInfo] = Future()
+        threading.Thread(target=self._run, name="sandbox-start", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            server = self._build()
+        except Exception as exc:  # handed to start()'s caller, which reports it
+            self._server.set_exception(exc)
+            self._info.set_exception(exc)
+            return
+        self._server.set_result(server)
+        try:
+            self._info.set_result(server.start())
+        except Exception as exc:  # handed to start()'s caller, which reports it
+            self._info.set_exception(exc)
+
+    def start(self) -> SandboxInfo:
+        """Wait until the server listens; its URLs and credentials."""
+        return self._info.result()
+
+    def stop(self) -> None:
+        """Stop the server (after its start has finished); nothing if it was never built."""
+        if self._server.exception() is None:
+            self._info.exception()  # stopping half-way through start() would race it
+            self._server.result().stop()
+
+
+@dataclass(frozen=True)
+class SandboxPlan:
+    """What the app will open at start-up on the sandbox, known before any service exists."""
+
+    speed: float
+    state_file: Path
+    database: Path
+
+
+class Warmup:
+    """Starts the demo sandbox and opens its database while Qt builds the window.
+
+    The app takes what it needs with :meth:`take_sandbox` and :meth:`take_engine`; anything
+    it never takes (the user's account changed meanwhile) is released by :meth:`close`.
+    Real accounts get no head start: they need the keyring and the network.
+    """
+
+    def __init__(self, plan: Callable[[], SandboxPlan | None]) -> None:
+        self._plan = plan
+        self._sandbox: Future[tuple[SandboxPlan, EarlySandbox] | None] = Future()
+        self._engine: Future[Engine] | None = None
+        self._engine_path: Path | None = None
+        self._sandbox_taken = False
+        self._lock = threading.Lock()
+
+    def begin(self) -> None:
+        """Start the work on a worker thread and return at once."""
+        threading.Thread(target=self._run, name="warmup", daemon=True).start()
+
+    async def planned(self) -> None:
+        """Return once the plan is made (the preferences read), so the app reads them after."""
+        await asyncio.wrap_future(self._sandbox)
+
+    def _run(self) -> None:
+        try:
+            plan = self._plan()
+        except Exception:  # the app then reads the preferences itself and reports the problem
+            log.exception("Could not plan the start-up head start")
+            plan = None
+        if plan is None:
+            self._sandbox.set_result(None)
+            return
+        # The sandbox first: it is the longer way (import, load, bind, then the first requests).
+        sandbox = EarlySandbox(lambda: _demo_sandbox(plan))
+        engine: Future[Engine] = Future()
+        with self._lock:
+            self._engine = engine
+            self._engine_path = plan.database
+        self._sandbox.set_result((plan, sandbox))
+        try:
+            from zoomadmin.store.db import open_database, sqlite_url
+
+            engine.set_result(open_database(sqlite_url(plan.database)))
+        except Exception as exc:  # handed to take_engine()'s caller, which reports it
+            engine.set_exception(exc)
+
+    def take_sandbox(self, speed: float) -> EarlySandbox | None:
+        """The started sandbox if it runs at ``speed`` (once); else None. May wait briefly."""
+        started = self._sandbox.result()
+        if started is None or started[0].speed != speed:
+            return None
+        with self._lock:
+            if self._sandbox_taken:
+                return None
+            self._sandbox_taken = True
+        return started[1]
+
+    def take_engine(self, database: Path) -> Engine | None:
+        """The opened database file ``database`` (once; blocks until open); else None."""
+        self._sandbox.result()
+        with self._lock:
+            if self._engine is None or database != self._engine_path:
+                return None
+            engine, self._engine = self._engine, None
+        return engine.result()
+
+    def close(self) -> None:
+        """Stop a sandbox and dispose of a database nobody took (at quit)."""
+        started = self._sandbox.result()
+        if started is not None and self.take_sandbox(started[0].speed) is not None:
+            started[1].stop()
+        with self._lock:
+            engine, self._engine = self._engine, None
+        if engine is not None and engine.exception() is None:
+            engine.result().dispose()
+
+
+def _demo_sandbox(plan: SandboxPlan) -> SandboxServer:
+    from zoomadmin.sandbox.server import SandboxServer
+
+    return SandboxServer(seed="demo", speed=plan.speed, state_file=plan.state_file)
