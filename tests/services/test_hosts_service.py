@@ -120,3 +120,20 @@ async def test_quota_use_today_comes_from_the_ledger(tenancy: Tenancy) -> None:
         tenancy.store.quota.record_request(user_id, today)
     [row] = await tenancy.hosts.rows()
     assert (row.quota_used, row.quota_limit) == (37, 100)
+
+
+async def test_rows_cover_every_tenant_and_hosts_in_none(tenancy: Tenancy) -> None:
+    acme = await tenancy.tenants.create(draft("Acme"))
+    beta = await tenancy.tenants.create(draft("Beta"))
+    for email in ("a@school.example", "b@school.example", "c@school.example"):
+        add_zoom_user(tenancy.server, email)
+    await tenancy.sync.sync()
+    await tenancy.hosts.link_email("a@school.example", acme.id)
+    await tenancy.hosts.link_email("b@school.example", beta.id)
+    rows = {r.host.email: r.tenant_name for r in await tenancy.hosts.rows()}
+    assert rows["a@school.example"] == "Acme"
+    assert rows["b@school.example"] == "Beta"
+    assert rows["c@school.example"] == ""
+    assert len(rows) == 4  # and the account owner
+    unassigned = tenancy.store.hosts.overview(tenancy.now(), unassigned=True)
+    assert sorted(o.host.email for o in unassigned)[0] == "c@school.example"

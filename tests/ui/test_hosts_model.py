@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -169,3 +169,18 @@ def test_tenants_model_updates_rows_in_place(qtmodeltester: ModelTester, qtbot: 
     names = [model.data(model.index(r, 0)) for r in range(model.rowCount(QModelIndex()))]
     assert names == ["Beta", "Gamma"]
     assert replace(model.summary_at(0)) == tenant_summary(2, "Beta")
+
+
+def test_model_sorts_itself_and_keeps_the_selection(qtmodeltester: ModelTester) -> None:
+    model = HostsModel()
+    proxy = HostsFilterProxy()
+    proxy.setSourceModel(model)
+    model.append_rows([host_row(1, used=5), host_row(2, used=90), host_row(3, used=40)])
+    qtmodeltester.check(proxy, force_py=True)
+    held = QPersistentModelIndex(model.index(1, 0))
+    proxy.sort(HostColumn.QUOTA, Qt.SortOrder.DescendingOrder)
+    quotas = [proxy.index(r, HostColumn.QUOTA).data() for r in range(3)]
+    assert quotas == ["90 of 100", "40 of 100", "5 of 100"]
+    assert held.row() == 0 and held.data(ROW_ROLE).host.id == 2
+    later = [host_row(4, used=70), host_row(5, used=1)]
+    assert [r.host.id for r in model.ordered(later)] == [4, 5]

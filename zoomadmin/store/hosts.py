@@ -226,8 +226,10 @@ class HostRepository:
         with self._engine.connect() as conn:
             return [HostRecord(**r._mapping) for r in conn.execute(query)]
 
-    def overview(self, now: datetime, tenant_id: int | None = None) -> list[HostOverview]:
-        """The hosts view: each host (of one tenant, or all) with its next session from ``now``."""
+    def overview(
+        self, now: datetime, tenant_id: int | None = None, *, unassigned: bool = False
+    ) -> list[HostOverview]:
+        """The hosts view: each host (of one tenant, with none, or all) and its next session."""
         upcoming = (
             select(_meeting.c.host_id, func.min(_occ.c.start_time, type_=UtcDateTime).label("nxt"))
             .select_from(_occ.join(_meeting))
@@ -240,7 +242,9 @@ class HostRepository:
             .outerjoin(upcoming, upcoming.c.host_id == _host.c.id)
             .order_by(_host.c.email)
         )
-        if tenant_id is not None:
+        if unassigned:
+            query = query.where(_host.c.tenant_id.is_(None))
+        elif tenant_id is not None:
             query = query.where(_host.c.tenant_id == tenant_id)
         width = len(_host.c)
         with self._engine.connect() as conn:

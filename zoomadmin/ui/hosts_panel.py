@@ -198,9 +198,10 @@ class HostsPanel(QWidget):
 
     async def load(self, rows: Sequence[HostRow], chunk: int = LOAD_CHUNK) -> None:
         """Replace the table's rows, a chunk per event-loop turn so the window stays live."""
+        ordered = await asyncio.to_thread(self.model.ordered, rows)
         self.model.clear()
-        for start in range(0, len(rows), chunk):
-            self.model.append_rows(rows[start : start + chunk])
+        for start in range(0, len(ordered), chunk):
+            self.model.append_rows(ordered[start : start + chunk])
             await asyncio.sleep(0)
 
     def selected_rows(self) -> list[HostRow]:
