@@ -41,13 +41,13 @@ NO_HOSTS = (
 )
 NO_MATCH = "No host matches the filter. Clear the search (Esc) or choose “All tenants”."
 COLUMN_WIDTHS = {
-    HostColumn.NAME: 170,
-    HostColumn.EMAIL: 270,
-    HostColumn.TENANT: 120,
-    HostColumn.ZOOM_ID: 200,
-    HostColumn.TYPE: 80,
-    HostColumn.STATUS: 120,
-    HostColumn.QUOTA: 170,
+    HostColumn.NAME: 140,
+    HostColumn.EMAIL: 272,
+    HostColumn.TENANT: 150,
+    HostColumn.ZOOM_ID: 178,
+    HostColumn.TYPE: 70,
+    HostColumn.STATUS: 100,
+    HostColumn.QUOTA: 160,
 }
 
 

@@ -34,6 +34,9 @@ from zoomadmin.ui.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
 
 NO_TENANTS = "No tenants yet — create one with New tenant (Ctrl+N)."
+ROW_HEIGHT = 26
+MAX_TENANT_ROWS = 8
+HEADING_HEIGHT = 28
 
 
 class TenantsTab(QWidget):
@@ -128,8 +131,10 @@ class TenantsTab(QWidget):
         self.tenants_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tenants_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.tenants_view.verticalHeader().hide()
+        self.tenants_view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.tenants_view.setWordWrap(False)
         self.delete_tenant.setText("&Delete tenant…\tDel")
+        self.delete_tenant.setIconText("Delete tenant")
         for action in (self.edit_tenant, self.delete_tenant, self.host_actions.add):
             self.tenants_view.addAction(action)
         self.tenants_view.activated_by_key.connect(self.open_edit_tenant)
@@ -144,7 +149,7 @@ class TenantsTab(QWidget):
         self.tenants_stack = QStackedWidget(self)
         self.tenants_stack.addWidget(self.tenants_view)
         self.tenants_stack.addWidget(self.tenants_empty)
-        top = QWidget(self)
+        top = self._top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(_heading("Tenants", top))
@@ -205,7 +210,12 @@ class TenantsTab(QWidget):
         self.tenants_model.set_summaries(summaries)
         self.hosts_panel.set_tenants([s.tenant for s in summaries])
         self.tenants_stack.setCurrentWidget(self.tenants_view if summaries else self.tenants_empty)
-        self.tenants_view.setMaximumHeight(80 + 26 * min(len(summaries), 8))
+        # The list is as tall as its rows (up to eight), so no blank band sits under it.
+        shown = max(1, min(len(summaries), MAX_TENANT_ROWS))
+        frame = 2 * self.tenants_view.frameWidth()
+        height = self.tenants_view.horizontalHeader().sizeHint().height() + shown * ROW_HEIGHT
+        self.tenants_view.setMaximumHeight(height + frame)
+        self._top.setMaximumHeight(height + frame + HEADING_HEIGHT)
         self._update_enabled()
 
     # Tenant actions -------------------------------------------------------------------
