@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, Select, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from zoomadmin.store._sql import table_of
+from zoomadmin.store._sql import table_of, upsert_dialect
 from zoomadmin.store.errors import NotFoundError
 from zoomadmin.store.models import Host, Meeting, MeetingOccurrence
 from zoomadmin.store.types import utc_now
@@ -130,7 +129,7 @@ class MeetingRepository:
             "created_at": now,
             "updated_at": now,
         }
-        dialect = sqlite if self._engine.dialect.name == "sqlite" else postgresql
+        dialect = upsert_dialect(self._engine)
         stmt = dialect.insert(_meeting).values(values)
         updates = {k: stmt.excluded[k] for k in values if k not in ("id", "created_at")}
         try:

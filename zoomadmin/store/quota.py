@@ -6,9 +6,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from zoomadmin.store._sql import table_of
+from zoomadmin.store._sql import table_of, upsert_dialect
 from zoomadmin.store.models import QuotaLedgerEntry
 from zoomadmin.store.types import utc_now
 
@@ -28,7 +27,7 @@ class SqlQuotaLedger:
     def __init__(self, engine: Engine, limit: int = DEFAULT_DAILY_LIMIT) -> None:
         self._engine = engine
         self._limit = limit
-        self._dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        self._dialect = upsert_dialect(engine)
 
     def used(self, host_id: str, day: date) -> int:
         """Requests counted for ``host_id`` on ``day`` (0 when none)."""
@@ -73,7 +72,7 @@ class SqlQuotaLedger:
             exhausted=remaining <= 0,
             on_conflict={
                 "used": func.max(_ledger.c.used, seen)
-                if self._dialect is sqlite
+                if self._engine.dialect.name == "sqlite"
                 else func.greatest(_ledger.c.used, seen),
                 "daily_limit": limit,
                 "exhausted": _ledger.c.exhausted | (remaining <= 0),

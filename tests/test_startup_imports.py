@@ -1,0 +1,38 @@
+"""Start-up stays light: what opening the app's usual path must not import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from zoomadmin.store.db import open_database, sqlite_url
+
+
+def _modules_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_the_repositories_leave_the_postgresql_dialect_alone_on_sqlite() -> None:
+    modules = _modules_after("import zoomadmin.store.repositories")
+    assert "zoomadmin.store.meetings" in modules
+    assert "sqlalchemy.dialects.postgresql" not in modules
+
+
+def test_a_database_at_the_newest_revision_opens_without_alembic(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "current.sqlite3")
+    open_database(url).dispose()  # created and migrated here
+    code = f"from zoomadmin.store.db import open_database\nopen_database({url!r}).dispose()"
+    modules = _modules_after(code)
+    assert "sqlalchemy" in modules
+    assert not {"alembic", "sqlmodel"} & modules
+
+
+def test_the_command_line_is_built_without_the_sandbox_server() -> None:
+    modules = _modules_after("from zoomadmin.cli import build_parser\nbuild_parser()")
+    assert "zoomadmin.sandbox.cli" in modules
+    assert not {"zoomadmin.sandbox.server", "uvicorn", "starlette"} & modules
