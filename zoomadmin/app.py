@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
     from sqlalchemy import Engine
 
+    from zoomadmin.account_wiring import RunningEvents
     from zoomadmin.services.accounts import AccountService
     from zoomadmin.services.connection import (
         ActiveAccount,
@@ -30,12 +31,15 @@ if TYPE_CHECKING:
         SandboxHandle,
     )
     from zoomadmin.services.credentials import SecretStore
+    from zoomadmin.services.first_open import FirstOpenReport
+    from zoomadmin.services.tenants import TenantDraft
     from zoomadmin.store.preferences import PreferencesFile
     from zoomadmin.ui.async_runner import AsyncRunner
     from zoomadmin.ui.error_dialog import ErrorReporter
     from zoomadmin.ui.main_window import MainWindow, TabSpec
     from zoomadmin.ui.status_bar import AppStatusBar
     from zoomadmin.warmup import SandboxPlan, Warmup
+    from zoomadmin.zoom.events.stream import EventStream, StreamStatus
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +81,10 @@ class AccountContext:
     engine: Engine
     paths: AppPaths
     accounts: AccountService
+    events: EventStream | None = None
+    """The account's Zoom events (user.updated, meeting.started/ended, ...)."""
+    after_first_open: list[Callable[[], None]] = field(default_factory=list)
+    """Called once the first open (demo set-up or first sync) changed the data: reload."""
 
 
 TabBuilder = Callable[[AccountContext], "TabSpec"]
@@ -122,8 +130,28 @@ def _tenants_tab(context: AccountContext) -> TabSpec:
         sync=SyncService(store, zoom, now=now, actor=actor),
         importer=HostImporter(store, zoom, hosts),
         runner=context.runner,
+        clock=context.clock,
+        events=context.events,
     )
+    context.after_first_open.append(tab.refresh)
     return TabSpec("Tenants && Hosts", tab, "link")
+
+
+def demo_tenants() -> list[TenantDraft]:
+    """The tenants the sandbox's demo seed has hosts for (names, zones, email scheme)."""
+    from zoomadmin.sandbox import seed
+    from zoomadmin.services.tenants import TenantDraft
+
+    return [
+        TenantDraft(
+            name=t.name or t.slug.title(),
+            timezone=t.timezone,
+            mailbox=seed.MAILBOX,
+            domain=seed.DOMAIN,
+            slug=t.slug,
+        )
+        for t in seed.TENANTS
+    ]
 
 
 def database_path(paths: AppPaths, account: ActiveAccount) -> Path:
@@ -169,6 +197,8 @@ class Application:
             clock=self.clock,
         )
         self.runner = AsyncRunner(reporter)
+        self.events: RunningEvents | None = None
+        self.first_open: FirstOpenReport | None = None
         self.window = window
         self.status: AppStatusBar = window.status
         self.window.log_folder = str(paths.log_root)
@@ -238,12 +268,29 @@ class Application:
         )
 
     async def _connect(self, profile: str | None) -> ActiveAccount:
+        await self._stop_events()
         account = await self.connection.switch(profile, remember=not self.force_sandbox)
         if self.engine is not None:
             self.engine.dispose()
         path = database_path(self.paths, account)
         self.engine = await asyncio.to_thread(self._open_database, path)
+        from zoomadmin.store.quota import SqlQuotaLedger
+
+        # The client was built before the database was open: count meeting requests in the
+        # account's database from now on, so the hosts table and restarts see them.
+        account.client.transport.ledger = SqlQuotaLedger(self.engine)
         return account
+
+    async def _stop_events(self) -> None:
+        events, self.events = self.events, None
+        if events is not None:
+            await events.stop()
+        if shiboken6_valid(self.status):
+            self.status.show_events("Events: off")
+
+    def _on_event_status(self, status: StreamStatus) -> None:
+        if shiboken6_valid(self.status):
+            self.status.show_events(f"Events: {status.text}", status.detail)
 
     def _open_database(self, path: Path) -> Engine:
         from zoomadmin.store.db import open_database, sqlite_url
@@ -257,17 +304,42 @@ class Application:
         owner = account.owner.email if account.owner else ""
         self.window.setWindowTitle(f"{account.label} — {APP_NAME}")
         log.info("Opened %s (acting as %s)", account.label, owner or "unknown user")
+        from zoomadmin.account_wiring import RunningEvents, event_stream
+
+        stream = event_stream(account, self.clock)
         context = AccountContext(
-            account, self.clock, self.runner, self.engine, self.paths, self.accounts
+            account, self.clock, self.runner, self.engine, self.paths, self.accounts, stream
         )
         self.window.show_connected(
             f"Signed in to {account.label} as {owner or 'the account owner'}.",
             [build(context) for build in _tab_builders()],
         )
+        self.events = RunningEvents(stream, self._on_event_status)
         if account.is_sandbox:
             self._on_clock_tick()
             self._clock_timer.start()
         self.runner.run(self._await_tabs(), label="Loading…")
+        self._start_first_open(context)
+
+    def _start_first_open(self, context: AccountContext) -> None:
+        """Set up the demo on a fresh sandbox, or sync a never-synced account (in the
+        background: the tabs work meanwhile)."""
+        from zoomadmin.account_wiring import first_open
+
+        demo = demo_tenants() if context.account.is_sandbox else []
+        work = first_open(context.account, context.engine, self.clock, _actor(context), demo)
+
+        def done(report: FirstOpenReport | None) -> None:
+            self.first_open = report
+            if report is None:
+                return
+            self.status.showMessage(report.summary, 15_000)
+            for reload in context.after_first_open:
+                reload()
+
+        self.runner.run(
+            work.run(self.status.set_activity), on_done=done, label="Syncing with Zoom…"
+        )
 
     async def _await_tabs(self) -> None:
         await self.window.ready()
@@ -314,11 +386,19 @@ class Application:
         self._clock_timer.stop()
         self.window.save_geometry()
         self.runner.cancel_all()
+        await self._stop_events()
         await self.connection.close()
         if self.engine is not None:
             self.engine.dispose()
         if self.warmup is not None:
             await asyncio.to_thread(self.warmup.close)
+
+
+def shiboken6_valid(widget: QObject) -> bool:
+    """Whether a Qt object still exists (the last updates may come after the window went)."""
+    import shiboken6
+
+    return bool(shiboken6.isValid(widget))
 
 
 def collect_garbage_in_gui_thread(parent: QObject) -> None:

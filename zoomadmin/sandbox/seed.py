@@ -11,6 +11,8 @@ from zoomadmin.sandbox import sessions as ses
 from zoomadmin.sandbox.state import LiveMeeting, Meeting, SandboxState, User, random_id
 
 DOMAIN = "learnwell.example"
+#: The shared mailbox the demo's tenant hosts are plus-addressed on: teach+{slug}-{n}@DOMAIN.
+MAILBOX = "teach"
 #: How far before "now" the demo term began, and its length in weeks.
 TERM_STARTED_WEEKS_AGO = 6
 TERM_WEEKS = 12
@@ -31,6 +33,8 @@ class Tenant:
     local_time: time
     subjects: tuple[str, ...]
     teachers: tuple[tuple[str, str], ...]
+    name: str = ""
+    """The tenant's name as zoomadmin's demo set-up creates it."""
 
 
 TENANTS = (
@@ -40,6 +44,7 @@ TENANTS = (
         time(16, 0),
         ("Algebra I", "World History", "Chemistry", "Spanish II"),
         (("Marcus", "Reyes"), ("Jennifer", "Walsh"), ("Andre", "Thompson"), ("Grace", "Kim")),
+        "Northside High",
     ),
     Tenant(
         "harbourview",
@@ -47,6 +52,7 @@ TENANTS = (
         time(10, 30),
         ("GCSE Maths", "English Literature", "Physics", "French"),
         (("Fiona", "Campbell"), ("Oliver", "Hughes"), ("Aisha", "Rahman"), ("Rhys", "Evans")),
+        "Harbourview Academy",
     ),
     Tenant(
         "southbank",
@@ -54,6 +60,7 @@ TENANTS = (
         time(18, 0),
         ("Year 11 Biology", "Economics", "Japanese", "Study Skills"),
         (("Chloe", "Nguyen"), ("Liam", "O'Brien"), ("Sienna", "Patel"), ("Jack", "Wilson")),
+        "Southbank College",
     ),
 )
 STAFF = (("Priya", "Shah", "1"), ("Daniel", "Okoro", "2"), ("Hannah", "Berg", "2"))
@@ -177,7 +184,7 @@ def _seed_demo(state: SandboxState, rng: random.Random, now: datetime, seed_valu
         for number, (teacher, subject) in enumerate(
             zip(tenant.teachers, tenant.subjects, strict=True), 1
         ):
-            email = f"teach+{tenant.slug}-{number}@{DOMAIN}"
+            email = f"{MAILBOX}+{tenant.slug}-{number}@{DOMAIN}"
             host = _user(
                 state,
                 rng,
@@ -213,7 +220,7 @@ def _pending_host(state: SandboxState, rng: random.Random, now: datetime) -> Non
     user = _user(
         state,
         rng,
-        f"teach+northside-5@{DOMAIN}",
+        f"{MAILBOX}+northside-5@{DOMAIN}",
         ("Samuel", "Ortiz"),
         licensed=False,
         created=now - timedelta(minutes=5),

@@ -167,6 +167,33 @@ class HostService:
             )
         return rows
 
+    async def quota_today(self) -> dict[str, tuple[int, int]]:
+        """Each host's ``(used, limit)`` of today's (UTC) meeting requests, by Zoom user id."""
+        day = self._now().astimezone(UTC).date()
+        return await asyncio.to_thread(self._store.quota.used_on, day)
+
+    async def host_id_of(self, zoom_user_id: str) -> int | None:
+        """The local host of a Zoom user, if it is one."""
+        try:
+            host = await asyncio.to_thread(self._store.hosts.get_by_zoom_id, zoom_user_id)
+        except StoreError:
+            return None
+        return host.id
+
+    async def refresh_from_zoom(self, zoom_user_id: str) -> int | None:
+        """Re-read a host Zoom said changed (``user.updated``); its host id, None if no host.
+
+        A difference from what was stored is noted on the host as a sync would note it.
+        """
+        if await self.host_id_of(zoom_user_id) is None:
+            return None
+        try:
+            user = await self._zoom.get_user(zoom_user_id)
+        except NotFound:
+            return None  # removed meanwhile: the next sync flags it
+        await asyncio.to_thread(self._store.hosts.upsert, [host_data(user, None)])
+        return await self.host_id_of(zoom_user_id)
+
     async def unlinked(self) -> list[HostRecord]:
         """Account users (from the last sync) that belong to no tenant yet."""
         return await asyncio.to_thread(self._store.hosts.all, unassigned=True)

@@ -1,12 +1,13 @@
-"""Sync with Zoom: pull every user (all statuses, all pages) and flag hosts removed or changed."""
+"""Sync with Zoom: every user (all statuses, all pages), then the tenant hosts' sessions."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zoomadmin.services.hosts import host_data
+from zoomadmin.services.meeting_sync import HostsProgress, MeetingSync, MeetingSyncReport
 from zoomadmin.services.tenants import Now
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.repositories import Store
@@ -31,25 +32,71 @@ class SyncReport:
     """Emails of hosts Zoom no longer lists (removed in Zoom)."""
     changed: list[str]
     """Emails of hosts whose name, email, type or status differs from what was stored."""
+    meetings: MeetingSyncReport | None = None
+    """The tenant hosts' meetings, when they were read too."""
 
     def summary(self) -> str:
         """One sentence for the status line."""
         parts = [f"Synced {self.users} Zoom users: {self.added} new, {self.updated} changed"]
         if self.missing:
             parts.append(f"{len(self.missing)} removed in Zoom")
-        return ", ".join(parts) + "."
+        text = ", ".join(parts) + "."
+        if self.meetings is not None:
+            text += (
+                f" {self.meetings.sessions} sessions in {self.meetings.meetings} meetings of "
+                f"{self.meetings.hosts} tenant hosts."
+            )
+        return text
 
 
 class SyncService:
-    """Reads the account's users from Zoom into the hosts table (keeping each tenant)."""
+    """Reads the account's users from Zoom into the hosts table (keeping each tenant), and
+    the scheduled meetings of tenant hosts into the meetings table.
+    """
 
     def __init__(self, store: Store, zoom: ZoomClient, *, now: Now, actor: str) -> None:
         self._store = store
         self._zoom = zoom
         self._now = now
         self._actor = actor
+        self._meetings = MeetingSync(store, zoom)
 
-    async def sync(self, progress: SyncProgress | None = None) -> SyncReport:
+    async def sync(
+        self,
+        progress: SyncProgress | None = None,
+        hosts_progress: HostsProgress | None = None,
+    ) -> SyncReport:
+        """Pull every user, then the sessions of every host that belongs to a tenant."""
+        report = await self.sync_users(progress)
+        return replace(report, meetings=await self.sync_meetings(hosts_progress))
+
+    async def sync_meetings(self, progress: HostsProgress | None = None) -> MeetingSyncReport:
+        """Pull the scheduled meetings of tenant hosts; ones deleted in Zoom are forgotten."""
+        report = await self._meetings.sync(progress)
+        await asyncio.to_thread(
+            self._store.audit.record,
+            actor=self._actor,
+            action="meeting.sync",
+            object_type="account",
+            object_id="meetings",
+            new_value={
+                "hosts": report.hosts,
+                "meetings": report.meetings,
+                "sessions": report.sessions,
+                "removed": report.removed,
+            },
+            at=self._now(),
+        )
+        return report
+
+    async def ever_synced(self) -> bool:
+        """Whether this account's database was ever synced with Zoom."""
+        entries = await asyncio.to_thread(
+            self._store.audit.entries, object_type="account", object_id="users", limit=1
+        )
+        return bool(entries)
+
+    async def sync_users(self, progress: SyncProgress | None = None) -> SyncReport:
         """Pull every user; new ones join no tenant, gone ones are flagged as missing."""
         users = await self._pull(progress)
         before = {h.zoom_user_id: h for h in await asyncio.to_thread(self._store.hosts.all)}

@@ -37,6 +37,9 @@ class AccountProfile(BaseModel):
     api_url: str = DEFAULT_API_URL
     oauth_url: str = DEFAULT_OAUTH_URL
     ws_url: str | None = None
+    """The WebSocket event stream's address (``wss://ws.zoom.us/ws``), if one is set up."""
+    ws_subscription_id: str | None = None
+    """The event subscription the WebSocket streams (from the app's Marketplace page)."""
 
 
 class Preferences(BaseModel):

@@ -251,7 +251,7 @@ class HostActions(QObject):
         )
 
     def start_sync(self) -> None:
-        """Read every Zoom user (with progress), then reload the list."""
+        """Read every Zoom user and the tenant hosts' sessions (with progress), then reload."""
         bar = self._panel.progress
         bar.setRange(0, 0)
         bar.setFormat("Syncing with Zoom… %v of %m users")
@@ -260,6 +260,10 @@ class HostActions(QObject):
         def progress(done: int, total: int) -> None:
             bar.setRange(0, total)
             bar.setValue(done)
+
+        def sessions(done: int, total: int) -> None:
+            bar.setFormat("Reading sessions… %v of %m hosts")
+            progress(done, total)
 
         def finished(report: SyncReport) -> None:
             bar.hide()
@@ -273,7 +277,7 @@ class HostActions(QObject):
 
         self.sync.setEnabled(False)
         task = self._runner.run(
-            self._sync.sync(progress),
+            self._sync.sync(progress, sessions),
             on_done=finished,
             on_error=failed,
             label="Syncing with Zoom…",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -21,6 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QPalette
 
 from zoomadmin.services.hosts import HostRow
+from zoomadmin.zoom.limits import HOST_DAILY_LIMIT
 from zoomadmin.zoom.models import UserStatus, UserType
 
 Index = QModelIndex | QPersistentModelIndex
@@ -243,6 +245,24 @@ class HostsModel(QAbstractTableModel):
         self._rows[at] = row
         self._haystacks[at] = _haystack(row)
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(HostColumn) - 1))
+
+    def set_quota(self, quota: Mapping[str, tuple[int, int]]) -> int:
+        """Show today's request counts (by Zoom user id; absent: none used) in place.
+
+        Only the quota cells that changed are signalled (``dataChanged``); returns how many.
+        """
+        changed = 0
+        column = HostColumn.QUOTA
+        for at, row in enumerate(self._rows):
+            used, limit = quota.get(row.host.zoom_user_id, (0, HOST_DAILY_LIMIT))
+            used = min(used, limit)
+            if (used, limit) == (row.quota_used, row.quota_limit):
+                continue
+            self._rows[at] = dataclasses.replace(row, quota_used=used, quota_limit=limit)
+            cell = self.index(at, column)
+            self.dataChanged.emit(cell, cell)
+            changed += 1
+        return changed
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Order the rows by ``column`` here, keys computed once per row.

@@ -81,9 +81,11 @@ class AppStatusBar(QStatusBar):
         self.connection.setText(state)
         self.connection.setToolTip(detail)
 
-    def show_events(self, text: str) -> None:
-        """Show the event stream's state (``Events: live``, ``Events: reconnecting``)."""
+    def show_events(self, text: str, detail: str = "") -> None:
+        """Show the event stream's state (``Events: connected``, ``Events: reconnecting in
+        4 s``), with why it is not connected as a tooltip."""
         self.events.setText(text)
+        self.events.setToolTip(detail)
 
     def show_clock(self, now: datetime, speed: float) -> None:
         """Show the sandbox's time and select its speed in the control."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,15 +28,19 @@ from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.ui.host_actions import HostActions, confirm
 from zoomadmin.ui.host_dialogs import open_dialog
+from zoomadmin.ui.host_live import Clock, HostsLiveUpdates
 from zoomadmin.ui.hosts_panel import HostsPanel, HostsTable
 from zoomadmin.ui.icons import icon
 from zoomadmin.ui.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
+from zoomadmin.zoom.events.stream import EventStream
 
 NO_TENANTS = "No tenants yet — create one with New tenant (Ctrl+N)."
 ROW_HEIGHT = 26
 MAX_TENANT_ROWS = 8
 HEADING_HEIGHT = 28
+TENANTS_REFRESH_DELAY_MS = 500
+"""Meeting events come in bursts at the hour; the tenant counts are re-read once after."""
 
 
 class TenantsTab(QWidget):
@@ -44,6 +48,8 @@ class TenantsTab(QWidget):
 
     Selecting a tenant filters the hosts to it. Services come in from app.py; the tab holds
     no database session and runs every service call through the :class:`AsyncRunner`.
+    With the account's ``events``, hosts changed in Zoom and meetings that start or end
+    refresh their rows; with ``clock``, today's quota is refreshed on the clock's midnight.
     """
 
     def __init__(
@@ -54,6 +60,8 @@ class TenantsTab(QWidget):
         sync: SyncService,
         importer: HostImporter,
         runner: AsyncRunner,
+        clock: Clock | None = None,
+        events: EventStream | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -79,6 +87,16 @@ class TenantsTab(QWidget):
         )
         self.host_actions.hosts_changed.connect(self.refresh_tenants)
         self.host_actions.reload_requested.connect(self.refresh)
+        self.live = HostsLiveUpdates(
+            self.hosts_panel, hosts=hosts, runner=runner, clock=clock, events=events
+        )
+        # Actions may spend a host's meeting requests: show the new counts in place.
+        self.host_actions.hosts_changed.connect(self.live.refresh_quota)
+        self._tenants_timer = QTimer(self)
+        self._tenants_timer.setSingleShot(True)
+        self._tenants_timer.setInterval(TENANTS_REFRESH_DELAY_MS)
+        self._tenants_timer.timeout.connect(self.refresh_tenants)
+        self.live.sessions_moved.connect(self._tenants_timer.start)
         self._build_tenant_actions()
         self._build_layout()
         self.tenants_view.selectionModel().currentRowChanged.connect(self._on_tenant_chosen)
@@ -179,6 +197,7 @@ class TenantsTab(QWidget):
         super().showEvent(event)  # type: ignore[arg-type]
         if not self._loaded.is_set() and not getattr(self, "_loading", False):
             self.refresh()
+            self.live.start_timers()
 
     def refresh(self) -> None:
         """Reload tenants and hosts."""

@@ -1,0 +1,126 @@
+"""First open of an account: the demo's tenants on a fresh sandbox, else a first sync."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from zoomadmin.services.hosts import HostService
+from zoomadmin.services.sync import SyncService
+from zoomadmin.services.tenants import TenantDraft, TenantService
+from zoomadmin.store.repositories import Store
+from zoomadmin.store.tenants import TenantRecord
+
+log = logging.getLogger(__name__)
+
+DEMO_ACTOR = "zoomadmin (demo set-up)"
+"""Who the audit log names for what the demo set-up creates."""
+
+Progress = Callable[[str], None]
+"""Called with one line saying what the first open is doing now (for the status bar)."""
+
+
+def scheme_pattern(tenant: TenantRecord) -> re.Pattern[str]:
+    """A pattern matching every email of the tenant's scheme, whatever its ``n``."""
+    marker = "\x00n\x00"
+    sample = tenant.email_scheme.format(
+        mailbox=tenant.mailbox, tenant=tenant.slug, domain=tenant.domain, n=marker
+    )
+    head, _, tail = sample.partition(marker)
+    return re.compile(re.escape(head.lower()) + r"[0-9]+" + re.escape(tail.lower()))
+
+
+def tenant_for(email: str, patterns: Sequence[tuple[TenantRecord, re.Pattern[str]]]) -> int | None:
+    """The id of the tenant whose scheme ``email`` follows, if any."""
+    for tenant, pattern in patterns:
+        if pattern.fullmatch(email.lower()):
+            return tenant.id
+    return None
+
+
+@dataclass(frozen=True)
+class FirstOpenReport:
+    """What the first open did (``summary`` goes to the status bar)."""
+
+    tenants_created: int
+    hosts_linked: int
+    summary: str
+
+
+class FirstOpen:
+    """The work an account needs when it is opened with an empty or never-synced database.
+
+    With ``demo_tenants`` (the sandbox's demo account only; app.py passes them from the
+    sandbox's seed) and no tenant yet: create those tenants, sync the users, link each user
+    whose email follows a tenant's scheme, then read the tenant hosts' sessions. Otherwise,
+    when the database was never synced: one full sync. Every step goes through the ordinary
+    services, so it is audited; run again, it finds the work done and does nothing.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        tenants: TenantService,
+        hosts: HostService,
+        sync: SyncService,
+        demo_tenants: Sequence[TenantDraft] = (),
+    ) -> None:
+        self._store = store
+        self._tenants = tenants
+        self._hosts = hosts
+        self._sync = sync
+        self._demo = list(demo_tenants)
+
+    async def needed(self) -> bool:
+        """Whether :meth:`run` has anything to do."""
+        if self._demo and not await asyncio.to_thread(self._store.tenants.all):
+            return True
+        return not await self._sync.ever_synced()
+
+    async def run(self, progress: Progress | None = None) -> FirstOpenReport | None:
+        """Do what the account needs (None when nothing was needed)."""
+        say = progress or (lambda _text: None)
+        if self._demo and not await asyncio.to_thread(self._store.tenants.all):
+            return await self._set_up_demo(say)
+        if await self._sync.ever_synced():
+            return None
+        report = await self._sync.sync(
+            lambda done, total: say(f"First sync with Zoom: {done} of {total} users…"),
+            lambda done, total: say(f"First sync with Zoom: sessions of {done} of {total} hosts…"),
+        )
+        return FirstOpenReport(0, 0, report.summary())
+
+    async def _set_up_demo(self, say: Progress) -> FirstOpenReport:
+        created = []
+        for number, draft in enumerate(self._demo, 1):
+            say(f"Setting up the demo: tenant {number} of {len(self._demo)} ({draft.name})…")
+            created.append(await self._tenants.create(draft))
+        await self._sync.sync_users(
+            lambda done, total: say(f"Setting up the demo: {done} of {total} Zoom users…")
+        )
+        linked = await self._link_by_scheme(created)
+        meetings = await self._sync.sync_meetings(
+            lambda done, total: say(f"Setting up the demo: sessions of {done} of {total} hosts…")
+        )
+        summary = (
+            f"Demo set up: {len(created)} tenants, {linked} hosts linked, "
+            f"{meetings.sessions} sessions."
+        )
+        log.info("%s", summary)
+        return FirstOpenReport(len(created), linked, summary)
+
+    async def _link_by_scheme(self, tenants: Sequence[TenantRecord]) -> int:
+        patterns = [(t, scheme_pattern(t)) for t in tenants]
+        chosen: dict[int, list[int]] = {}
+        for host in await self._hosts.unlinked():
+            tenant_id = tenant_for(host.email, patterns)
+            if tenant_id is not None:
+                chosen.setdefault(tenant_id, []).append(host.id)
+        linked = 0
+        for tenant_id, host_ids in chosen.items():
+            linked += await self._hosts.link(host_ids, tenant_id)
+        return linked
