@@ -13,7 +13,7 @@ from zoomadmin.paths import AppPaths
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.credentials import KeyringSecretStore, MemorySecretStore, SecretKind
-from zoomadmin.store.preferences import AccountProfile, PreferencesFile
+from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile, PreferencesFile
 from zoomadmin.ui.accounts_dialog import AccountsDialog, AccountsModel, feature_scopes
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.zoom.errors import AuthenticationFailed
@@ -138,3 +138,18 @@ def test_accounts_model_passes_the_model_tester(qtmodeltester: ModelTester) -> N
     model.set_accounts(profiles, "Clinic", sandbox_active=False)
     qtmodeltester.check(model)
     assert model.index(2, 0).data() == "Zoom: Clinic  (in use)"
+
+
+async def test_an_event_subscription_id_is_kept_with_zoom_s_websocket_address(
+    dialog_parts: tuple[AccountsDialog, AccountService, MemorySecretStore],
+    demo_sandbox: SandboxServer,
+    runner: AsyncRunner,
+) -> None:
+    dialog, accounts, _ = dialog_parts
+    _fill(dialog, demo_sandbox, demo_sandbox.info.client_secret)
+    dialog.subscription_edit.setText(" sub-123 ")
+    dialog.add_button.click()
+    await runner.wait_idle()
+    [profile] = await accounts.profiles()
+    assert (profile.ws_url, profile.ws_subscription_id) == (DEFAULT_WS_URL, "sub-123")
+    assert dialog.subscription_edit.text() == ""

@@ -20,6 +20,8 @@ SCHEMA_VERSION = 2
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
+DEFAULT_WS_URL = "wss://ws.zoom.us/ws"
+"""Zoom's WebSocket event stream (the subscription id picks the account's events)."""
 
 
 class AccountProfile(BaseModel):

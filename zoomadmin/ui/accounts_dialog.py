@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount
 from zoomadmin.services.credentials import SecretStore
-from zoomadmin.store.preferences import AccountProfile
+from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile
 from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
 from zoomadmin.zoom.models import ZoomUser
 from zoomadmin.zoom.scopes import REQUIRED_SCOPES
@@ -200,6 +200,13 @@ class AccountsDialog(QDialog):
         self.webhook_edit = QLineEdit(box)
         self.webhook_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.webhook_edit.setPlaceholderText("optional")
+        self.subscription_edit = QLineEdit(box)
+        self.subscription_edit.setObjectName("subscriptionEdit")
+        self.subscription_edit.setPlaceholderText("optional: live events over WebSocket")
+        self.subscription_edit.setToolTip(
+            "The WebSocket event subscription's ID from the app's Marketplace page. Without "
+            "it, zoomadmin notices meetings starting and ending by polling once a minute."
+        )
         self.add_button = QPushButton("&Check and add", box)
         self.add_button.clicked.connect(self._on_add)
         self.form_message = QLabel(box)
@@ -211,6 +218,7 @@ class AccountsDialog(QDialog):
         form.addRow("C&lient ID:", self.client_id_edit)
         form.addRow("Client s&ecret:", self.secret_edit)
         form.addRow("&Webhook secret token:", self.webhook_edit)
+        form.addRow("E&vent subscription ID:", self.subscription_edit)
         form.addRow(self.add_button)
         form.addRow(self.form_message)
         return box
@@ -326,10 +334,13 @@ class AccountsDialog(QDialog):
             if self._zoom_urls
             else {}
         )
+        subscription = self.subscription_edit.text().strip() or None
         profile = AccountProfile(
             name=self.name_edit.text().strip(),
             account_id=self.account_id_edit.text().strip(),
             client_id=self.client_id_edit.text().strip(),
+            ws_url=DEFAULT_WS_URL if subscription else None,
+            ws_subscription_id=subscription,
             **urls,
         )
         self.form_message.setText("Checking the credentials with Zoom…")
@@ -344,7 +355,12 @@ class AccountsDialog(QDialog):
         )
 
     def _on_added(self, profile: AccountProfile, owner: ZoomUser) -> None:
-        for edit in (self.name_edit, self.account_id_edit, self.client_id_edit):
+        for edit in (
+            self.name_edit,
+            self.account_id_edit,
+            self.client_id_edit,
+            self.subscription_edit,
+        ):
             edit.clear()
         self.secret_edit.clear()
         self.webhook_edit.clear()
