@@ -162,6 +162,9 @@ def _print(title: str, results: list[Result]) -> None:
     print(
         f"speed-up: {plain.seconds / ours.seconds:.2f}x; 429s with ZoomClient: {ours.rate_limited}"
     )
+    passed = ours.seconds < plain.seconds and ours.rate_limited == 0
+    verdict = "PASS" if passed else "FAIL"
+    print(f"{verdict}: ZoomClient faster than the plain loop with no 429 ({title})")
 
 
 def main() -> None:

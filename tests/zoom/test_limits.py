@@ -13,7 +13,7 @@ from zoomadmin.zoom.limits import (
     Plan,
     QuotaLedger,
     RateCategory,
-    SlidingWindowLimiter,
+    TokenBucketLimiter,
     budget_for,
     category_of,
     next_utc_midnight,
@@ -39,30 +39,74 @@ def test_zoom_table_budgets() -> None:
     assert category_of("GET", "/not/a/known/endpoint") is RateCategory.HEAVY
 
 
-def test_sliding_window_allows_budget_then_waits_for_the_oldest() -> None:
+def test_token_bucket_allows_a_burst_less_the_jitter_reserve_then_the_rate() -> None:
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(Budget(3, 1.0), margin=0.05, clock=clock)
-    for _ in range(3):
+    limiter = TokenBucketLimiter(Budget(10, 1.0), jitter=0.1, clock=clock)
+    # One request's worth (0.1 s at 10/s) is kept back for requests that arrive late.
+    assert limiter.capacity == pytest.approx(9.0)
+    tickets = []
+    for _ in range(9):
         assert limiter.delay_needed() == 0
-        limiter._starts.append(clock())
-        clock.now += 0.1
-    # Three started at 100.0, 100.1, 100.2; the fourth may start at 101.05.
-    assert limiter.delay_needed() == pytest.approx(101.05 - 100.3)
-    clock.now = 101.06
-    assert limiter.delay_needed() == 0
+        tickets.append(limiter.take())
+    assert [t.seq for t in tickets] == list(range(1, 10))
+    assert limiter.delay_needed() == pytest.approx(0.1)
+    clock.now += 0.05
+    assert limiter.delay_needed() == pytest.approx(0.05)
+    clock.now += 0.05
+    assert limiter.delay_needed() == pytest.approx(0.0, abs=1e-9)
+    # The bucket never holds more than its capacity, however long it stays idle.
+    clock.now += 60
+    for _ in range(9):
+        assert limiter.delay_needed() == 0
+        limiter.take()
+    assert limiter.delay_needed() > 0
 
 
-async def test_acquire_never_exceeds_budget_in_any_window() -> None:
-    limiter = SlidingWindowLimiter(Budget(5, 0.2), margin=0.0)
+async def test_acquire_stays_within_a_token_bucket_of_the_budget() -> None:
     import time
 
+    limiter = TokenBucketLimiter(Budget(5, 0.2), jitter=0.0)
     starts = []
     for _ in range(12):
         await limiter.acquire()
         starts.append(time.monotonic())
-    for i, t in enumerate(starts):
-        in_window = [s for s in starts[i:] if s - t < 0.2 - 1e-3]
-        assert len(in_window) <= 5
+    # Zoom's bucket holds 5 and refills 25 per second: no span may hold more than that.
+    for i, first in enumerate(starts):
+        for j in range(i, len(starts)):
+            assert j - i + 1 <= 5 + 25 * (starts[j] - first) + 1e-6
+    # And the rate is used in full: 7 requests after the burst take about 7 / 25 s.
+    assert starts[-1] - starts[0] >= 7 / 25 - 1e-3
+
+
+def test_observe_adopts_a_lower_remaining_from_zoom() -> None:
+    clock = FakeClock()
+    limiter = TokenBucketLimiter(Budget(10, 1.0), jitter=0.0, clock=clock)
+    first = limiter.take()
+    second = limiter.take()
+    # Another app on the account spent most of the budget: Zoom says 3 are left after
+    # our first request; our second one, sent since, leaves at most 3.
+    limiter.observe(first, remaining=3)
+    for _ in range(3):
+        assert limiter.delay_needed() == 0
+        limiter.take()
+    assert limiter.delay_needed() == pytest.approx(0.1)
+    # A higher figure than our own count changes nothing.
+    limiter.observe(second, remaining=9)
+    assert limiter.delay_needed() == pytest.approx(0.1)
+
+
+def test_pause_and_a_smaller_budget_from_zoom() -> None:
+    clock = FakeClock()
+    limiter = TokenBucketLimiter(Budget(10, 1.0), jitter=0.0, clock=clock)
+    limiter.pause(2.0)
+    assert limiter.delay_needed() == pytest.approx(2.0)
+    clock.now += 10
+    limiter.set_budget(Budget(4, 1.0))
+    assert limiter.budget == Budget(4, 1.0)
+    for _ in range(4):
+        assert limiter.delay_needed() == 0
+        limiter.take()
+    assert limiter.delay_needed() == pytest.approx(0.25)
 
 
 def test_memory_ledger_counts_observes_and_exhausts() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import collections
 import enum
 import threading
 import time
@@ -106,61 +105,118 @@ def category_of(method: str, template: str) -> RateCategory:
     return ENDPOINT_CATEGORIES.get((method.upper(), template), RateCategory.HEAVY)
 
 
-class SlidingWindowLimiter:
-    """Lets at most ``budget.requests`` calls start in any ``budget.per_seconds`` window.
+@dataclass(frozen=True)
+class Ticket:
+    """One request let through: its place in the sequence and when it was let through."""
 
-    A sliding log rather than a token bucket: whatever second Zoom counts in, we never
-    exceed the budget in it. ``margin`` widens the window a little so requests that start
-    together do not land in the same server second after network jitter.
+    seq: int
+    started: float
+
+
+class TokenBucketLimiter:
+    """Paces one rate category the way Zoom counts it: a bucket of ``budget.requests``
+    tokens that refills at ``requests / per_seconds`` tokens per second.
+
+    Zoom documents its limits only as "N per second (QPS)" per account and reports what
+    is left in ``X-RateLimit-Remaining`` on every answer. We model that as a token bucket,
+    as the sandbox enforces it: a full second's budget may go at once, then the bucket
+    refills at the per-second rate, so a long listing runs at 100 % of the rate. (A
+    sliding one-second log also stays within such a bucket, but only by waiting out whole
+    windows, which wastes about one second's budget per listing.) Should Zoom count in
+    some other way, :meth:`observe` follows its ``Remaining`` and a 429 is waited out.
+
+    ``jitter`` is how much later than its neighbours a request may reach Zoom (event-loop
+    stalls, a slower connection). That many seconds' worth of tokens is kept back from the
+    burst, never from the rate, so late arrivals cannot push Zoom's bucket below empty.
+    :meth:`observe` lowers the bucket to what Zoom reports is left, so other apps spending
+    the same account budget (Zoom's limits are per account) slow us down instead of
+    causing 429s.
     """
 
     def __init__(
         self,
         budget: Budget,
         *,
-        margin: float = 0.05,
+        jitter: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._budget = budget
-        self._margin = margin
-        self._window = budget.per_seconds + margin
+        self._jitter = jitter
         self._clock = clock
-        self._starts: collections.deque[float] = collections.deque()
         self._lock = asyncio.Lock()
+        self._issued = 0
+        self._budget = budget
+        self._rate = budget.requests / budget.per_seconds
+        self._capacity = self._capacity_of(budget)
+        self._tokens = self._capacity
+        self._stamp = clock()
+
+    def _capacity_of(self, budget: Budget) -> float:
+        rate = budget.requests / budget.per_seconds
+        return max(1.0, budget.requests - rate * self._jitter)
 
     @property
     def budget(self) -> Budget:
         """The budget in force."""
         return self._budget
 
+    @property
+    def capacity(self) -> float:
+        """The largest burst let through at once (the budget less the jitter reserve)."""
+        return self._capacity
+
     def set_budget(self, budget: Budget) -> None:
         """Adopt a budget Zoom told us about (``X-RateLimit-Limit`` on a QPS response)."""
+        self._refill()
         self._budget = budget
-        self._window = budget.per_seconds + self._margin
+        self._rate = budget.requests / budget.per_seconds
+        self._capacity = self._capacity_of(budget)
+        self._tokens = min(self._tokens, self._capacity)
+
+    def _refill(self) -> float:
+        now = self._clock()
+        self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+        return now
 
     def delay_needed(self) -> float:
         """Seconds until one more request may start (0 if it may start now)."""
-        now = self._clock()
-        while self._starts and now - self._starts[0] >= self._window:
-            self._starts.popleft()
-        if len(self._starts) < self._budget.requests:
+        self._refill()
+        if self._tokens >= 1.0:
             return 0.0
-        return self._window - (now - self._starts[0])
+        return (1.0 - self._tokens) / self._rate
 
-    async def acquire(self) -> None:
+    def take(self) -> Ticket:
+        """Count one request as started now (call only when :meth:`delay_needed` is 0)."""
+        self._tokens -= 1.0
+        self._issued += 1
+        return Ticket(self._issued, self._stamp)
+
+    async def acquire(self) -> Ticket:
         """Wait until a request may start, then count it as started."""
         async with self._lock:
             delay = self.delay_needed()
             while delay > 0:
                 await asyncio.sleep(delay)
                 delay = self.delay_needed()
-            self._starts.append(self._clock())
+            return self.take()
+
+    def observe(self, ticket: Ticket, remaining: int) -> None:
+        """Adopt Zoom's ``X-RateLimit-Remaining`` from the answer to ``ticket``'s request.
+
+        Zoom counted that request somewhere between its start and now, so what Zoom has
+        left now is at most ``remaining`` (rounded down by Zoom, hence ``+ 1``) plus the
+        refill since the start, less every request we started after it. Only a lower
+        figure is adopted: our own count already covers what we sent.
+        """
+        now = self._refill()
+        later = self._issued - ticket.seq
+        ceiling = remaining + 1 + (now - ticket.started) * self._rate - later
+        self._tokens = min(self._tokens, ceiling)
 
     def pause(self, seconds: float) -> None:
-        """Block the whole window for ``seconds`` (after Zoom said 429 anyway)."""
-        until = self._clock() + seconds - self._window
-        self._starts.clear()
-        self._starts.extend([until] * self._budget.requests)
+        """Let nothing start for ``seconds`` (after Zoom said 429 anyway)."""
+        self._refill()
+        self._tokens = min(self._tokens, 1.0 - seconds * self._rate)
 
 
 def utc_day(moment: datetime | None = None) -> date:

@@ -29,7 +29,8 @@ from zoomadmin.zoom.limits import (
     Plan,
     QuotaLedger,
     RateCategory,
-    SlidingWindowLimiter,
+    Ticket,
+    TokenBucketLimiter,
     budget_for,
     category_of,
     next_utc_midnight,
@@ -72,7 +73,7 @@ class Transport:
         self.tokens = TokenProvider(credentials, self.http)
         self.ledger: QuotaLedger = ledger if ledger is not None else MemoryQuotaLedger()
         self.retry = retry or RetryPolicy()
-        self._limiters = {c: SlidingWindowLimiter(budget_for(plan, c)) for c in RateCategory}
+        self._limiters = {c: TokenBucketLimiter(budget_for(plan, c)) for c in RateCategory}
         self._slots = asyncio.Semaphore(max_concurrency)
         self._now = now or (lambda: datetime.now(UTC))
         self._sleep = sleep
@@ -88,7 +89,7 @@ class Transport:
         """The current UTC day (by the injectable clock)."""
         return utc_day(self._now())
 
-    def limiter(self, category: RateCategory) -> SlidingWindowLimiter:
+    def limiter(self, category: RateCategory) -> TokenBucketLimiter:
         """The per-second limiter of a category."""
         return self._limiters[category]
 
@@ -141,7 +142,7 @@ class Transport:
         """One attempt within the budget; returns the response and the token it used."""
         token = await self.tokens.bearer()
         async with self._slots:
-            await self._limiters[category].acquire()
+            ticket = await self._limiters[category].acquire()
             self.stats.requests += 1
             started = time.monotonic()
             response = await self.http.request(
@@ -151,6 +152,7 @@ class Transport:
                 json=json,
                 headers={"Authorization": f"Bearer {token}"},
             )
+            self._learn_qps(response, category, ticket)
         log.debug(
             "%s %s -> %s in %.0f ms",
             method,
@@ -160,24 +162,31 @@ class Transport:
         )
         return response, token
 
+    def _learn_qps(self, response: httpx.Response, category: RateCategory, ticket: Ticket) -> None:
+        """Pace by Zoom's own figures: the real QPS budget and what is left of it."""
+        if response.headers.get("x-ratelimit-type", "").lower() != "qps":
+            return
+        if response.headers.get("x-ratelimit-category", "") != category.value:
+            return
+        limiter = self._limiters[category]
+        limit = int_header(response, "x-ratelimit-limit")
+        per_second = category is not RateCategory.RESOURCE_INTENSIVE
+        if per_second and limit and limit != limiter.budget.requests:
+            # Zoom's own figure for this account's plan beats our configured guess.
+            limiter.set_budget(Budget(limit, 1.0))
+        remaining = int_header(response, "x-ratelimit-remaining")
+        if remaining is not None:
+            limiter.observe(ticket, remaining)
+
     def observe_headers(
         self,
         response: httpx.Response,
-        category: RateCategory,
         host_id: str | None,
         day: date | None,
     ) -> None:
-        """Learn from Zoom's rate-limit headers: the real QPS budget and a host's daily count."""
-        kind = response.headers.get("x-ratelimit-type", "").lower()
+        """Learn a host's daily meeting count from Zoom's rate-limit headers."""
         limit = int_header(response, "x-ratelimit-limit")
         remaining = int_header(response, "x-ratelimit-remaining")
-        told = response.headers.get("x-ratelimit-category", "")
-        per_second = category is not RateCategory.RESOURCE_INTENSIVE
-        if kind == "qps" and told == category.value and per_second and limit:
-            limiter = self._limiters[category]
-            if limit != limiter.budget.requests:
-                # Zoom's own figure for this account's plan beats our configured guess.
-                limiter.set_budget(Budget(limit, 1.0))
         # Zoom quirk: only the per-host meeting counter has a limit of 100; account daily
         # counters (6,000 and up) say nothing about the host.
         if host_id and day and limit == HOST_DAILY_LIMIT and remaining is not None:
@@ -251,7 +260,7 @@ class _Call:
             except httpx.TransportError as exc:
                 await self._on_network_error(exc)
                 continue
-            self.t.observe_headers(response, self.category, self.quota_host, self.day)
+            self.t.observe_headers(response, self.quota_host, self.day)
             if response.is_success:
                 return response
             await self._on_failure(response, token)
