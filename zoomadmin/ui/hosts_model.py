@@ -119,6 +119,11 @@ def _display(row: HostRow, column: HostColumn) -> str:
     return _CELLS[column](row)
 
 
+def _texts(row: HostRow) -> tuple[str, ...]:
+    """Every cell's text of a row, in column order (formatted once, read at each paint)."""
+    return tuple(cell(row) for cell in _CELL_LIST)
+
+
 def _sort_key(row: HostRow, column: HostColumn) -> Any:
     if column == HostColumn.QUOTA:
         return row.quota_used
@@ -149,6 +154,8 @@ def _decoration(row: HostRow, column: HostColumn, role: int) -> Any:
 
 
 _COLUMNS = list(HostColumn)
+_COLUMN_COUNT = len(_COLUMNS)
+_CELL_LIST = [_CELLS[column] for column in _COLUMNS]
 _ROLES = frozenset(
     {
         _DISPLAY,
@@ -167,6 +174,8 @@ class HostsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[HostRow] = []
         self._haystacks: list[str] = []
+        # Cell texts by row, formatted when first painted (None until then).
+        self._texts: list[tuple[str, ...] | None] = []
         self._by_id: dict[int, int] = {}
         self._sort: tuple[HostColumn, Qt.SortOrder] | None = None
 
@@ -176,17 +185,24 @@ class HostsModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         """One per :class:`HostColumn`."""
-        return 0 if parent.isValid() else len(HostColumn)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         """Text, sort key, row object, tooltip or dimmed colour of one cell."""
-        # Painting asks for many roles per cell; answer the unused ones first and cheaply.
-        if role not in _ROLES or not index.isValid() or index.row() >= len(self._rows):
+        # A paint asks for about seven roles of every visible cell, each a call from C++ into
+        # Python: answer the unused roles first, and read text formatted once per row.
+        if role not in _ROLES:
             return None
-        row = self._rows[index.row()]
-        column = _COLUMNS[index.column()]
+        at = index.row()  # -1 for an invalid index
+        if not 0 <= at < len(self._rows):
+            return None
         if role == _DISPLAY:
-            return _display(row, column)
+            texts = self._texts[at]
+            if texts is None:
+                texts = self._texts[at] = _texts(self._rows[at])
+            return texts[index.column()]
+        row = self._rows[at]
+        column = _COLUMNS[index.column()]
         if role == SORT_ROLE:
             return _sort_key(row, column)
         if role == ROW_ROLE:
@@ -220,7 +236,7 @@ class HostsModel(QAbstractTableModel):
     def clear(self) -> None:
         """Remove every row (before a fresh load)."""
         self.beginResetModel()
-        self._rows, self._haystacks, self._by_id = [], [], {}
+        self._rows, self._haystacks, self._texts, self._by_id = [], [], [], {}
         self.endResetModel()
 
     def append_rows(self, rows: Sequence[HostRow]) -> None:
@@ -234,6 +250,7 @@ class HostsModel(QAbstractTableModel):
             self._by_id[row.host.id] = first + offset
             self._rows.append(row)
             self._haystacks.append(_haystack(row))
+        self._texts += [None] * len(fresh)
         self.endInsertRows()
 
     def upsert(self, row: HostRow) -> None:
@@ -244,6 +261,7 @@ class HostsModel(QAbstractTableModel):
             return
         self._rows[at] = row
         self._haystacks[at] = _haystack(row)
+        self._texts[at] = None
         self.dataChanged.emit(self.index(at, 0), self.index(at, len(HostColumn) - 1))
 
     def set_quota(self, quota: Mapping[str, tuple[int, int]]) -> int:
@@ -281,6 +299,7 @@ class HostsModel(QAbstractTableModel):
         ranking = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
         self._rows = [self._rows[i] for i in ranking]
         self._haystacks = [self._haystacks[i] for i in ranking]
+        self._texts = [self._texts[i] for i in ranking]
         self._by_id = {r.host.id: i for i, r in enumerate(self._rows)}
         moved = [self.index(self._by_id[host_id], col) for host_id, col in held]
         self.changePersistentIndexList(persistent, moved)
@@ -308,6 +327,7 @@ class HostsModel(QAbstractTableModel):
         self.beginRemoveRows(QModelIndex(), at, at)
         del self._rows[at]
         del self._haystacks[at]
+        del self._texts[at]
         self._by_id = {r.host.id: i for i, r in enumerate(self._rows)}
         self.endRemoveRows()
 
