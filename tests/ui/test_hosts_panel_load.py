@@ -1,0 +1,57 @@
+"""Hosts panel loading: rows in the table's order, repaints held back until done or scrolled."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from test_hosts_model import host_row
+
+from zoomadmin.ui.hosts_model import HostColumn
+from zoomadmin.ui.hosts_panel import HostsPanel
+
+
+async def test_load_adds_every_row_in_order_and_paints_again_after(qtbot: QtBot) -> None:
+    panel = HostsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)
+    panel.show()
+    await panel.load([host_row(n) for n in range(30, 0, -1)], chunk=4)
+    assert panel.model.rowCount() == 30
+    emails = [panel.proxy.index(r, HostColumn.EMAIL).data() for r in range(3)]
+    assert emails == sorted(f"teach+acme-{n}@school.example" for n in range(1, 31))[:3]
+    assert panel.view.viewport().updatesEnabled()
+    assert panel.count.text() == "30 hosts"
+
+
+async def test_scrolling_while_loading_shows_rows_at_once(qtbot: QtBot) -> None:
+    panel = HostsPanel()
+    qtbot.addWidget(panel)
+    panel.resize(900, 300)
+    panel.show()
+    seen: list[tuple[int, bool, bool]] = []
+
+    def scroll_midway() -> None:
+        # Rows 60-79 just arrived: the user scrolls down while the rest still loads.
+        if panel.model.rowCount() == 80:
+            viewport, bar = panel.view.viewport(), panel.view.verticalScrollBar()
+            before = viewport.updatesEnabled()
+            bar.setValue(10)
+            seen.append((bar.value(), before, viewport.updatesEnabled()))
+
+    panel.model.rowsInserted.connect(scroll_midway)
+    await panel.load([host_row(n) for n in range(1, 201)], chunk=20)
+    assert seen == [(10, False, True)]
+    assert panel.model.rowCount() == 200
+
+
+def test_cell_text_follows_changes_and_sorting(qtbot: QtBot) -> None:
+    panel = HostsPanel()
+    qtbot.addWidget(panel)
+    model = panel.model
+    model.append_rows([host_row(1, used=5), host_row(2, used=90)])
+    assert model.index(1, HostColumn.QUOTA).data() == "90 of 100"
+    model.upsert(host_row(2, used=7))
+    assert model.index(1, HostColumn.QUOTA).data() == "7 of 100"
+    model.sort(HostColumn.QUOTA)
+    assert [model.index(r, HostColumn.QUOTA).data() for r in range(2)] == ["5 of 100", "7 of 100"]
+    model.remove(1)
+    assert model.index(0, HostColumn.QUOTA).data() == "7 of 100"
