@@ -55,3 +55,5 @@ def test_cell_text_follows_changes_and_sorting(qtbot: QtBot) -> None:
     assert [model.index(r, HostColumn.QUOTA).data() for r in range(2)] == ["5 of 100", "7 of 100"]
     model.remove(1)
     assert model.index(0, HostColumn.QUOTA).data() == "7 of 100"
+    model.set_quota({"zoomid0002": (12, 100)})
+    assert model.index(0, HostColumn.QUOTA).data() == "12 of 100"

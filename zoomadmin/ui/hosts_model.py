@@ -277,6 +277,7 @@ class HostsModel(QAbstractTableModel):
             if (used, limit) == (row.quota_used, row.quota_limit):
                 continue
             self._rows[at] = dataclasses.replace(row, quota_used=used, quota_limit=limit)
+            self._texts[at] = None
             cell = self.index(at, column)
             self.dataChanged.emit(cell, cell)
             changed += 1
