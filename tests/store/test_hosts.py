@@ -114,3 +114,14 @@ def test_overview_shows_next_session(store: Store) -> None:
     nxt = store.meetings.next_session(busy.id, NOW)
     assert nxt is not None
     assert (nxt.topic, nxt.end_time) == ("soon", NOW + timedelta(hours=1, minutes=30))
+
+
+def test_overview_pages_split_the_same_rows_in_order(store: Store) -> None:
+    for n in range(7):
+        store.hosts.add(HostData(f"zu-{n}", f"host{n}@x.org"))
+    store.meetings.save(MeetingData(1, store.hosts.get_by_zoom_id("zu-5").id, "m", NOW, 30))
+    pages = list(store.hosts.overview_pages(NOW, size=3))
+    assert [len(page) for page in pages] == [3, 3, 1]
+    flat = [(r.host.email, r.next_session_at) for page in pages for r in page]
+    assert flat == [(r.host.email, r.next_session_at) for r in store.hosts.overview(NOW)]
+    assert flat[5] == ("host5@x.org", NOW)

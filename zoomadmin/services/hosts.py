@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,10 @@ EMAIL = re.compile(r"^[^@\s,;<>()\"]+@[^@\s,;<>()\"]+\.[^@\s.,;<>()\"]+$")
 MAX_EMAIL = 128
 MAX_NAME = 64
 MAX_SCHEME_TRIES = 10_000
+#: Hosts read per page when the hosts list is read on a worker thread (about 2 ms of Python),
+#: and the pause after each page that lets the GUI thread run Python in between.
+READ_PAGE = 100
+READ_PAUSE_S = 0.0001
 #: How far ahead "coming sessions" look when a host is removed or deactivated.
 HORIZON = timedelta(days=3 * 366)
 
@@ -151,20 +156,22 @@ class HostService:
         quota: dict[str, tuple[int, int]],
     ) -> list[HostRow]:
         tenant = tenants.get(tenant_id) if tenant_id is not None else None
-        items = self._store.hosts.overview(self._now(), tenant_id, unassigned=tenant_id is None)
+        name, zone = (tenant.name, tenant.timezone) if tenant else ("", "UTC")
+        pages = self._store.hosts.overview_pages(
+            self._now(), tenant_id, unassigned=tenant_id is None, size=READ_PAGE
+        )
         rows = []
-        for item in items:
-            used, limit = quota.get(item.host.zoom_user_id, (0, HOST_DAILY_LIMIT))
-            rows.append(
-                HostRow(
-                    host=item.host,
-                    tenant_name=tenant.name if tenant else "",
-                    tenant_timezone=tenant.timezone if tenant else "UTC",
-                    next_session_at=item.next_session_at,
-                    quota_used=min(used, limit),
-                    quota_limit=limit,
+        for page in pages:
+            for item in page:
+                used, limit = quota.get(item.host.zoom_user_id, (0, HOST_DAILY_LIMIT))
+                rows.append(
+                    HostRow(item.host, name, zone, item.next_session_at, min(used, limit), limit)
                 )
-            )
+            # Python hands the interpreter to a waiting thread only every 5 ms (its switch
+            # interval), and the GUI thread needs it for every call into Python: a worker
+            # that never pauses makes a frame wait 5 ms several times over. A short sleep
+            # hands it over at once (sleep(0) did not, reliably, when measured).
+            time.sleep(READ_PAUSE_S)
         return rows
 
     async def quota_today(self) -> dict[str, tuple[int, int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -230,6 +230,18 @@ class HostRepository:
         self, now: datetime, tenant_id: int | None = None, *, unassigned: bool = False
     ) -> list[HostOverview]:
         """The hosts view: each host (of one tenant, with none, or all) and its next session."""
+        pages = self.overview_pages(now, tenant_id, unassigned=unassigned)
+        return [item for page in pages for item in page]
+
+    def overview_pages(
+        self,
+        now: datetime,
+        tenant_id: int | None = None,
+        *,
+        unassigned: bool = False,
+        size: int = 500,
+    ) -> Iterator[list[HostOverview]]:
+        """:meth:`overview` in pages of ``size`` hosts, each read as it is asked for."""
         upcoming = (
             select(_meeting.c.host_id, func.min(_occ.c.start_time, type_=UtcDateTime).label("nxt"))
             .select_from(_occ.join(_meeting))
@@ -248,9 +260,8 @@ class HostRepository:
             query = query.where(_host.c.tenant_id == tenant_id)
         width = len(_host.c)
         with self._engine.connect() as conn:
-            return [
-                HostOverview(HostRecord(*row[:width]), row[width]) for row in conn.execute(query)
-            ]
+            for part in conn.execute(query).partitions(size):
+                yield [HostOverview(HostRecord(*row[:width]), row[width]) for row in part]
 
     def assign(self, host_ids: Iterable[int], tenant_id: int | None) -> int:
         """Move hosts to a tenant (None: to no tenant); returns how many moved."""
