@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from zoomadmin.services.connection import ActiveAccount, AppClock
     from zoomadmin.services.first_open import FirstOpen
     from zoomadmin.services.tenants import TenantDraft
+    from zoomadmin.zoom.events.poller import Poller
     from zoomadmin.zoom.events.stream import EventStream, StreamStatus
 
 log = logging.getLogger(__name__)
@@ -22,8 +23,9 @@ POLL_INTERVAL = 60.0
 """Seconds between the poller's reconciliations (live meetings) on any account."""
 
 
-def event_stream(account: ActiveAccount, clock: AppClock) -> EventStream:
-    """The account's events: the WebSocket subscription when there is one, and the poller.
+def event_stream(account: ActiveAccount, clock: AppClock) -> tuple[EventStream, Poller]:
+    """The account's events (and its poller): the WebSocket subscription when there is one,
+    and the poller.
 
     The sandbox always streams (its SandboxInfo names the subscription); a real account
     streams when its profile has a WebSocket address and subscription id, else it is
@@ -47,14 +49,17 @@ def event_stream(account: ActiveAccount, clock: AppClock) -> EventStream:
         sources = []
         log.warning("The account has a WebSocket address but no subscription id: polling only")
     poller = Poller(client, POLL_INTERVAL, account_id=account_id, now=clock.now)
-    return EventStream(sources, poller)
+    return EventStream(sources, poller), poller
 
 
 class RunningEvents:
     """One account's event stream running as a task; :meth:`stop` before the client closes."""
 
-    def __init__(self, stream: EventStream, on_status: Callable[[StreamStatus], None]) -> None:
+    def __init__(
+        self, stream: EventStream, poller: Poller, on_status: Callable[[StreamStatus], None]
+    ) -> None:
         self.stream = stream
+        self.poller = poller
         stream.add_status_listener(on_status)
         on_status(stream.status)
         self._task: asyncio.Task[None] = asyncio.ensure_future(stream.run())

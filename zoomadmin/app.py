@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -48,6 +49,8 @@ CLOCK_SYNC_EVERY = 30
 """Re-read the sandbox clock every this many refreshes; extrapolate in between."""
 SANDBOX_DIR = "sandbox"
 GC_INTERVAL_MS = 500
+SHUTDOWN_WAIT = 5.0
+"""Seconds shutdown waits for cancelled jobs to unwind before closing the account."""
 GC_SETTLE_SECONDS = 5.0
 """For this long after start-up the GC timer sets new objects aside instead of collecting."""
 
@@ -306,7 +309,7 @@ class Application:
         log.info("Opened %s (acting as %s)", account.label, owner or "unknown user")
         from zoomadmin.account_wiring import RunningEvents, event_stream
 
-        stream = event_stream(account, self.clock)
+        stream, poller = event_stream(account, self.clock)
         context = AccountContext(
             account, self.clock, self.runner, self.engine, self.paths, self.accounts, stream
         )
@@ -314,7 +317,7 @@ class Application:
             f"Signed in to {account.label} as {owner or 'the account owner'}.",
             [build(context) for build in _tab_builders()],
         )
-        self.events = RunningEvents(stream, self._on_event_status)
+        self.events = RunningEvents(stream, poller, self._on_event_status)
         if account.is_sandbox:
             self._on_clock_tick()
             self._clock_timer.start()
@@ -386,6 +389,9 @@ class Application:
         self._clock_timer.stop()
         self.window.save_geometry()
         self.runner.cancel_all()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SHUTDOWN_WAIT):
+                await self.runner.wait_idle()  # cancelled jobs unwind before the client closes
         await self._stop_events()
         await self.connection.close()
         if self.engine is not None:
