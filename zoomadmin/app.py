@@ -484,6 +484,7 @@ def run_app(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from zoomadmin.ui.error_dialog import ErrorReporter
+    from zoomadmin.ui.first_paint import PAINT_WAIT_SECONDS, show_until_painted
     from zoomadmin.ui.icons import stylesheet
 
     existing = QApplication.instance()
@@ -498,8 +499,8 @@ def run_app(args: argparse.Namespace) -> int:
     collect_garbage_in_gui_thread(qt_app)
     window = build_window(paths, _settings(paths, args.basedir))
     window.show_loading("Starting…")
-    window.show()
-    qt_app.processEvents()
+    if not show_until_painted(window):
+        log.warning("The main window did not paint within %.0f s of show()", PAINT_WAIT_SECONDS)
     shown = time.time() - started
     # Only now: every start-up step is Python work that takes turns on the GIL, so a head
     # start begun earlier delayed the first paint (by 40-60 ms) and brought loading no sooner.

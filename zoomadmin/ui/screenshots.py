@@ -16,6 +16,8 @@ LOAD_TIMEOUT = 60.0
 SCREENSHOT_SIZE = (1280, 800)
 PAINT_PAUSE = 0.15
 """Seconds to let a newly shown tab lay out and paint before it is grabbed."""
+LOAD_POLL = 0.01
+"""How often to look whether loading finished; also the resolution of ``loaded_s``."""
 
 
 class NotLoaded(Exception):  # noqa: N818 - named for what the user reads
@@ -38,7 +40,7 @@ async def wait_loaded(app: Application, within: float = LOAD_TIMEOUT) -> None:
             while not app.loaded.is_set():
                 if app.connection.state.name == "FAILED":
                     raise NotLoaded(f"The account could not be opened: {app.connection.last_error}")
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(LOAD_POLL)
             await app.runner.wait_idle()
     except TimeoutError:
         raise NotLoaded(f"The app did not finish loading within {within:.0f} s.") from None
