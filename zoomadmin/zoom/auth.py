@@ -102,6 +102,10 @@ class TokenProvider:
         """The raw token value, for an ``Authorization: Bearer`` header only."""
         return (await self.token()).value
 
+    def renew_in(self) -> float | None:
+        """Seconds until the current token is due for renewal (None before the first)."""
+        return None if self._token is None else self._token.renew_at - self._clock()
+
     def invalidate(self, value: str | None = None) -> None:
         """Forget the token (only if it is still ``value``, when given)."""
         if value is None or (self._token is not None and self._token.value == value):

@@ -8,9 +8,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -213,3 +214,25 @@ async def test_a_silent_connection_is_closed_and_opened_again(zoom: ZoomClient) 
     assert source.connections == 0  # never heard a word: never shown as connected
     assert "reconnecting in 1 s" in run.texts()
     assert "Zoom stopped answering heartbeats" in details
+
+
+async def test_connection_is_renewed_before_its_token_expires(
+    sandbox: SandboxServer, zoom: ZoomClient, admin: Callable[..., dict[str, Any]]
+) -> None:
+    # A 2 s token is due for renewal after 1.5 s; Zoom's hour works the same way.
+    admin("PATCH", "/config", json={"token_lifetime_seconds": 2})
+    poller = Poller(zoom, interval=3600, account_id=sandbox.info.account_id)
+    async with running(ws_source(sandbox, zoom), poller) as run:
+        await eventually(lambda: run.source.connections == 1, "the connection")
+        first = await zoom.tokens.bearer()
+        polls = poller.polls
+        await eventually(lambda: run.source.connections == 2, "the renewed connection")
+        second = await zoom.tokens.bearer()
+        await eventually(lambda: poller.polls > polls, "the poller's catch-up")
+        await schedule(sandbox, zoom, 5)
+        advance(sandbox, 5)
+        await eventually(lambda: len(run.got) == 1, "meeting.started")
+    assert second != first
+    assert run.got[0].source == "websocket"
+    assert run.texts()[1:4] == ["connected", "reconnecting", "connected"]
+    assert all(not text.startswith("reconnecting in") for text in run.texts())

@@ -39,6 +39,8 @@ class SourceStatus:
     def describe(self) -> str:
         """Short words for a status bar: ``connected``, ``reconnecting in 4 s``."""
         if self.state is SourceState.RECONNECTING and self.retry_in is not None:
+            if self.retry_in <= 0:
+                return "reconnecting"  # at once, e.g. with a renewed token
             return f"reconnecting in {max(1, round(self.retry_in))} s"
         return str(self.state.value)
 

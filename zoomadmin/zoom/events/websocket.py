@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 CLOSE_BAD_TOKEN = 4001
 CLOSE_UNKNOWN_SUBSCRIPTION = 4004
 CLOSE_REPLACED = 4000
+#: Close code of our own close before the token expires (a normal closure).
+CLOSE_RENEWAL = 1000
+#: A connection is kept at least this long, however soon its token is due for renewal.
+MIN_CONNECTION_SECONDS = 1.0
 
 
 class _ScrubFilter(logging.Filter):
@@ -51,6 +55,10 @@ class BearerSource(Protocol):
         """Forget a token Zoom refused."""
         ...
 
+    def renew_in(self) -> float | None:
+        """Seconds until the current token is due for renewal."""
+        ...
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -74,6 +82,7 @@ class _Outcome:
     detail: str = ""
     worked: bool = False
     terminal: bool = False
+    renewal: bool = False
 
 
 class WebSocketEventSource(StatusNotifier):
@@ -81,7 +90,9 @@ class WebSocketEventSource(StatusNotifier):
 
     Sends ``{"module":"heartbeat"}`` every ``heartbeat_interval`` seconds (and once at once,
     which confirms the connection); a connection silent for two intervals is closed and
-    opened again. Every (re)connect asks ``tokens`` for a token, so a renewed one is used.
+    opened again. Every (re)connect asks ``tokens`` for a token, so a renewed one is used;
+    shortly before that token is due for renewal (60 s before Zoom's one-hour expiry) the
+    connection is closed and opened again at once with a fresh token.
     The token travels in the URL as Zoom requires; logs and errors only show it as ``***``.
     Close code 4001 (token refused) renews the token and retries; twice in a row, or 4004
     (unknown subscription) or 4000 (another connection took the subscription over), ends
@@ -110,6 +121,7 @@ class WebSocketEventSource(StatusNotifier):
         self._rng = rng or random.Random()
         self._last_heard = 0.0  # loop time of the last message received
         self._silent = False  # this connection was closed for not answering heartbeats
+        self._renewing = False  # this connection was closed because its token is due
         self.connections = 0  # successful connections so far (for the status bar and tests)
 
     def __repr__(self) -> str:
@@ -136,6 +148,11 @@ class WebSocketEventSource(StatusNotifier):
                     log.error("Event stream stopped: %s", outcome.detail)
                     self._set_status(SourceState.FAILED, detail=outcome.detail)
                     return
+                if outcome.renewal:
+                    # No backoff; the status change makes the poller catch up on the gap.
+                    log.info("Event stream: reconnecting with a renewed access token")
+                    self._set_status(SourceState.RECONNECTING, retry_in=0.0, detail=outcome.detail)
+                    continue
                 delay = self._backoff.delay(attempt, self._rng)
                 attempt += 1
                 log.info("Event stream: %s; reconnecting in %.1f s", outcome.detail, delay)
@@ -152,6 +169,7 @@ class WebSocketEventSource(StatusNotifier):
             return _Outcome(detail=exc.user_message, terminal=True)
         except ZoomError as exc:
             return _Outcome(detail=exc.user_message)
+        renew_in = self._tokens.renew_in()
         query = urlencode({"subscriptionId": self._subscription_id, "access_token": token})
         try:
             async with connect(
@@ -161,7 +179,7 @@ class WebSocketEventSource(StatusNotifier):
                 close_timeout=2,
                 logger=_wire_log,
             ) as ws:
-                outcome = await self._serve(ws, sink)
+                outcome = await self._serve(ws, sink, renew_in)
         except InvalidStatus as exc:
             return _Outcome(detail=f"Zoom refused the connection (HTTP {exc.response.status_code})")
         except (OSError, TimeoutError, WebSocketException) as exc:
@@ -171,11 +189,15 @@ class WebSocketEventSource(StatusNotifier):
             self._tokens.invalidate(token)
         return outcome
 
-    async def _serve(self, ws: ClientConnection, sink: EventSink) -> _Outcome:
+    async def _serve(
+        self, ws: ClientConnection, sink: EventSink, renew_in: float | None
+    ) -> _Outcome:
         outcome = _Outcome()
         self._last_heard = asyncio.get_running_loop().time()
-        self._silent = False
-        heart = asyncio.create_task(self._heartbeat(ws))
+        self._silent = self._renewing = False
+        helpers = [asyncio.create_task(self._heartbeat(ws))]
+        if renew_in is not None:
+            helpers.append(asyncio.create_task(self._close_before_expiry(ws, renew_in)))
         try:
             async for raw in ws:
                 if not outcome.worked:
@@ -187,14 +209,29 @@ class WebSocketEventSource(StatusNotifier):
         except ConnectionClosed:
             pass
         finally:
-            heart.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heart
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
         outcome.code = ws.close_code
         outcome.detail, outcome.terminal = _describe_close(ws.close_code, ws.close_reason)
         if self._silent:
             outcome.detail = "Zoom stopped answering heartbeats"
+        elif self._renewing and not outcome.terminal:
+            outcome.renewal = True
+            outcome.detail = "renewing the access token"
         return outcome
+
+    async def _close_before_expiry(self, ws: ClientConnection, renew_in: float) -> None:
+        """Close the connection when its token is due for renewal, so a fresh one is used.
+
+        Zoom quirk: the stream is authorised once, by the token in its URL, and Zoom asks
+        clients to reconnect with a fresh token before that token's one-hour expiry. The
+        short gap is covered by the poller, which catches up on every reconnect.
+        """
+        await asyncio.sleep(max(renew_in, MIN_CONNECTION_SECONDS))
+        self._renewing = True
+        with contextlib.suppress(ConnectionClosed):
+            await ws.close(code=CLOSE_RENEWAL, reason="access token renewal")
 
     async def _heartbeat(self, ws: ClientConnection) -> None:
         loop = asyncio.get_running_loop()
