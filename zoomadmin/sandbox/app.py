@@ -78,14 +78,7 @@ class SandboxASGI:
             await self.app(scope, receive, send)
             return
         tracking = f"v=2.0;clid=sandbox;rid=SBX_{next(self._ids):012d}".encode("ascii")
-
-        async def send_tracked(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-zm-trackingid", tracking))
-                message["headers"] = headers
-            await send(message)
-
+        send_tracked = _ZoomShapedSend(send, tracking)
         plan = self.sandbox.faults
         if plan.active and _faultable(scope["path"], oauth=plan.oauth):
             handled = await self._fault(scope, receive, send_tracked)
@@ -113,6 +106,37 @@ class SandboxASGI:
             await per_second_error(LIGHT, limit).asgi(scope, receive, send)
             return True
         return False
+
+
+#: Starlette answers a wrong method in plain text; Zoom's errors are ``{code, message}``.
+_METHOD_NOT_ALLOWED = ZoomError(405, 405, "Method Not Allowed").response().body
+
+
+class _ZoomShapedSend:
+    """``send`` adding ``x-zm-trackingid`` to every answer and giving 405s a Zoom-shaped body."""
+
+    def __init__(self, send: Send, tracking: bytes) -> None:
+        self._send = send
+        self._tracking = tracking
+        self._rewrite_body = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if (
+                message["status"] == 405
+                and (b"content-type", b"text/plain; charset=utf-8") in headers
+            ):
+                self._rewrite_body = True
+                drop = (b"content-type", b"content-length")
+                headers = [(k, v) for k, v in headers if k.lower() not in drop]
+                headers.append((b"content-type", b"application/json;charset=UTF-8"))
+                headers.append((b"content-length", str(len(_METHOD_NOT_ALLOWED)).encode()))
+            headers.append((b"x-zm-trackingid", self._tracking))
+            message = {**message, "headers": headers}
+        elif message["type"] == "http.response.body" and self._rewrite_body:
+            message = {**message, "body": _METHOD_NOT_ALLOWED, "more_body": False}
+        await self._send(message)
 
 
 def _faultable(path: str, *, oauth: bool) -> bool:

@@ -51,7 +51,6 @@ class Simulation:
         self._lock = threading.RLock()
         self._cursor = clock.now()
         self._meetings_ref = state.meetings
-        self._pending_recordings: list[tuple[datetime, str]] = []
         self._natural_end: dict[int, datetime] = {}
         self._series: dict[int, tuple[tuple[Any, ...], list[ses.Session]]] = {}
         self._skipped: list[dict[str, Any]] = []
@@ -70,7 +69,6 @@ class Simulation:
         with self._lock, self.state.lock:
             if self.state.meetings is not self._meetings_ref:  # the account was reset
                 self._meetings_ref = self.state.meetings
-                self._pending_recordings.clear()
                 self._natural_end.clear()
                 self._series.clear()
             if now < self._cursor:
@@ -79,8 +77,8 @@ class Simulation:
             while queue and queue[0].at <= now:
                 for follow in self._handle(heapq.heappop(queue)):
                     heapq.heappush(queue, follow)
-            # Later ends are found again in state.live; later recordings wait here.
-            self._pending_recordings = [(d.at, d.data) for d in queue if d.kind == _RECORD]
+            # Later ends are found again in state.live; later recordings wait in the state.
+            self.state.pending_recordings = [(d.at, d.data) for d in queue if d.kind == _RECORD]
             self._cursor = now
 
     def _due(self, at: datetime, kind: int, data: Any) -> _Due:
@@ -95,8 +93,8 @@ class Simulation:
         queue += [
             self._due(live.ends_at, _END, live.meeting_id) for live in self.state.live.values()
         ]
-        queue += [self._due(at, _RECORD, uuid) for at, uuid in self._pending_recordings]
-        self._pending_recordings.clear()
+        queue += [self._due(at, _RECORD, uuid) for at, uuid in self.state.pending_recordings]
+        self.state.pending_recordings.clear()
         heapq.heapify(queue)
         if since == now:
             return queue  # time stood still: only ends set to "now" (status end) are due
@@ -247,7 +245,7 @@ class Simulation:
             if live is None:
                 return False
             for due in self._finish(live, now):
-                self._pending_recordings.append((due.at, due.data))
+                self.state.pending_recordings.append((due.at, due.data))
             return True
 
     def _finish(self, live: LiveMeeting, at: datetime) -> list[_Due]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
-import json
 import random
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from zoomadmin.sandbox.defaults import (
     DEFAULT_SCOPES,
@@ -21,8 +19,6 @@ from zoomadmin.sandbox.defaults import (
 Plan = Literal["free", "pro", "business"]
 
 _ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-STATE_FORMAT_VERSION = 1
-_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -225,6 +221,8 @@ class SandboxState:
         self.owner_id: str = ""
         self.account_settings: dict[str, dict[str, Any]] = default_account_settings()
         self.lock_settings: dict[str, dict[str, bool]] = default_lock_settings()
+        #: Ended instances whose cloud recording completes later: (when, instance uuid).
+        self.pending_recordings: list[tuple[datetime, str]] = []
         self._uuids: set[str] = set()
 
     def load_from(self, other: SandboxState) -> None:
@@ -336,92 +334,14 @@ class SandboxState:
     # -- persistence --------------------------------------------------------------------------
 
     def to_json(self) -> str:
-        """The whole account as JSON (tokens are not persisted: they are short-lived)."""
-        with self.lock:
-            data = {
-                "version": STATE_FORMAT_VERSION,
-                "account": _encode(self.account),
-                "owner_id": self.owner_id,
-                "users": [_encode(u) for u in self.users.values()],
-                "meetings": [_encode(m) for m in self.meetings.values()],
-                "past": [_encode(p) for p in self.past.values()],
-                "recordings": [_encode(r) for r in self.recordings.values()],
-                "webhooks": [_encode(w) for w in self.webhook_subscriptions.values()],
-                "quota": [[h, d.isoformat(), n] for (h, d), n in self.quota.items()],
-                "account_settings": self.account_settings,
-                "lock_settings": self.lock_settings,
-            }
-            return json.dumps(data, separators=(",", ":"))
+        """The whole account as JSON (see :mod:`zoomadmin.sandbox.persist`)."""
+        from zoomadmin.sandbox.persist import state_to_json
+
+        return state_to_json(self)
 
     @classmethod
     def from_json(cls, text: str) -> SandboxState:
-        """Rebuild an account written by :meth:`to_json` (live meetings are not restored)."""
-        data = json.loads(text)
-        if data.get("version") != STATE_FORMAT_VERSION:
-            raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
-        state = cls(_decode(AccountConfig, data["account"]))
-        for raw in data["users"]:
-            state.add_user(_decode(User, raw))
-        state.owner_id = data["owner_id"]
-        for raw in data["meetings"]:
-            state.add_meeting(_decode(Meeting, raw))
-        for raw in data["past"]:
-            state.add_past(_decode(PastMeeting, raw))
-        for raw in data["recordings"]:
-            raw["files"] = [_decode(RecordingFile, f) for f in raw["files"]]
-            state.add_recording(_decode(Recording, raw))
-        for raw in data["webhooks"]:
-            sub = _decode(WebhookSubscription, raw)
-            state.webhook_subscriptions[sub.id] = sub
-        state.quota = {(h, date.fromisoformat(d)): n for h, d, n in data["quota"]}
-        state.account_settings = data["account_settings"]
-        state.lock_settings = data["lock_settings"]
-        return state
+        """Rebuild an account written by :meth:`to_json`."""
+        from zoomadmin.sandbox.persist import state_from_json
 
-
-def _encode(value: Any) -> Any:
-    """JSON-able form with tagged datetimes, sets and tuples (so decoding needs no schema)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return {"$dt": value.isoformat()}
-    if isinstance(value, set | frozenset):
-        return {"$set": [_encode(v) for v in sorted(value)]}
-    if isinstance(value, tuple):
-        return {"$tuple": [_encode(v) for v in value]}
-    return _encode_container(value)
-
-
-def _encode_container(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    return value
-
-
-def _untag(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_untag(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if len(value) == 1:
-        ((key, inner),) = value.items()
-        if key == "$dt":
-            return datetime.fromisoformat(inner)
-        if key == "$set":
-            return {_untag(v) for v in inner}
-        if key == "$tuple":
-            return tuple(_untag(v) for v in inner)
-    return {k: _untag(v) for k, v in value.items()}
-
-
-def _decode(cls: type[_T], raw: dict[str, Any]) -> _T:
-    values: dict[str, Any] = {
-        k: v if dataclasses.is_dataclass(v) else _untag(v) for k, v in raw.items()
-    }
-    if cls is AccountConfig and isinstance(values.get("scopes"), set):
-        values["scopes"] = frozenset(values["scopes"])
-    if cls is Token:
-        values["scopes"] = frozenset(values["scopes"])
-    return cls(**values)
+        return state_from_json(text)
