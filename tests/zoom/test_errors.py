@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from zoomadmin.logs import register_secret
+from zoomadmin.zoom.downloads import IncompleteDownload
 from zoomadmin.zoom.errors import (
     AlreadyExists,
     AuthenticationFailed,
@@ -15,6 +17,8 @@ from zoomadmin.zoom.errors import (
     MissingScope,
     NoPrivilege,
     NotFound,
+    OutcomeUnknown,
+    RateLimited,
     SeatLimitReached,
     UserPending,
     ValidationFailed,
@@ -123,3 +127,59 @@ def test_messages_and_reprs_never_carry_tokens() -> None:
     assert secret not in repr(error)
     assert secret not in error.user_message
     assert secret not in error.zoom_message
+
+
+#: A token as the token endpoint hands it out (registered with the redactor, as auth does).
+LEAKY_TOKEN = "eyJhbGciOiJIUzUxMiJ9.leaky-access-token-7f3c"
+
+
+def _leaky(message: str) -> str:
+    """A Zoom message that echoes the token in every shape a careless server might."""
+    return f"{message} Bearer {LEAKY_TOKEN} access_token={LEAKY_TOKEN} ({LEAKY_TOKEN})"
+
+
+def _every_error_type() -> list[ZoomError]:
+    register_secret(LEAKY_TOKEN)
+    mapped = [
+        error_from_response(_response(status, {**body, "message": _leaky(body["message"])}))
+        for status, body in [
+            (404, {"code": 1001, "message": "User does not exist."}),
+            (409, {"code": 1005, "message": "User already in the account: a@b.org"}),
+            (
+                400,
+                {
+                    "code": 300,
+                    "message": "Invalid field.",
+                    "errors": [{"field": "email", "message": _leaky("bad")}],
+                },
+            ),
+            (400, {"code": 200, "message": "You can add max 5 paid users."}),
+            (403, {"code": 200, "message": "No privilege."}),
+            (400, {"code": 1000, "message": "User still in pending state."}),
+            (400, {"code": 4711, "message": "does not contain scopes:[user:read:admin]"}),
+            (401, {"code": 124, "message": "Invalid access token."}),
+            (503, {"code": 503, "message": "Service unavailable"}),
+            (400, {"code": 9999, "message": "Something else."}),
+        ]
+    ]
+    reason = _leaky("Invalid client_id or client_secret")
+    leak = _leaky("")
+    return [
+        *mapped,
+        oauth_error(_response(400, {"error": "invalid_client", "reason": reason})),
+        RateLimited(http_status=429, code=429, zoom_message=leak, retry_after=1.0),
+        DailyQuotaExceeded("host-1", datetime(2026, 3, 5, tzinfo=UTC), zoom_message=leak),
+        OutcomeUnknown(zoom_message=leak),
+        IncompleteDownload(zoom_message=leak),
+        ZoomUnavailable(f"Zoom cannot be reached ({leak})."),
+    ]
+
+
+def test_no_error_type_carries_a_token_in_any_text() -> None:
+    errors = _every_error_type()
+    kinds = {type(e) for e in errors}
+    assert kinds == {ZoomError, *ZoomError.__subclasses__()}
+    for error in errors:
+        texts = [str(error), repr(error), error.user_message, error.zoom_message, *error.args]
+        for text in texts:
+            assert LEAKY_TOKEN not in str(text), f"{type(error).__name__} leaks the token"

@@ -9,13 +9,17 @@ from typing import Any
 
 import httpx
 
+from zoomadmin.logs import redact
+
 _MISSING_SCOPE = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
 _SECRETISH = re.compile(r"(access_token|token|secret|password)=([^&\s]+)", re.IGNORECASE)
 
 
 def scrub(text: str) -> str:
-    """Remove anything that looks like ``token=...`` from text bound for a message or log."""
-    return _SECRETISH.sub(r"\1=***", text)
+    """Text bound for a message or log without a token or secret: every secret and token
+    the app holds (registered as they appear), bearer values, and anything like ``token=``.
+    """
+    return _SECRETISH.sub(r"\1=***", redact(text))
 
 
 class ZoomError(Exception):
