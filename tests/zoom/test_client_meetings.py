@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import SANDBOX_START
@@ -131,3 +132,17 @@ async def test_updates_finish_under_faults(
         for ids in meetings.values()
         for n, m in enumerate(ids)
     )
+
+
+async def test_zoom_host_counter_headers_feed_the_ledger(zoom: ZoomClient) -> None:
+    # Zoom quirk: some answers carry the host's own 100-a-day counter; others the account's.
+    day = zoom.transport.today()
+    per_host = {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "63"}
+    zoom.transport.observe_headers(httpx.Response(204, headers=per_host), "host-1", day)
+    assert zoom.quota("host-1").describe() == "37 of 100 used today, resets 00:00 UTC"
+    account = {"X-RateLimit-Limit": "6000", "X-RateLimit-Remaining": "10"}
+    zoom.transport.observe_headers(httpx.Response(204, headers=account), "host-1", day)
+    assert zoom.quota("host-1").used == 37
+    stale = {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "90"}
+    zoom.transport.observe_headers(httpx.Response(204, headers=stale), "host-1", day)
+    assert zoom.quota("host-1").used == 37  # an older answer never lowers the count
