@@ -116,3 +116,16 @@ def test_bulk_seed_counts() -> None:
     again = fresh()
     seed_bulk(again, users=2000, meetings=5000, now=NOW, seed_value=1)
     assert sorted(again.meetings) == sorted(state.meetings)
+
+
+def test_demo_session_that_ended_just_before_start_up_is_recorded_after_it() -> None:
+    state = demo(1)
+    assert len(state.pending_recordings) == 1
+    due, uuid = state.pending_recordings[0]
+    assert state.past[uuid].end_time <= NOW < due and uuid not in state.recordings
+    clock = SandboxClock(NOW, speed=0)
+    sim = Simulation(state, clock, EventBus(state, clock, random.Random(0)), random.Random(0))
+    clock.add_listener(sim.tick)
+    clock.advance(due - NOW)
+    assert state.recordings[uuid].completed_at == due
+    assert [f.file_type for f in state.recordings[uuid].files] == list(ses.RECORDED_FILES)

@@ -138,12 +138,12 @@ class RateLimiter:
                 raise per_second_error(category, limit)
             daily = _DAILY[plan].get(category)
             if daily is not None:
-                self._take_daily(category, daily)
+                self._spend_daily(category, *daily)
             bucket.tokens -= 1.0
             return rate_headers(category, "QPS", limit, int(bucket.tokens))
 
-    def _take_daily(self, category: str, daily: tuple[str, int]) -> None:
-        pool, limit = daily
+    def _spend_daily(self, category: str, pool: str, limit: int) -> int:
+        """Count one request against a daily pool (the caller holds the lock); 429 when spent."""
         now = self._now()
         key = (pool, now.date())
         used = self._daily.get(key, 0)
@@ -152,19 +152,13 @@ class RateLimiter:
             headers["Retry-After"] = next_utc_midnight(now)
             raise ZoomError(429, 429, DAILY_MESSAGE, headers=headers)
         self._daily[key] = used + 1
+        return used
 
     def take_user_create(self, headers: dict[str, str]) -> None:
         """Count one ``POST /users`` with ``action=create`` against the account's daily cap."""
         limit = _USER_CREATE_DAILY[self._plan()]
-        now = self._now()
-        key = ("user_create", now.date())
         with self._lock:
-            used = self._daily.get(key, 0)
-            if used >= limit:
-                out = rate_headers(LIGHT, "Daily-limit", limit, 0)
-                out["Retry-After"] = next_utc_midnight(now)
-                raise ZoomError(429, 429, DAILY_MESSAGE, headers=out)
-            self._daily[key] = used + 1
+            used = self._spend_daily(LIGHT, "user_create", limit)
         headers["X-RateLimit-Limit"] = str(limit)
         headers["X-RateLimit-Remaining"] = str(limit - used - 1)
 

@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
 from zoomadmin.sandbox.routes_settings import merge_settings
+from zoomadmin.sandbox.routes_users import publish_user_updated
 from zoomadmin.sandbox.state import SandboxState
 from zoomadmin.sandbox.world import SEEDS, Sandbox
 
@@ -202,7 +203,8 @@ class _Admin:
                 raise ZoomError(404, 1001, f"User does not exist: {request.path_params['userId']}.")
             changed, old = merge_settings(self.state, user, body, honour_locks=False)
         if changed:
-            _publish_settings_change(self.sandbox, user.id, changed, old)
+            # A change "from outside" (the web portal, another admin) is published all the same.
+            publish_user_updated(self.sandbox, user.id, {"settings": changed}, {"settings": old})
         return no_content()
 
     async def reset(self, request: Request) -> Response:
@@ -239,21 +241,3 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         ("/deliveries", admin.deliveries, ["GET"]),
     ]
     return [Route(base + path, _endpoint(fn), methods=methods) for path, fn, methods in table]
-
-
-def _publish_settings_change(
-    sandbox: Sandbox, user_id: str, changed: dict[str, Any], old: dict[str, Any]
-) -> None:
-    """``user.updated`` for a change made "from outside" (the web portal, another admin)."""
-    state = sandbox.state
-    owner = state.users.get(state.owner_id)
-    sandbox.bus.publish(
-        "user.updated",
-        {"id": user_id, "settings": changed},
-        extra_payload={
-            "operator": owner.email if owner else "",
-            "operator_id": state.owner_id,
-            "time_stamp": int(sandbox.clock.now().timestamp() * 1000),
-            "old_object": {"id": user_id, "settings": old},
-        },
-    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,60 +15,15 @@ from zoomadmin.sandbox.api import ApiRequest, ApiRoute, bearer_token, check_toke
 from zoomadmin.sandbox.errors import ZoomError, json_response
 from zoomadmin.sandbox.meeting_view import decode_meeting_key
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
+from zoomadmin.sandbox.recording_view import recording_json
 from zoomadmin.sandbox.routes_users import require_user
-from zoomadmin.sandbox.state import Recording, RecordingFile, SandboxState
-from zoomadmin.sandbox.wire import bool_param, iso, page, parse_day
+from zoomadmin.sandbox.state import Recording, SandboxState
+from zoomadmin.sandbox.wire import bool_param, page, parse_day
 
 if TYPE_CHECKING:
     from zoomadmin.sandbox.world import Sandbox
 
 _RECOVER_DAYS = 30
-
-
-def file_json(base: str, item: RecordingFile, *, trash: bool) -> dict[str, Any]:
-    """One entry of ``recording_files[]``."""
-    out: dict[str, Any] = {
-        "id": item.id,
-        "meeting_id": item.meeting_uuid,
-        "recording_start": iso(item.recording_start),
-        "recording_end": iso(item.recording_end),
-        "file_type": item.file_type,
-        "file_extension": item.file_extension,
-        "file_size": item.file_size,
-        "play_url": f"{base}/rec/play/{item.id}",
-        "download_url": f"{base}/rec/download/{item.id}",
-        "status": item.status,
-        "recording_type": item.recording_type,
-    }
-    if trash:
-        out["deleted_time"] = iso(item.deleted_time)
-    return out
-
-
-def recording_json(sandbox: Sandbox, rec: Recording, *, trash: bool = False) -> dict[str, Any]:
-    """A recording as list and get return it."""
-    state = sandbox.state
-    host = state.users.get(rec.host_id)
-    files = [f for f in rec.files if (f.deleted_time is not None) == trash or rec.trashed_at]
-    return {
-        "uuid": rec.uuid,
-        "id": rec.meeting_id,
-        "account_id": state.account.account_id,
-        "host_id": rec.host_id,
-        "host_email": host.email if host else "",
-        "topic": rec.topic,
-        "type": rec.type,
-        "start_time": iso(rec.start_time),
-        "timezone": rec.timezone,
-        "duration": rec.duration,
-        "total_size": sum(f.file_size for f in files),
-        "recording_count": len(files),
-        "share_url": rec.share_url,
-        "password": rec.password,
-        "recording_play_passcode": rec.password,
-        "auto_delete": False,
-        "recording_files": [file_json(sandbox.base_url, f, trash=trash) for f in files],
-    }
 
 
 def _visible(rec: Recording, now_ok: bool, trash: bool) -> bool:
@@ -120,7 +75,9 @@ def _listing(req: ApiRequest, uuids: Iterable[str]) -> Response:
         "page_size": meta["page_size"],
         "total_records": meta["total_records"],
         "next_page_token": meta["next_page_token"],
-        "meetings": [recording_json(req.sandbox, r, trash=trash) for r in items],
+        "meetings": [
+            recording_json(req.sandbox.state, req.sandbox.base_url, r, trash=trash) for r in items
+        ],
     }
     return json_response(body)
 
@@ -156,7 +113,7 @@ def get_recording(req: ApiRequest) -> Response:
     rec = find_recording(req.sandbox.state, req.params["meetingId"])
     if rec.completed_at > req.now():
         raise errors.no_recording()
-    out = recording_json(req.sandbox, rec)
+    out = recording_json(req.sandbox.state, req.sandbox.base_url, rec)
     if "download_access_token" in req.query.get("include_fields", ""):
         out["download_access_token"] = req.sandbox.issue_token(
             kind="download", meeting_uuid=rec.uuid

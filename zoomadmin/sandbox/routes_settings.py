@@ -72,7 +72,7 @@ def patch_user_settings(req: ApiRequest) -> Response:
     _pending_refusal(user)
     changed, old = merge_settings(req.sandbox.state, user, req.body, honour_locks=True)
     if changed:
-        publish_user_updated(req, user, {"settings": changed}, {"settings": old})
+        publish_user_updated(req.sandbox, user.id, {"settings": changed}, {"settings": old})
     return no_content()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
@@ -14,6 +14,9 @@ from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.state import SandboxState, User
 from zoomadmin.sandbox.wire import iso, page
+
+if TYPE_CHECKING:
+    from zoomadmin.sandbox.world import Sandbox
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _CREATE_ACTIONS = ("create", "autoCreate", "custCreate", "ssoCreate")
@@ -105,20 +108,19 @@ def set_type(user: User, new_type: int, now: datetime) -> None:
 
 
 def publish_user_updated(
-    req: ApiRequest, user: User, changed: dict[str, Any], old: dict[str, Any]
+    sandbox: Sandbox, user_id: str, changed: dict[str, Any], old: dict[str, Any]
 ) -> None:
-    """Fire ``user.updated`` with Zoom's operator fields and ``old_object``."""
-    state = req.sandbox.state
+    """Fire ``user.updated`` with Zoom's operator fields (the owner) and ``old_object``."""
+    state = sandbox.state
     owner = state.users.get(state.owner_id)
-    now = req.now()
-    req.sandbox.bus.publish(
+    sandbox.bus.publish(
         "user.updated",
-        {"id": user.id, **changed},
+        {"id": user_id, **changed},
         extra_payload={
             "operator": owner.email if owner else "",
             "operator_id": state.owner_id,
-            "time_stamp": int(now.timestamp() * 1000),
-            "old_object": {"id": user.id, **old},
+            "time_stamp": int(sandbox.clock.now().timestamp() * 1000),
+            "old_object": {"id": user_id, **old},
         },
     )
 
@@ -229,7 +231,7 @@ def update_user(req: ApiRequest) -> Response:
         changed["type"] = new_type
         set_type(user, new_type, req.now())
     if changed:
-        publish_user_updated(req, user, changed, old)
+        publish_user_updated(req.sandbox, user.id, changed, old)
     return no_content()
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from zoomadmin.sandbox import sessions as ses
-from zoomadmin.sandbox.state import LiveMeeting, Meeting, SandboxState, User, random_id
+from zoomadmin.sandbox.state import Meeting, SandboxState, User, random_id
 
 DOMAIN = "learnwell.example"
 #: The shared mailbox the demo's tenant hosts are plus-addressed on: teach+{slug}-{n}@DOMAIN.
@@ -260,7 +260,7 @@ def _fill_past(state: SandboxState, now: datetime, seed_value: int) -> None:
         running[host.id] = [*ends, end]
         uuid = meeting.uuid if not state.past_by_meeting.get(meeting.id) else state.new_uuid(rng)
         if end > now:
-            _make_live(state, meeting, host, session=session, plan=plan, uuid=uuid, end=end)
+            ses.go_live(state, meeting, host, session=session, start_plan=plan, uuid=uuid, end=end)
             continue
         people = ses.participants(host, plan.participants, start, end, uuid)
         past = ses.past_meeting(meeting, uuid, start, end, people)
@@ -269,6 +269,8 @@ def _fill_past(state: SandboxState, now: datetime, seed_value: int) -> None:
         recorded = ses.cloud_recorded(meeting, host) and ses.licensed_during(host, start, end)
         if recorded and completed <= now:
             state.add_recording(ses.recording(past, meeting, completed))
+        elif recorded:  # still processing at start-up: recording.completed follows shortly
+            state.pending_recordings.append((completed, uuid))
 
 
 def _license_for(
@@ -283,31 +285,6 @@ def _license_for(
     if seats_used < state.account.paid_seats:
         host.licensed_spans.append((start - LICENSE_LEAD, None))
         host.type = 2
-
-
-def _make_live(
-    state: SandboxState,
-    meeting: Meeting,
-    host: User,
-    *,
-    session: ses.Session,
-    plan: ses.Plan,
-    uuid: str,
-    end: datetime,
-) -> None:
-    people = ses.participants(host, plan.participants, plan.start, plan.natural_end, uuid)
-    state.live[meeting.id] = LiveMeeting(
-        meeting_id=meeting.id,
-        uuid=uuid,
-        host_id=host.id,
-        started_at=plan.start,
-        scheduled_end=session.start + timedelta(minutes=session.duration),
-        ends_at=end,
-        occurrence_id=session.occurrence_id,
-        participants=[{k: v for k, v in p.items() if k != "leave_time"} for p in people],
-        cut_at_40=end < plan.natural_end,
-    )
-    meeting.status = "started"
 
 
 def seed_bulk(

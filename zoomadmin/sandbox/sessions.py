@@ -11,10 +11,12 @@ from zoomadmin.sandbox import media
 from zoomadmin.sandbox.recurrence import occurrences
 from zoomadmin.sandbox.state import (
     AccountConfig,
+    LiveMeeting,
     Meeting,
     PastMeeting,
     Recording,
     RecordingFile,
+    SandboxState,
     User,
     random_id,
 )
@@ -204,3 +206,33 @@ def recording(past: PastMeeting, meeting: Meeting, completed_at: datetime) -> Re
         completed_at=completed_at,
         files=files,
     )
+
+
+def go_live(
+    state: SandboxState,
+    meeting: Meeting,
+    host: User | None,
+    *,
+    session: Session,
+    start_plan: Plan,
+    uuid: str,
+    end: datetime,
+) -> LiveMeeting:
+    """Put one session in progress (until ``end``; before its natural end means cut at 40)."""
+    people = participants(
+        host, start_plan.participants, start_plan.start, start_plan.natural_end, uuid
+    )
+    live = LiveMeeting(
+        meeting_id=meeting.id,
+        uuid=uuid,
+        host_id=meeting.host_id,
+        started_at=start_plan.start,
+        scheduled_end=session.start + timedelta(minutes=session.duration),
+        ends_at=end,
+        occurrence_id=session.occurrence_id,
+        participants=[{k: v for k, v in p.items() if k != "leave_time"} for p in people],
+        cut_at_40=end < start_plan.natural_end,
+    )
+    state.live[meeting.id] = live
+    meeting.status = "started"
+    return live

@@ -7,7 +7,6 @@ import itertools
 import random
 import secrets
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +14,8 @@ from typing import Any
 from zoomadmin.sandbox import sessions as ses
 from zoomadmin.sandbox.clock import SandboxClock
 from zoomadmin.sandbox.events import EventBus
-from zoomadmin.sandbox.state import LiveMeeting, Meeting, Recording, SandboxState, Token
+from zoomadmin.sandbox.recording_view import recording_json
+from zoomadmin.sandbox.state import LiveMeeting, Meeting, SandboxState, Token
 from zoomadmin.sandbox.wire import iso
 
 #: recording.completed download tokens live about a day (Zoom's documented lifetime).
@@ -46,8 +46,6 @@ class Simulation:
         self.rng = rng
         #: Base of download URLs in recording.completed (the server sets its own address).
         self.base_url = "http://127.0.0.1"
-        #: Optional serialiser of recordings (the HTTP layer's, so events match GET answers).
-        self.recording_object: Callable[[Recording], dict[str, Any]] | None = None
         self._lock = threading.RLock()
         self._cursor = clock.now()
         self._meetings_ref = state.meetings
@@ -182,21 +180,10 @@ class Simulation:
         uuid = meeting.uuid if first else self.state.new_uuid(self.rng)
         cut = not ses.licensed_during(host, plan.start, plan.start + ses.BASIC_CUT)
         ends_at = min(plan.natural_end, plan.start + ses.BASIC_CUT) if cut else plan.natural_end
-        people = ses.participants(host, plan.participants, plan.start, plan.natural_end, uuid)
-        live = LiveMeeting(
-            meeting_id=meeting.id,
-            uuid=uuid,
-            host_id=meeting.host_id,
-            started_at=plan.start,
-            scheduled_end=session.start + timedelta(minutes=session.duration),
-            ends_at=ends_at,
-            occurrence_id=session.occurrence_id,
-            participants=[{k: v for k, v in p.items() if k != "leave_time"} for p in people],
-            cut_at_40=cut and ends_at < plan.natural_end,
+        live = ses.go_live(
+            self.state, meeting, host, session=session, start_plan=plan, uuid=uuid, end=ends_at
         )
-        self.state.live[meeting.id] = live
         self._natural_end[meeting.id] = plan.natural_end
-        meeting.status = "started"
         self._publish("meeting.started", self._meeting_object(meeting, live), plan.start)
         return [self._due(ends_at, _END, meeting.id)]
 
@@ -291,44 +278,6 @@ class Simulation:
             meeting_uuid=uuid,
         )
         self.state.add_token(token)
-        self._publish("recording.completed", self._recording_object(rec), at, token.value)
-
-    def _recording_object(self, rec: Recording) -> dict[str, Any]:
-        if self.recording_object is not None:
-            return self.recording_object(rec)
-        host = self.state.users.get(rec.host_id)
-        files = [
-            {
-                "id": f.id,
-                "meeting_id": rec.uuid,
-                "recording_start": iso(f.recording_start),
-                "recording_end": iso(f.recording_end),
-                "file_type": f.file_type,
-                "file_extension": f.file_extension,
-                "file_size": f.file_size,
-                "play_url": f"{self.base_url}/rec/play/{f.id}",
-                "download_url": f"{self.base_url}/rec/download/{f.id}",
-                "status": f.status,
-                "recording_type": f.recording_type,
-            }
-            for f in rec.files
-        ]
-        return {
-            "uuid": rec.uuid,
-            "id": rec.meeting_id,
-            "account_id": self.state.account.account_id,
-            "host_id": rec.host_id,
-            "host_email": host.email if host else "",
-            "topic": rec.topic,
-            "type": rec.type,
-            "start_time": iso(rec.start_time),
-            "timezone": rec.timezone,
-            "duration": rec.duration,
-            "share_url": rec.share_url,
-            "password": rec.password,
-            "recording_play_passcode": rec.password,
-            "total_size": sum(f.file_size for f in rec.files),
-            "recording_count": len(files),
-            "recording_files": files,
-            "participant_audio_files": [],
-        }
+        self._publish(
+            "recording.completed", recording_json(self.state, self.base_url, rec), at, token.value
+        )
