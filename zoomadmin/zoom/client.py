@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-from datetime import datetime
 from types import TracebackType
-
-import httpx
+from typing import Unpack
 
 from zoomadmin.zoom.auth import TokenProvider, ZoomCredentials
-from zoomadmin.zoom.limits import HOST_DAILY_LIMIT, Plan, QuotaLedger, next_utc_midnight
+from zoomadmin.zoom.limits import HOST_DAILY_LIMIT, next_utc_midnight
 from zoomadmin.zoom.meetings_api import MeetingsApi
 from zoomadmin.zoom.models import QuotaStatus
 from zoomadmin.zoom.recordings_api import RecordingsApi
-from zoomadmin.zoom.transport import Sleep, Transport
+from zoomadmin.zoom.transport import Transport, TransportOptions
 from zoomadmin.zoom.users_api import UsersApi
-from zoomadmin.zoom.wire import RetryPolicy
 
 
 class ZoomClient(UsersApi, MeetingsApi, RecordingsApi):
@@ -27,31 +22,9 @@ class ZoomClient(UsersApi, MeetingsApi, RecordingsApi):
     raw authorized request) serve code that needs more than the typed methods.
     """
 
-    def __init__(
-        self,
-        credentials: ZoomCredentials,
-        *,
-        http: httpx.AsyncClient | None = None,
-        plan: Plan = Plan.PRO,
-        ledger: QuotaLedger | None = None,
-        max_concurrency: int = 8,
-        retry: RetryPolicy | None = None,
-        now: Callable[[], datetime] | None = None,
-        sleep: Sleep | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        extra = {"sleep": sleep} if sleep is not None else {}
-        self.transport = Transport(
-            credentials,
-            http=http,
-            plan=plan,
-            ledger=ledger,
-            max_concurrency=max_concurrency,
-            retry=retry,
-            now=now,
-            rng=rng,
-            **extra,
-        )
+    def __init__(self, credentials: ZoomCredentials, **options: Unpack[TransportOptions]) -> None:
+        """A client for ``credentials``; ``options`` go to the :class:`Transport`."""
+        self.transport = Transport(credentials, **options)
         self._meeting_hosts = {}
         self._account_id = credentials.account_id
 

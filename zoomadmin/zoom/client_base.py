@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
 from zoomadmin.zoom.errors import ZoomUnavailable
 from zoomadmin.zoom.models import Page
 from zoomadmin.zoom.paging import PAGE_SIZE
-from zoomadmin.zoom.transport import Transport
+from zoomadmin.zoom.transport import RequestOptions, Transport
 
 T = TypeVar("T")
 
@@ -55,28 +55,12 @@ class ClientBase:
     transport: Transport
 
     async def _json(
-        self,
-        method: str,
-        template: str,
-        *,
-        path: dict[str, str | int] | None = None,
-        params: dict[str, Any] | None = None,
-        json: Any = None,
-        quota_host: str | None = None,
+        self, method: str, template: str, **options: Unpack[RequestOptions]
     ) -> dict[str, Any]:
-        response = await self.transport.request(
-            method, template, path=path, params=params, json=json, quota_host=quota_host
-        )
-        return response_json(response)
+        return response_json(await self.transport.request(method, template, **options))
 
     async def request(
-        self,
-        method: str,
-        template: str,
-        *,
-        path: dict[str, str | int] | None = None,
-        params: dict[str, Any] | None = None,
-        json: Any = None,
+        self, method: str, template: str, **options: Unpack[RequestOptions]
     ) -> httpx.Response:
         """The raw authorized request, for endpoints without a typed method."""
-        return await self.transport.request(method, template, path=path, params=params, json=json)
+        return await self.transport.request(method, template, **options)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import httpx
 
@@ -42,6 +42,28 @@ from zoomadmin.zoom.wire import RetryPolicy, expand, int_header, json_object, pa
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+class TransportOptions(TypedDict, total=False):
+    """Keyword options of :class:`Transport` (and of ``ZoomClient``, which passes them on)."""
+
+    http: httpx.AsyncClient | None
+    plan: Plan
+    ledger: QuotaLedger | None
+    max_concurrency: int
+    retry: RetryPolicy | None
+    now: Callable[[], datetime] | None
+    sleep: Sleep
+    rng: random.Random | None
+
+
+class RequestOptions(TypedDict, total=False):
+    """Keyword options of one request: path values, query, JSON body, quota host."""
+
+    path: dict[str, str | int] | None
+    params: dict[str, Any] | None
+    json: Any
+    quota_host: str | None
 
 
 class Transport:
@@ -94,23 +116,20 @@ class Transport:
         return self._limiters[category]
 
     async def request(
-        self,
-        method: str,
-        template: str,
-        *,
-        path: dict[str, str | int] | None = None,
-        params: dict[str, Any] | None = None,
-        json: Any = None,
-        quota_host: str | None = None,
+        self, method: str, template: str, **options: Unpack[RequestOptions]
     ) -> httpx.Response:
         """Send ``method template`` and return the successful response (or raise ZoomError).
 
-        ``quota_host`` names the host whose daily meeting create/update quota this spends.
+        ``path`` fills the template's ``{names}``; ``quota_host`` names the host whose daily
+        meeting create/update quota this spends.
         """
         method = method.upper()
         await self._check_scope(method, template)
-        day = self._reserve_quota(quota_host)
-        spec = _Spec(method, template, expand(template, path), params, json, quota_host, day)
+        host = options.get("quota_host")
+        day = self._reserve_quota(host)
+        url_path = expand(template, options.get("path"))
+        params, body = options.get("params"), options.get("json")
+        spec = _Spec(method, template, url_path, params, body, host, day)
         return await _Call(self, spec).run()
 
     async def _check_scope(self, method: str, template: str) -> None:
