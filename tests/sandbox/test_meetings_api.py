@@ -125,3 +125,34 @@ def test_live_end_past_and_metrics(sandbox: SandboxServer) -> None:
         ).json()
         assert body["id"] in [m["id"] for m in metrics["meetings"]]
         assert api.get("/past_meetings/123456789").status_code == 404
+
+
+def test_instant_and_no_fixed_time_meetings(sandbox: SandboxServer) -> None:
+    with client(sandbox) as api:
+        instant = api.post("/users/me/meetings", json={"topic": "Now", "type": 1})
+        assert instant.status_code == 201 and instant.json()["type"] == 1
+        hosts = {"alternative_hosts": "staff+1@learnwell.example"}
+        loose = api.post("/users/me/meetings", json={"topic": "Any", "type": 3, "settings": hosts})
+        assert loose.status_code == 201 and loose.json()["type"] == 3
+        got = api.get(f"/meetings/{loose.json()['id']}").json()
+        assert got["type"] == 3 and "occurrences" not in got
+        assert got["settings"]["alternative_hosts"] == "staff+1@learnwell.example"
+        scheduled = api.get("/users/me/meetings", params={"type": "scheduled"}).json()
+        assert {m["id"] for m in scheduled["meetings"]} >= {loose.json()["id"]}
+
+
+def test_weekly_occurrences_keep_local_time_across_dst(sandbox: SandboxServer) -> None:
+    with client(sandbox) as api:
+        made = _schedule(
+            api,
+            type=8,
+            start_time="2026-03-02T09:00:00",
+            timezone="America/New_York",
+            recurrence={"type": 2, "weekly_days": "2", "end_times": 3},  # 2 = Monday
+        )
+        got = api.get(f"/meetings/{made.json()['id']}").json()
+    assert [o["start_time"] for o in got["occurrences"]] == [
+        "2026-03-02T14:00:00Z",
+        "2026-03-09T13:00:00Z",
+        "2026-03-16T13:00:00Z",
+    ]

@@ -154,3 +154,20 @@ def test_tolerances(sandbox: SandboxServer) -> None:
         assert made.status_code == 201
         bad = api.post("/users", content=b"[1,2]")
         assert bad.status_code == 400 and bad.json()["code"] == 300
+
+
+def test_list_pages_by_next_page_token(sandbox: SandboxServer) -> None:
+    with client(sandbox) as api:
+        for n in range(4):
+            assert _create(api, f"page+{n}@example.com").status_code == 201
+        first = api.get("/users", params={"page_size": 2}).json()
+        assert first["total_records"] == 5 and first["page_count"] == 3
+        seen = [u["id"] for u in first["users"]]
+        token = first["next_page_token"]
+        while token:
+            page = api.get("/users", params={"page_size": 2, "next_page_token": token}).json()
+            seen += [u["id"] for u in page["users"]]
+            token = page["next_page_token"]
+        assert len(seen) == len(set(seen)) == 5
+        third = api.get("/users", params={"page_size": 2, "page_number": 3}).json()
+        assert [u["id"] for u in third["users"]] == seen[4:]

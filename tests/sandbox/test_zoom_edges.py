@@ -137,3 +137,43 @@ def test_slow_fault_delays_without_failing(sandbox: SandboxServer) -> None:
         with client(sandbox) as api:
             assert api.get("/users/me").status_code == 200
         assert adm.delete("/faults").status_code == 204
+
+
+def test_fault_draws_repeat_for_a_seed() -> None:
+    spec = "5xx=0.3,drop=0.2,slow=0.2:0.5,burst429=0.2"
+
+    def draws(seed: int) -> list[tuple[str | None, float]]:
+        plan = FaultPlan.parse(f"{spec},seed={seed}")
+        return [plan.draw() for _ in range(40)]
+
+    assert draws(7) == draws(7)
+    assert draws(7) != draws(8)
+    assert {fault for fault, _ in draws(7)} >= {None, "5xx", "drop", "burst429"}
+
+
+def test_recordings_page_by_next_page_token(demo_sandbox: SandboxServer) -> None:
+    window = {"from": "2026-02-01", "to": "2026-03-01T23:59:59Z", "page_size": 5}
+    with client(demo_sandbox) as api:
+        first = api.get("/accounts/me/recordings", params=window).json()
+        assert first["total_records"] > 5 and len(first["meetings"]) == 5
+        seen = [m["uuid"] for m in first["meetings"]]
+        token = first["next_page_token"]
+        while token:
+            page = api.get(
+                "/accounts/me/recordings", params={**window, "next_page_token": token}
+            ).json()
+            seen += [m["uuid"] for m in page["meetings"]]
+            token = page["next_page_token"]
+    assert len(seen) == len(set(seen)) == first["total_records"]
+
+
+def test_disassociate_is_the_default_delete(sandbox: SandboxServer) -> None:
+    with client(sandbox) as api:
+        made = api.post(
+            "/users",
+            json={"action": "autoCreate", "user_info": {"email": "left@example.com", "type": 1}},
+        )
+        user_id = made.json()["id"]
+        assert api.delete(f"/users/{user_id}", params={"action": "shred"}).status_code == 400
+        assert api.delete(f"/users/{user_id}").status_code == 204
+        assert api.get(f"/users/{user_id}").status_code == 404
