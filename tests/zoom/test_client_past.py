@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from tests.conftest import SANDBOX_START
 from tests.zoom.conftest import SLASHY, add_meetings, add_users
+from tests.zoom.events.events_support import advance, schedule
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.sandbox.state import LiveMeeting, PastMeeting
+from zoomadmin.sandbox.state import PastMeeting
 from zoomadmin.zoom.client import ZoomClient
 
 
@@ -50,19 +51,12 @@ async def test_past_meeting_and_every_participant(sandbox: SandboxServer, zoom: 
 async def test_live_meetings_are_listed_and_can_be_ended(
     sandbox: SandboxServer, zoom: ZoomClient
 ) -> None:
-    (host,) = add_users(sandbox, 1)
-    (meeting_id,) = add_meetings(sandbox, host, 1)
-    state = sandbox.sandbox.state
-    state.meetings[meeting_id].status = "started"
-    state.live[meeting_id] = LiveMeeting(
-        meeting_id=meeting_id,
-        uuid=state.meetings[meeting_id].uuid,
-        host_id=host,
-        started_at=SANDBOX_START - timedelta(minutes=10),
-        scheduled_end=SANDBOX_START + timedelta(minutes=35),
-        ends_at=SANDBOX_START + timedelta(minutes=35),
-    )
+    meeting_id = await schedule(sandbox, zoom, 5)
+    advance(sandbox, 5)  # the sandbox's simulation starts it on time
     live = [m async for m in zoom.iter_live_meetings()]
     assert [m.id for m in live] == [meeting_id]
     await zoom.end_meeting(meeting_id)
     assert [m async for m in zoom.iter_live_meetings()] == []
+    past = await zoom.get_past_meeting(live[0].uuid)
+    assert past.id == meeting_id
+    assert past.end_time is not None
