@@ -160,6 +160,17 @@ def seed(state: SandboxState, name: str, *, now: datetime, seed_value: int = 0) 
 def _seed_demo(state: SandboxState, rng: random.Random, now: datetime, seed_value: int) -> None:
     state.account.paid_seats = 5
     created = now - timedelta(days=200)
+    staff = _seed_staff(state, rng, now, created)
+    _seed_tenants(state, rng, now, created)
+    _pending_host(state, rng, now)
+    _live_now(state, rng, staff[0], now)
+    _fill_past(state, now, seed_value)
+
+
+def _seed_staff(
+    state: SandboxState, rng: random.Random, now: datetime, created: datetime
+) -> list[User]:
+    """The school's staff (two Licensed) with fortnightly meetings of their own."""
     staff = [
         _user(
             state,
@@ -180,6 +191,13 @@ def _seed_demo(state: SandboxState, rng: random.Random, now: datetime, seed_valu
             _meeting(
                 state, rng, host, topic=topic, start=start + timedelta(weeks=week), duration=45
             )
+    return staff
+
+
+def _seed_tenants(
+    state: SandboxState, rng: random.Random, now: datetime, created: datetime
+) -> None:
+    """Each tenant's plus-addressed Basic teachers, each with a weekly series for the term."""
     for tenant in TENANTS:
         for number, (teacher, subject) in enumerate(
             zip(tenant.teachers, tenant.subjects, strict=True), 1
@@ -211,9 +229,6 @@ def _seed_demo(state: SandboxState, rng: random.Random, now: datetime, seed_valu
                 duration=50 + 10 * (number % 3),
                 recurrence=recurrence,
             )
-    _pending_host(state, rng, now)
-    _live_now(state, rng, staff[0], now)
-    _fill_past(state, now, seed_value)
 
 
 def _pending_host(state: SandboxState, rng: random.Random, now: datetime) -> None:
