@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,6 +25,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Python's cyclic GC runs only between tests, in the main thread (see below).
+
+    What is imported by now lives for the whole run, so it is frozen out of every later
+    collection, which keeps the per-test collections cheap.
+    """
+    gc.disable()
+    gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_in_the_main_thread() -> Iterator[None]:
+    """Collect each test's cyclic garbage in the main thread once the test is torn down.
+
+    Left to itself, Python's GC runs in whichever thread allocates, often the sandbox's
+    server thread; freeing a Qt object there makes Qt warn ("Timers cannot be stopped from
+    another thread") or crash. The app avoids this the same way (``app.py``); tests that
+    switch the GC on again are switched back here.
+    """
+    yield
+    gc.collect()
+    gc.disable()
 
 
 @pytest.fixture

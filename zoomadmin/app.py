@@ -49,6 +49,8 @@ CLOCK_SYNC_EVERY = 30
 """Re-read the sandbox clock every this many refreshes; extrapolate in between."""
 SANDBOX_DIR = "sandbox"
 GC_INTERVAL_MS = 500
+FULL_GENERATION = 2
+FULL_GC_INTERVAL_SECONDS = 60.0
 SHUTDOWN_WAIT = 5.0
 """Seconds shutdown waits for cancelled jobs to unwind before closing the account."""
 GC_SETTLE_SECONDS = 5.0
@@ -418,6 +420,7 @@ def collect_garbage_in_gui_thread(parent: QObject) -> None:
     from PySide6.QtCore import QTimer
 
     settle_until = time.monotonic() + GC_SETTLE_SECONDS
+    last_full = [time.monotonic()]
 
     def collect() -> None:
         if time.monotonic() < settle_until:
@@ -426,11 +429,24 @@ def collect_garbage_in_gui_thread(parent: QObject) -> None:
             # most: freezing it is free, where traversing it cost 80-90 ms before loading.
             gc.freeze()
             return
-        for generation, (count, threshold) in enumerate(
-            zip(gc.get_count(), gc.get_threshold(), strict=True)
-        ):
-            if count > threshold:
-                gc.collect(generation)
+        due = [
+            generation
+            for generation, (count, threshold) in enumerate(
+                zip(gc.get_count(), gc.get_threshold(), strict=True)
+            )
+            if count > threshold
+        ]
+        if not due:
+            return
+        # Collecting a generation collects the younger ones too, so one call does it. A
+        # full collection traverses every row of a large table: at most once a minute.
+        oldest = max(due)
+        now = time.monotonic()
+        if oldest == FULL_GENERATION and now - last_full[0] < FULL_GC_INTERVAL_SECONDS:
+            oldest = FULL_GENERATION - 1
+        if oldest == FULL_GENERATION:
+            last_full[0] = now
+        gc.collect(oldest)
 
     gc.disable()
     timer = QTimer(parent)

@@ -33,9 +33,8 @@ reported errors are collected in ``reported_errors`` (a list of one-line summari
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,18 +92,6 @@ async def _wait_until(
 
 
 WaitUntil = Callable[..., Coroutine[Any, Any, None]]
-
-
-@pytest.fixture(autouse=True)
-def _collect_qt_garbage_here() -> Iterator[None]:
-    """Collect each test's cyclic garbage in the GUI thread once the test is torn down.
-
-    Otherwise Python's GC may free Qt objects later from whichever thread allocates
-    (the sandbox's server thread), and Qt warns "Timers cannot be stopped from another
-    thread".
-    """
-    yield
-    gc.collect()
 
 
 @pytest.fixture

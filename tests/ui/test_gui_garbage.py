@@ -56,3 +56,18 @@ async def test_after_start_up_cycles_are_collected_on_the_timer(
     assert gone() is not None  # automatic collection is off
     await wait_until(lambda: gone() is None, within=3, what="the cycle to be collected")
     assert churn
+
+
+@pytest.mark.parametrize(("interval", "expected"), [(3600.0, 1), (0.0, 2)])
+async def test_full_collections_wait_for_their_interval(
+    owner: QObject, wait_until, monkeypatch: pytest.MonkeyPatch, interval: float, expected: int
+) -> None:
+    """A full collection traverses every row of a big table, so it runs at most once a minute."""
+    monkeypatch.setattr(app_module, "GC_SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(app_module, "FULL_GC_INTERVAL_SECONDS", interval)
+    monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 50))
+    calls: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation) or 0)
+    collect_garbage_in_gui_thread(owner)
+    await wait_until(lambda: len(calls) >= 2, within=3, what="two timer collections")
+    assert set(calls) == {expected}
