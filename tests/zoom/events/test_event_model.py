@@ -77,6 +77,24 @@ def test_recording_download_token_is_not_in_repr() -> None:
     assert "secret-download-token" not in repr(event)
 
 
+def test_a_recording_pushed_and_polled_shares_a_key() -> None:
+    envelope = {
+        "event": "recording.completed",
+        "event_ts": 1772442000000,
+        "payload": {"account_id": "acct", "object": {"uuid": "u==", "id": 5}},
+    }
+    pushed = parse_event(envelope, "websocket")
+    polled = Event(
+        EventKind.RECORDING_COMPLETED,
+        datetime(2026, 3, 2, 9, 50, tzinfo=UTC),
+        "acct",
+        {"uuid": "u==", "id": 5, "recording_files": []},
+        "poller",
+    )
+    assert pushed is not None
+    assert pushed.dedupe_key == polled.dedupe_key == "recording.completed:u=="
+
+
 def test_user_updated_changed_and_old_values() -> None:
     envelope = {
         "event": "user.updated",

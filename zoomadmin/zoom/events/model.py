@@ -123,13 +123,13 @@ class Event:
     def dedupe_key(self) -> str:
         """Equal for every report of the same real-world event, whatever its source.
 
-        A meeting instance starts and ends once, so meeting events are keyed by kind and
-        instance UUID (the poller does not know Zoom's event_ts); other events add event_ts.
+        A meeting instance starts, ends and completes its recording once, so those events
+        are keyed by kind and instance UUID (the poller does not know Zoom's event_ts);
+        user.updated adds event_ts.
         """
-        if self.kind in (EventKind.MEETING_STARTED, EventKind.MEETING_ENDED):
+        if self.kind is not EventKind.USER_UPDATED:
             return f"{self.kind}:{self.meeting_uuid or self.meeting_id}"
-        ident = self.user_id if self.kind is EventKind.USER_UPDATED else self.meeting_uuid
-        return f"{self.kind}:{ident}:{int(self.event_ts.timestamp() * 1000)}"
+        return f"{self.kind}:{self.user_id}:{int(self.event_ts.timestamp() * 1000)}"
 
 
 def _require_dict(value: Any, what: str) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from typing import Any, Protocol
 
 from zoomadmin.zoom.errors import NotFound, ZoomError
 from zoomadmin.zoom.events.model import Event, EventKind
+from zoomadmin.zoom.events.recording_watch import RecordingClient, RecordingWatch
 from zoomadmin.zoom.events.source import EventSink, SourceState, StatusNotifier
 from zoomadmin.zoom.models import LiveMeeting, PastMeeting
 
 log = logging.getLogger(__name__)
 
 
-class PollClient(Protocol):
+class PollClient(RecordingClient, Protocol):
     """What the poller needs of :class:`~zoomadmin.zoom.client.ZoomClient`."""
 
     def iter_live_meetings(self) -> AsyncIterator[LiveMeeting]:
@@ -49,6 +50,8 @@ class Poller(StatusNotifier):
     that vanished is ended only when Zoom has it as a past meeting, or after ``misses_to_end``
     polls in a row without it: one empty page is not an end. :meth:`catch_up` polls at once
     (after a reconnect, say) and can name meeting UUIDs to check even if never seen.
+    With ``recordings`` each poll also lists the account's recent recordings and reports
+    the ones nobody reported as recording.completed (see :class:`RecordingWatch`).
     """
 
     def __init__(
@@ -59,6 +62,7 @@ class Poller(StatusNotifier):
         account_id: str = "",
         misses_to_end: int = 2,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        recordings: bool = True,
     ) -> None:
         """Poll ``client`` every ``interval`` seconds; ``now`` dates unconfirmed ends."""
         super().__init__("poller")
@@ -70,6 +74,7 @@ class Poller(StatusNotifier):
         self._live: dict[str, dict[str, Any]] = {}
         self._misses: dict[str, int] = {}
         self._wake = asyncio.Event()
+        self._recordings = RecordingWatch(client, account_id, now) if recordings else None
         self.polls = 0
 
     @property
@@ -79,6 +84,8 @@ class Poller(StatusNotifier):
 
     def observe(self, event: Event) -> None:
         """Learn from an event another source delivered."""
+        if self._recordings is not None:
+            self._recordings.observe(event)
         uuid = event.meeting_uuid
         if not uuid:
             return
@@ -116,7 +123,16 @@ class Poller(StatusNotifier):
             self._set_status(SourceState.POLLING, detail=f"last poll failed: {exc.user_message}")
             return []
         self.polls += 1
-        self._set_status(SourceState.POLLING)
+        events = await self._meeting_events(live)
+        detail = ""
+        if self._recordings is not None:
+            events += await self._recordings.check()
+            detail = self._recordings.detail
+        self._set_status(SourceState.POLLING, detail=detail)
+        return events
+
+    async def _meeting_events(self, live: dict[str, LiveMeeting]) -> list[Event]:
+        """meeting.started for new live meetings, meeting.ended for confirmed ends."""
         events = []
         for uuid, meeting in live.items():
             self._misses.pop(uuid, None)
