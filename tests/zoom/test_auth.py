@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.zoom.conftest import add_users, client_for, credentials_of
@@ -94,3 +95,24 @@ async def test_zoom_4711_becomes_missing_scope(
             await zoom.request("GET", "/accounts/me/settings")
     assert caught.value.code == 4711
     assert caught.value.scope.startswith("account:")
+
+
+async def test_a_token_refused_again_after_renewal_is_retried_only_once(
+    sandbox: SandboxServer,
+) -> None:
+    tokens = sandbox.sandbox.state.tokens
+
+    async def revoke(request: httpx.Request) -> None:
+        # Zoom revokes every token the moment it is used (an app deactivated, say).
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        tokens.pop(bearer, None)
+
+    http = httpx.AsyncClient(event_hooks={"request": [revoke]})
+    async with client_for(sandbox, http=http) as zoom:
+        with pytest.raises(AuthenticationFailed) as caught:
+            await zoom.get_me()
+        assert zoom.transport.stats.requests == 2  # the call and one retry
+        assert zoom.transport.stats.unauthorized == 1
+        assert zoom.tokens.renewals == 2
+    await http.aclose()
+    assert (caught.value.http_status, caught.value.code) == (401, 124)
