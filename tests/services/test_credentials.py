@@ -135,3 +135,17 @@ def test_failing_backend_error_hides_the_secret() -> None:
     assert SECRET not in str(caught.value)
     assert caught.value.__cause__ is None
     assert "KeyringError" in caught.value.user_message
+
+
+def test_a_chain_with_a_plain_file_backend_writes_only_to_the_secure_one() -> None:
+    plain, secure = PlaintextKeyring(), DictKeyring()
+    # The chain would try the plain file first: the store must never let it.
+    store = KeyringSecretStore(backend=_chainer(plain, secure))
+    store.set("acme", SecretKind.CLIENT_SECRET, SECRET)
+    assert plain.items == {}
+    assert secure.items == {(SERVICE_NAME, "acme:client_secret"): SECRET}
+    plain.items[(SERVICE_NAME, "acme:webhook_secret")] = "left-in-a-file"
+    assert store.get("acme", SecretKind.WEBHOOK_SECRET) is None  # never read from the file
+    assert store.get("acme", SecretKind.CLIENT_SECRET) == SECRET
+    store.delete("acme", SecretKind.CLIENT_SECRET)
+    assert secure.items == {}

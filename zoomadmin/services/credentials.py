@@ -143,8 +143,16 @@ class KeyringSecretStore:
         return f"KeyringSecretStore(service={self._service!r})"
 
     def backend(self) -> Any:
-        """The keyring backend in use."""
-        return self._backend if self._backend is not None else keyring.get_keyring()
+        """The keyring backend in use: of a chain, its first secure backend only.
+
+        A chain passes a write on to its next backend, which may be a plain file, so the
+        store talks to the secure member directly and never to the chain.
+        """
+        chosen = self._backend if self._backend is not None else keyring.get_keyring()
+        if isinstance(chosen, keyring.backends.chainer.ChainerBackend):
+            secure = [b for b in chosen.backends if backend_problem(b) is None]
+            return secure[0] if secure else chosen
+        return chosen
 
     def check(self) -> None:
         """Raise :class:`SecretStoreUnavailable` unless a secure backend is in use."""
