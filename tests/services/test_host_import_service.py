@@ -64,8 +64,11 @@ async def test_preview_finds_duplicates_hosts_and_zoom_users(tenancy: Tenancy) -
     assert seen == [1, 2, 3, 4, 5]
     assert checked[0].ok
     assert checked[1].problems == ("The same email is on line 2 of the file.",)
-    assert "Zoom already has a user" in checked[2].problems[0]
-    assert checked[3].problems == ("Already a host of “Acme”; link it instead of creating it.",)
+    assert checked[2].linkable
+    assert "already a user in this Zoom account" in checked[2].problems[0]
+    assert checked[3].problems == (
+        "Already a host of “Acme”; move it with Move to tenant instead of creating it.",
+    )
     assert (checked[4].email, checked[4].generated_email) == ("teach+acme-1@school.example", True)
 
 
@@ -148,3 +151,36 @@ async def test_lost_create_answer_is_reconciled_never_created_twice(
         assert "import it again" in lost.message
         assert "b@school.example" not in users
         assert stored == ["a@school.example"]
+
+
+async def test_rows_already_in_the_account_can_be_linked_instead(tenancy: Tenancy) -> None:
+    tenant = await tenancy.tenants.create(draft("Acme"))
+    other = await tenancy.tenants.create(draft("Other", mailbox="other"))
+    add_zoom_user(tenancy.server, "synced@school.example")
+    await tenancy.sync.sync_users()
+    add_zoom_user(tenancy.server, "unsynced@school.example")
+    add_zoom_user(tenancy.server, "elsewhere@school.example")
+    await tenancy.hosts.link_email("elsewhere@school.example", other.id)
+    text = (
+        GOOD + "new@school.example,N,,\nsynced@school.example,S,,\n"
+        "unsynced@school.example,U,,\nelsewhere@school.example,E,,\n"
+    )
+    checked = await tenancy.importer.preview(tenant.id, parse_csv(text))
+    assert [r.linkable for r in checked] == [False, True, True, False]
+    assert "already a user in this Zoom account" in checked[1].problems[0]
+    assert "link" in checked[2].problems[0].lower()
+    assert checked[3].problems == (
+        "Already a host of “Other”; move it with Move to tenant instead of creating it.",
+    )
+    not_asked = await tenancy.importer.run(tenant.id, checked[1:2])
+    assert not_asked.results[0].outcome == Outcome.SKIPPED
+    report = await tenancy.importer.run(tenant.id, checked, link_existing=True)
+    outcomes = [r.outcome for r in report.results]
+    assert outcomes == [Outcome.CREATED, Outcome.LINKED, Outcome.LINKED, Outcome.SKIPPED]
+    assert report.summary() == "1 host created, 2 linked, 1 not created (see the list)."
+    stored = sorted(h.email for h in tenancy.store.hosts.all(tenant.id))
+    assert stored == ["new@school.example", "synced@school.example", "unsynced@school.example"]
+    zoom_emails = [u.email for u in tenancy.server.sandbox.state.users.values()]
+    assert zoom_emails.count("synced@school.example") == 1
+    links = [e for e in tenancy.store.audit.entries(object_type="host") if e.action == "host.link"]
+    assert len(links) == 3  # elsewhere@ into Other, then the two rows

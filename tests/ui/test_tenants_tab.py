@@ -91,6 +91,37 @@ async def test_bulk_import_a_csv_with_one_bad_row(world: TabWorld, qtbot: QtBot,
     assert model.data(model.index(0, TenantColumn.HOSTS)) == "2"
 
 
+async def test_import_offers_to_link_rows_already_in_the_account(
+    world: TabWorld, qtbot: QtBot, tmp_path
+) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "grace@school.example", "Grace", "Kim")
+    csv = tmp_path / "hosts.csv"
+    csv.write_text(
+        "email,first_name,last_name,type\n"
+        "new@school.example,New,Host,Basic\n"
+        "grace@school.example,Grace,Kim,Basic\n",
+        encoding="utf-8",
+    )
+    world.tab.host_actions.import_csv.trigger()
+    wizard = world.tab.host_actions.dialog
+    wizard.path.setText(str(csv))
+    wizard.next.click()
+    await world.runner.wait_idle()
+    assert wizard.link_existing.isVisible() and not wizard.link_existing.isChecked()
+    assert wizard.link_existing.text() == "&Link the 1 user already in this Zoom account instead"
+    assert wizard.next.text() == "&Create 1 host in Zoom"
+    wizard.link_existing.setChecked(True)
+    assert wizard.next.text() == "&Create 1 host and link 1 in Zoom"
+    wizard.next.click()
+    await world.runner.wait_idle()
+    assert wizard.summary.text() == "1 host created, 1 linked."
+    assert wizard.model.data(wizard.model.index(1, 4)) == "Linked (already in the account)"
+    linked = world.store.hosts.find_by_email("grace@school.example")
+    assert linked is not None and linked.tenant_id == world.tab.current_tenant_id()
+    assert not wizard.link_existing.isEnabled()
+
+
 async def test_sync_then_link_an_existing_user(world: TabWorld, qtbot: QtBot) -> None:
     await create_tenant(world, qtbot)
     add_zoom_user(world.server, "teach+northside-7@school.example", "Grace", "Kim")

@@ -57,6 +57,7 @@ class Outcome(enum.StrEnum):
 
     CREATED = "Created"
     CONFIRMED = "Created (confirmed after a lost answer)"
+    LINKED = "Linked (already in the account)"
     FAILED = "Failed"
     NOT_CREATED = "Not created"
     SKIPPED = "Skipped"
@@ -74,6 +75,8 @@ class ImportRow:
     user_type: UserType | None
     problems: tuple[str, ...] = ()
     generated_email: bool = False
+    linkable: bool = False
+    """The email is a user of this Zoom account in no tenant: it can be linked instead."""
 
     @property
     def ok(self) -> bool:
@@ -106,8 +109,10 @@ class ImportReport:
     def summary(self) -> str:
         """One sentence: how many were created and how many were not."""
         created = self.count(Outcome.CREATED, Outcome.CONFIRMED)
-        other = len(self.results) - created
+        linked = self.count(Outcome.LINKED)
+        other = len(self.results) - created - linked
         text = f"{created} host{'s' if created != 1 else ''} created"
+        text += f", {linked} linked" if linked else ""
         return text + (f", {other} not created (see the list)." if other else ".")
 
 
@@ -192,18 +197,31 @@ class HostImporter:
         else:
             seen[email] = row.line
         host = known.get(email)
-        if host is not None:
-            tenant_id = getattr(host, "tenant_id", None)
-            where = (
-                f"a host of “{tenants[tenant_id]}”" if tenant_id in tenants else "in the account"
-            )
-            problems.append(f"Already {where}; link it instead of creating it.")
-        elif not problems and await self._zoom.email_exists(row.email):
+        if host is not None and host.tenant_id is not None:
+            where = f"“{tenants[host.tenant_id]}”" if host.tenant_id in tenants else "a tenant"
             problems.append(
-                "Zoom already has a user with this email; if it is in this account, sync and "
-                "link it instead."
+                f"Already a host of {where}; move it with Move to tenant instead of creating it."
             )
+        elif host is not None or (not problems and await self._zoom.email_exists(row.email)):
+            return await self._existing(row, problems, synced=host is not None)
         return replace(row, problems=tuple(problems))
+
+    async def _existing(self, row: ImportRow, problems: list[str], *, synced: bool) -> ImportRow:
+        """A row whose email Zoom already has: linkable when the user is in this account."""
+        if not synced:
+            try:
+                await self._zoom.get_user(row.email)
+            except NotFound:
+                problems.append(
+                    "The email belongs to a user of another Zoom account. That person must "
+                    "leave it first, or use another address (for example a new +tag)."
+                )
+                return replace(row, problems=tuple(problems))
+        problems.append(
+            "This email is already a user in this Zoom account (in no tenant); tick “Link "
+            "users already in the account” to link it instead of creating it."
+        )
+        return replace(row, problems=tuple(problems), linkable=not problems[:-1])
 
     async def run(
         self,
@@ -212,20 +230,26 @@ class HostImporter:
         *,
         action: CreateAction = CreateAction.CREATE,
         progress: Progress | None = None,
+        link_existing: bool = False,
     ) -> ImportReport:
-        """Create the valid rows in Zoom one by one; a host is stored only once Zoom has it."""
+        """Create the valid rows in Zoom one by one; a host is stored only once Zoom has it.
+
+        With ``link_existing``, rows whose user is already in the account are linked instead.
+        """
         report = ImportReport()
         stop: str = ""
         for index, row in enumerate(rows):
-            if not row.ok:
-                report.results.append(RowResult(row, Outcome.SKIPPED, " ".join(row.problems)))
-            elif stop:
-                report.results.append(RowResult(row, Outcome.NOT_CREATED, stop))
+            if stop and (row.ok or (row.linkable and link_existing)):
+                result = RowResult(row, Outcome.NOT_CREATED, stop)
+            elif row.linkable and link_existing:
+                result = await self._link(tenant_id, row)
+            elif not row.ok:
+                result = RowResult(row, Outcome.SKIPPED, " ".join(row.problems))
             else:
                 result = await self._create(tenant_id, row, action)
-                report.results.append(result)
-                if result.fatal:
-                    stop = f"Not tried: {result.message}"
+            report.results.append(result)
+            if result.fatal:
+                stop = f"Not tried: {result.message}"
             if progress is not None:
                 progress(index + 1, len(rows))
         return report
@@ -248,6 +272,14 @@ class HostImporter:
             return RowResult(row, Outcome.FAILED, text, fatal=isinstance(exc, _FATAL))
         host = await self._hosts.record_created(user, tenant_id)
         return RowResult(row, Outcome.CREATED, host_id=host.id)
+
+    async def _link(self, tenant_id: int, row: ImportRow) -> RowResult:
+        try:
+            host = await self._hosts.link_email(row.email, tenant_id)
+        except (TenancyError, ZoomError) as exc:
+            text = str(getattr(exc, "user_message", exc))
+            return RowResult(row, Outcome.FAILED, text, fatal=isinstance(exc, _FATAL))
+        return RowResult(row, Outcome.LINKED, host_id=host.id)
 
     async def _reconcile(self, tenant_id: int, row: ImportRow) -> RowResult:
         """The create's answer was lost: look the email up rather than creating it twice."""

@@ -15,7 +15,7 @@ Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 """The row's :class:`ImportRow`."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole
-_GOOD = (Outcome.CREATED, Outcome.CONFIRMED)
+_GOOD = (Outcome.CREATED, Outcome.CONFIRMED, Outcome.LINKED)
 
 
 class ImportColumn(enum.IntEnum):

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -130,6 +131,11 @@ class ImportWizard(QDialog):
         self.summary = QLabel(page)
         self.summary.setObjectName("importSummary")
         self.summary.setWordWrap(True)
+        # Zoom already has these users in the account: offer to link them (not by default,
+        # since the file meant to create new ones).
+        self.link_existing = QCheckBox(page)
+        self.link_existing.hide()
+        self.link_existing.toggled.connect(self._update_next)
         self.table = QTableView(page)
         self.table.setObjectName("importRows")
         self.table.setModel(self.model)
@@ -144,6 +150,7 @@ class ImportWizard(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
+        layout.addWidget(self.link_existing)
         layout.addWidget(self.table, 1)
         return page
 
@@ -214,25 +221,38 @@ class ImportWizard(QDialog):
         self.progress.hide()
         self.model.set_rows(rows)
         ready = sum(1 for r in rows if r.ok)
-        bad = len(rows) - ready
-        self.summary.setText(
-            f"{len(rows)} rows: {ready} ready"
-            + (
-                f", {bad} with problems (they will be skipped; fix the file to add them)."
-                if bad
-                else "."
-            )
+        linkable = sum(1 for r in rows if r.linkable)
+        bad = len(rows) - ready - linkable
+        parts = [f"{len(rows)} rows: {ready} ready"]
+        if linkable:
+            parts.append(f"{linkable} already in the account")
+        if bad:
+            parts.append(f"{bad} with problems (they will be skipped; fix the file to add them)")
+        self.summary.setText(", ".join(parts) + ".")
+        self.link_existing.setText(
+            f"&Link the {linkable} user{'s' if linkable != 1 else ''} already in this Zoom "
+            "account instead"
         )
-        self.next.setText(f"&Create {ready} host{'s' if ready != 1 else ''} in Zoom")
-        self.next.setEnabled(ready > 0)
+        self.link_existing.setChecked(False)
+        self.link_existing.setEnabled(True)
+        self.link_existing.setVisible(linkable > 0)
         self._go(1)
-        self.next.setEnabled(ready > 0)
+        self._update_next()
+
+    def _update_next(self) -> None:
+        rows = self.model.rows()
+        ready = sum(1 for r in rows if r.ok)
+        linked = sum(1 for r in rows if r.linkable) if self.link_existing.isChecked() else 0
+        text = f"&Create {ready} host{'s' if ready != 1 else ''}"
+        self.next.setText(text + (f" and link {linked}" if linked else "") + " in Zoom")
+        self.next.setEnabled(ready + linked > 0)
 
     def create_hosts(self) -> None:
         """Create the ready rows in Zoom, showing each row's outcome as it comes."""
         rows = self.model.rows()
         self._start_progress(len(rows), "Creating %v of %m…")
         self.back.hide()
+        self.link_existing.setEnabled(False)
         self.close_button.setEnabled(False)
         self._runner.run(
             self._importer.run(
@@ -240,6 +260,7 @@ class ImportWizard(QDialog):
                 rows,
                 action=self.action.currentData(),
                 progress=self._step,
+                link_existing=self.link_existing.isChecked(),
             ),
             on_done=self._on_done,
             on_error=self._on_failed,
