@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tenancy_support import Tenancy, add_zoom_user, draft, store, tenancy
 
 __all__ = ["store", "tenancy"]
@@ -52,3 +54,19 @@ async def test_sync_flags_hosts_removed_or_changed_in_zoom_and_keeps_tenants(
 
     again = await tenancy.sync.sync()
     assert (again.missing, again.changed) == ([], [])
+
+
+async def test_two_syncs_at_once_run_one_after_the_other(tenancy: Tenancy) -> None:
+    for n in range(320):
+        add_zoom_user(tenancy.server, f"host+{n}@school.example", last=str(n))
+    finished_before: list[list[str]] = []
+
+    def second_progress(done: int, total: int) -> None:
+        actions = [e.action for e in tenancy.store.audit.entries(object_type="account")]
+        finished_before.append(actions)
+
+    first, second = await asyncio.gather(tenancy.sync.sync(), tenancy.sync.sync(second_progress))
+    # The second read no page until the first had finished, meetings included.
+    assert finished_before[0] == ["meeting.sync", "host.sync"]
+    assert (first.added, second.added, second.unchanged) == (321, 0, 321)
+    assert len(tenancy.store.hosts.all()) == 321

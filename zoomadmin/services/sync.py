@@ -60,6 +60,9 @@ class SyncService:
         self._now = now
         self._actor = actor
         self._meetings = MeetingSync(store, zoom)
+        # One sync at a time (the first open's and the user's F5 can overlap): a second one
+        # waits, then reads what the first left, so flags and audit entries stay exact.
+        self._lock = asyncio.Lock()
 
     async def sync(
         self,
@@ -67,11 +70,16 @@ class SyncService:
         hosts_progress: HostsProgress | None = None,
     ) -> SyncReport:
         """Pull every user, then the sessions of every host that belongs to a tenant."""
-        report = await self.sync_users(progress)
-        return replace(report, meetings=await self.sync_meetings(hosts_progress))
+        async with self._lock:
+            report = await self._sync_users(progress)
+            return replace(report, meetings=await self._sync_meetings(hosts_progress))
 
     async def sync_meetings(self, progress: HostsProgress | None = None) -> MeetingSyncReport:
         """Pull the scheduled meetings of tenant hosts; ones deleted in Zoom are forgotten."""
+        async with self._lock:
+            return await self._sync_meetings(progress)
+
+    async def _sync_meetings(self, progress: HostsProgress | None) -> MeetingSyncReport:
         report = await self._meetings.sync(progress)
         await asyncio.to_thread(
             self._store.audit.record,
@@ -98,6 +106,10 @@ class SyncService:
 
     async def sync_users(self, progress: SyncProgress | None = None) -> SyncReport:
         """Pull every user; new ones join no tenant, gone ones are flagged as missing."""
+        async with self._lock:
+            return await self._sync_users(progress)
+
+    async def _sync_users(self, progress: SyncProgress | None) -> SyncReport:
         users = await self._pull(progress)
         before = {h.zoom_user_id: h for h in await asyncio.to_thread(self._store.hosts.all)}
         data: list[HostData] = [host_data(u, None) for u in users]
