@@ -178,6 +178,9 @@ def test_smoke_test_opens_the_sandbox_and_reports_the_keyring(tmp_path: Path) ->
     assert summary["keyring_secure"] is False
     assert "no secure password store" in summary["keyring_problem"]
     assert result.returncode == 1
+    # A person reading the build log sees why it failed, without parsing the JSON.
+    assert "Smoke test failed: the keyring is not secure." in result.stderr
+    assert "install and unlock GNOME Keyring or KWallet" in result.stderr
     assert (tmp_path / "base" / "logs" / "zoomadmin.log").is_file()
     assert (tmp_path / "base" / "config" / "window.ini").is_file()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,4 +103,10 @@ async def smoke_test(app: Application, shown: float, started: float) -> int:
         "keyring_problem": keyring["problem"],
     }
     print(json.dumps(summary))
-    return 0 if keyring["secure"] else 1
+    if not keyring["secure"]:
+        # The frozen build's check: a build without a secure keyring backend must fail loudly.
+        print(
+            f"Smoke test failed: the keyring is not secure. {keyring['problem']}", file=sys.stderr
+        )
+        return 1
+    return 0
