@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.conftest import SANDBOX_START
@@ -125,3 +127,32 @@ async def test_missing_file_is_not_found_without_url_or_token(
     for text in (str(caught.value), repr(caught.value)):
         assert token not in text
         assert "/rec/download" not in text
+
+
+async def test_download_sends_the_token_only_in_the_header_and_never_logs_it(
+    sandbox: SandboxServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    (host,) = add_users(sandbox, 1)
+    uuid = add_recording(sandbox, host, SANDBOX_START - timedelta(days=1), minutes=3)
+    sent: list[httpx.Request] = []
+
+    async def record(request: httpx.Request) -> None:
+        sent.append(request)
+
+    http = httpx.AsyncClient(event_hooks={"request": [record]})
+    async with http, client_for(sandbox, http=http) as zoom:
+        recording = await zoom.get_meeting_recordings(uuid)
+        video = recording.recording_files[0]
+        await zoom.download(video, tmp_path / "lesson.mp4")
+        token = await zoom.tokens.bearer()
+    downloads = [r for r in sent if r.url.path.startswith("/rec/download")]
+    assert downloads
+    for request in downloads:
+        assert token not in str(request.url)
+        assert request.headers["authorization"] == f"Bearer {token}"
+    logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
+    assert token not in logged
+    # Nor the file's address, or any request's query: httpx's own request lines are off.
+    assert video.download_url not in logged
+    assert "page_size=" not in logged

@@ -10,7 +10,7 @@ import pytest
 
 from tests.zoom.conftest import add_users, client_for
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.zoom.errors import OutcomeUnknown, ZoomUnavailable
+from zoomadmin.zoom.errors import OutcomeUnknown, RateLimited, ZoomUnavailable
 from zoomadmin.zoom.models import CreateAction
 
 TEN_PERCENT = "5xx=0.05,drop=0.05,seed=5"
@@ -60,14 +60,29 @@ async def test_create_with_lost_answer_is_outcome_unknown(
         assert await zoom.email_exists("teacher+7@school.org")
 
 
+@pytest.mark.parametrize("fault", ["5xx=1", "drop=1"], ids=["server-errors", "lost-answers"])
 async def test_reads_give_up_after_bounded_retries(
-    sandbox: SandboxServer, admin: Callable[..., dict[str, Any]]
+    sandbox: SandboxServer, admin: Callable[..., dict[str, Any]], fault: str
 ) -> None:
     async with client_for(sandbox) as zoom:
         await zoom.get_me()
-        admin("PUT", "/faults", json={"spec": "5xx=1"})
+        admin("PUT", "/faults", json={"spec": fault})
         sent = zoom.transport.stats.requests
         with pytest.raises(ZoomUnavailable) as caught:
             await zoom.get_me()
         assert zoom.transport.stats.requests - sent == zoom.transport.retry.max_attempts
     assert "cannot be reached" in caught.value.user_message
+
+
+async def test_a_per_second_429_storm_gives_up_after_bounded_retries(
+    sandbox: SandboxServer, admin: Callable[..., dict[str, Any]]
+) -> None:
+    async with client_for(sandbox) as zoom:
+        await zoom.get_me()
+        admin("PUT", "/faults", json={"spec": "burst429=1"})
+        sent = zoom.transport.stats.requests
+        with pytest.raises(RateLimited) as caught:
+            await zoom.get_me()
+        assert zoom.transport.stats.requests - sent == zoom.transport.retry.max_rate_retries + 1
+        assert zoom.transport.stats.waited > 0  # it waited between tries
+    assert "too many requests" in caught.value.user_message

@@ -40,6 +40,9 @@ from zoomadmin.zoom.scopes import missing_scope
 from zoomadmin.zoom.wire import RetryPolicy, expand, int_header, json_object, parse_retry_after
 
 log = logging.getLogger(__name__)
+# httpx logs each request's full URL at INFO (queries, emails, download addresses); the
+# transport logs its own line with the path only, so httpx keeps to warnings.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 Sleep = Callable[[float], Awaitable[None]]
 
