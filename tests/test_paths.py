@@ -18,6 +18,8 @@ def test_under_basedir_keeps_everything_inside(tmp_path: Path) -> None:
         paths.log_file,
         paths.downloads_dir,
         paths.cache_dir,
+        paths.sandbox_dir,
+        paths.account_dir("school"),
     ]
     for f in files:
         assert f.is_relative_to(tmp_path / "base")
@@ -26,6 +28,8 @@ def test_under_basedir_keeps_everything_inside(tmp_path: Path) -> None:
     assert paths.log_file.parent.is_dir()
     assert paths.downloads_dir.is_dir()
     assert paths.cache_dir.is_dir()
+    assert paths.sandbox_dir.is_dir() and paths.account_dir("school").is_dir()
+    assert paths.sandbox_dir != paths.account_dir("sandbox")
     assert len({paths.data_dir, paths.config_dir, paths.log_dir, paths.cache_dir}) == 4
 
 

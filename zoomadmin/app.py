@@ -6,167 +6,51 @@ import argparse
 import asyncio
 import contextlib
 import logging
-import os
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zoomadmin import APP_NAME, __version__
 from zoomadmin.logs import setup_logging
-from zoomadmin.paths import DATABASE_NAME, AppPaths
+from zoomadmin.paths import DATABASE_NAME, SANDBOX_STATE_NAME, AppPaths
+from zoomadmin.start_time import process_start_time
+from zoomadmin.tab_wiring import AccountContext, actor_of, demo_tenants, tab_builders
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
     from sqlalchemy import Engine
 
     from zoomadmin.account_wiring import RunningEvents
-    from zoomadmin.services.accounts import AccountService
     from zoomadmin.services.connection import (
         ActiveAccount,
-        AppClock,
         ConnectionService,
         ConnectionState,
         SandboxHandle,
     )
     from zoomadmin.services.credentials import SecretStore
     from zoomadmin.services.first_open import FirstOpenReport
-    from zoomadmin.services.tenants import TenantDraft
     from zoomadmin.store.preferences import PreferencesFile
-    from zoomadmin.ui.async_runner import AsyncRunner
     from zoomadmin.ui.error_dialog import ErrorReporter
-    from zoomadmin.ui.main_window import MainWindow, TabSpec
+    from zoomadmin.ui.main_window import MainWindow
     from zoomadmin.ui.status_bar import AppStatusBar
-    from zoomadmin.warmup import SandboxPlan, Warmup
-    from zoomadmin.zoom.events.stream import EventStream, StreamStatus
+    from zoomadmin.warmup import Warmup
+    from zoomadmin.zoom.events.stream import StreamStatus
 
 log = logging.getLogger(__name__)
 
 CLOCK_REFRESH_MS = 1000
 CLOCK_SYNC_EVERY = 30
 """Re-read the sandbox clock every this many refreshes; extrapolate in between."""
-SANDBOX_DIR = "sandbox"
-GC_INTERVAL_MS = 500
-FULL_GENERATION = 2
-FULL_GC_INTERVAL_SECONDS = 60.0
 SHUTDOWN_WAIT = 5.0
 """Seconds shutdown waits for cancelled jobs to unwind before closing the account."""
-GC_SETTLE_SECONDS = 5.0
-"""For this long after start-up the GC timer sets new objects aside instead of collecting."""
-
-
-def process_start_time() -> float:
-    """When this process started, as ``time.time()`` (Linux: from /proc; else import time).
-
-    /proc gives the start in clock ticks since boot. It is compared with the clock since boot
-    (``CLOCK_BOOTTIME``), not added to /proc/stat's ``btime``: btime is whole seconds, so that
-    sum could be up to a second early and every start-up figure a second too long.
-    """
-    try:
-        stat = Path("/proc/self/stat").read_text(encoding="ascii")
-        ticks = int(stat.rsplit(")", 1)[1].split()[19])
-        age = time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
-        return time.time() - age
-    except (OSError, ValueError, IndexError, AttributeError):
-        return _IMPORTED_AT
-
-
-_IMPORTED_AT = time.time()
-
-
-@dataclass(frozen=True)
-class AccountContext:
-    """What a tab builder may hand to its tab and services: one open account's world."""
-
-    account: ActiveAccount
-    clock: AppClock
-    runner: AsyncRunner
-    engine: Engine
-    paths: AppPaths
-    accounts: AccountService
-    events: EventStream | None = None
-    """The account's Zoom events (user.updated, meeting.started/ended, ...)."""
-    after_first_open: list[Callable[[], None]] = field(default_factory=list)
-    """Called once the first open (demo set-up or first sync) changed the data: reload."""
-
-
-TabBuilder = Callable[[AccountContext], "TabSpec"]
-"""Builds one feature tab for an open account; see ``TAB_BUILDERS``."""
-
-
-def _tab_builders() -> list[TabBuilder]:
-    """The feature tabs, in menu order (Ctrl+1, Ctrl+2, ...). Each feature adds its builder.
-
-    A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
-    the widget gets only the services it needs, built here from the context.
-    """
-    return [_tenants_tab]
-
-
-def _actor(context: AccountContext) -> str:
-    """Who the audit log names for changes made from this desktop: the OS login."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (some containers): name the Zoom owner
-        owner = context.account.owner
-        return owner.email if owner else "unknown"
-
-
-def _tenants_tab(context: AccountContext) -> TabSpec:
-    """Tenants & Hosts: tenants, their host users, CSV import and sync with Zoom."""
-    from zoomadmin.services.host_import import HostImporter
-    from zoomadmin.services.hosts import HostService
-    from zoomadmin.services.sync import SyncService
-    from zoomadmin.services.tenants import TenantService
-    from zoomadmin.store.repositories import Store
-    from zoomadmin.ui.main_window import TabSpec
-    from zoomadmin.ui.tenants_tab import TenantsTab
-
-    store = Store.over(context.engine)
-    zoom, now, actor = context.account.client, context.clock.now, _actor(context)
-    hosts = HostService(store, zoom, now=now, actor=actor)
-    tab = TenantsTab(
-        tenants=TenantService(store, now=now, actor=actor),
-        hosts=hosts,
-        sync=SyncService(store, zoom, now=now, actor=actor),
-        importer=HostImporter(store, zoom, hosts),
-        runner=context.runner,
-        clock=context.clock,
-        events=context.events,
-    )
-    context.after_first_open.append(tab.refresh)
-    return TabSpec("Tenants && Hosts", tab, "link")
-
-
-def demo_tenants() -> list[TenantDraft]:
-    """The tenants the sandbox's demo seed has hosts for (names, zones, email scheme)."""
-    from zoomadmin.sandbox import seed
-    from zoomadmin.services.tenants import TenantDraft
-
-    return [
-        TenantDraft(
-            name=t.name or t.slug.title(),
-            timezone=t.timezone,
-            mailbox=seed.MAILBOX,
-            domain=seed.DOMAIN,
-            slug=t.slug,
-        )
-        for t in seed.TENANTS
-    ]
 
 
 def database_path(paths: AppPaths, account: ActiveAccount) -> Path:
     """Each account keeps its own database, so sandbox data never mixes with a real account's."""
-    if account.is_sandbox:
-        folder = paths.data_dir / SANDBOX_DIR
-    else:
-        folder = paths.data_dir / "accounts" / (account.profile.name if account.profile else "")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / DATABASE_NAME
+    if account.is_sandbox or account.profile is None:
+        return paths.sandbox_dir / DATABASE_NAME
+    return paths.account_dir(account.profile.name) / DATABASE_NAME
 
 
 class Application:
@@ -231,10 +115,8 @@ class Application:
         self._clock_timer.timeout.connect(self._on_clock_tick)
 
     def _on_connection_state(self, state: ConnectionState) -> None:
-        import shiboken6
-
         # The last change (DISCONNECTED) may come while the window is already torn down.
-        if shiboken6.isValid(self.status):
+        if shiboken6_valid(self.status):
             self.status.show_connection(state.value, self.connection.last_error)
 
     def _make_sandbox(self, speed: float) -> SandboxHandle:
@@ -243,9 +125,8 @@ class Application:
             return early
         from zoomadmin.sandbox import SandboxServer
 
-        folder = self.paths.data_dir / SANDBOX_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        return SandboxServer(seed="demo", speed=speed, state_file=folder / "state.json")
+        state_file = self.paths.sandbox_dir / SANDBOX_STATE_NAME
+        return SandboxServer(seed="demo", speed=speed, state_file=state_file)
 
     def _wanted_profile(self) -> str | None:
         return None if self.force_sandbox else self.preferences.load().active_profile
@@ -317,7 +198,7 @@ class Application:
         )
         self.window.show_connected(
             f"Signed in to {account.label} as {owner or 'the account owner'}.",
-            [build(context) for build in _tab_builders()],
+            [build(context) for build in tab_builders()],
         )
         self.events = RunningEvents(stream, poller, self._on_event_status)
         if account.is_sandbox:
@@ -332,7 +213,7 @@ class Application:
         from zoomadmin.account_wiring import first_open
 
         demo = demo_tenants() if context.account.is_sandbox else []
-        work = first_open(context.account, context.engine, self.clock, _actor(context), demo)
+        work = first_open(context.account, context.engine, self.clock, actor_of(context), demo)
 
         def done(report: FirstOpenReport | None) -> None:
             self.first_open = report
@@ -409,52 +290,6 @@ def shiboken6_valid(widget: QObject) -> bool:
     return bool(shiboken6.isValid(widget))
 
 
-def collect_garbage_in_gui_thread(parent: QObject) -> None:
-    """Run Python's cyclic GC only in the GUI thread, on a timer.
-
-    Automatic collection runs in whichever thread happens to allocate (the sandbox's server
-    thread, keyring and database workers); freeing a Qt object there makes Qt warn or crash.
-    """
-    import gc
-
-    from PySide6.QtCore import QTimer
-
-    settle_until = time.monotonic() + GC_SETTLE_SECONDS
-    last_full = [time.monotonic()]
-
-    def collect() -> None:
-        if time.monotonic() < settle_until:
-            # Nearly all that start-up allocates (modules, classes, widgets, the sandbox's
-            # world) lives as long as the app, and it holds a few hundred garbage objects at
-            # most: freezing it is free, where traversing it cost 80-90 ms before loading.
-            gc.freeze()
-            return
-        due = [
-            generation
-            for generation, (count, threshold) in enumerate(
-                zip(gc.get_count(), gc.get_threshold(), strict=True)
-            )
-            if count > threshold
-        ]
-        if not due:
-            return
-        # Collecting a generation collects the younger ones too, so one call does it. A
-        # full collection traverses every row of a large table: at most once a minute.
-        oldest = max(due)
-        now = time.monotonic()
-        if oldest == FULL_GENERATION and now - last_full[0] < FULL_GC_INTERVAL_SECONDS:
-            oldest = FULL_GENERATION - 1
-        if oldest == FULL_GENERATION:
-            last_full[0] = now
-        gc.collect(oldest)
-
-    gc.disable()
-    timer = QTimer(parent)
-    timer.setInterval(GC_INTERVAL_MS)
-    timer.timeout.connect(collect)
-    timer.start()
-
-
 def build_window(paths: AppPaths, settings: QSettings) -> MainWindow:
     """The main window and its status bar: Qt only, so it can show before any service loads."""
     from zoomadmin.ui.main_window import MainWindow
@@ -475,22 +310,9 @@ def _settings(paths: AppPaths, basedir: str | None) -> QSettings:
     return QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
 
 
-def sandbox_plan(paths: AppPaths, force_sandbox: bool) -> SandboxPlan | None:
-    """What start-up opens when it is the sandbox (None: a real account, no head start)."""
-    from zoomadmin.store.preferences import PreferencesFile
-    from zoomadmin.warmup import SandboxPlan
-
-    prefs = PreferencesFile(paths.preferences_path).load()
-    if prefs.active_profile is not None and not force_sandbox:
-        return None
-    folder = paths.data_dir / SANDBOX_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    return SandboxPlan(prefs.sandbox_speed, folder / "state.json", folder / DATABASE_NAME)
-
-
 def run_app(args: argparse.Namespace) -> int:
     """Open the app (or run ``--screenshot``/``--smoke-test``); returns the exit code."""
-    from zoomadmin.warmup import Warmup
+    from zoomadmin.warmup import Warmup, sandbox_plan
 
     started = process_start_time()
     paths = AppPaths.from_basedir(args.basedir)
@@ -501,6 +323,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     from zoomadmin.ui.error_dialog import ErrorReporter
     from zoomadmin.ui.first_paint import PAINT_WAIT_SECONDS, show_until_painted
+    from zoomadmin.ui.gui_garbage import collect_garbage_in_gui_thread
     from zoomadmin.ui.icons import stylesheet
 
     existing = QApplication.instance()

@@ -12,6 +12,7 @@ from zoomadmin import APP_NAME
 DATABASE_NAME = "zoomadmin.sqlite3"
 PREFERENCES_NAME = "preferences.json"
 LOG_NAME = "zoomadmin.log"
+SANDBOX_STATE_NAME = "state.json"
 
 
 def _ensure(path: Path) -> Path:
@@ -82,6 +83,15 @@ class AppPaths:
     def database_path(self) -> Path:
         """The SQLite database file."""
         return self.data_dir / DATABASE_NAME
+
+    @property
+    def sandbox_dir(self) -> Path:
+        """The embedded sandbox's saved state and its own database (never a real account's)."""
+        return _ensure(self.data_root / "sandbox")
+
+    def account_dir(self, profile: str) -> Path:
+        """A real account's folder (its database); each account keeps its own."""
+        return _ensure(self.data_root / "accounts" / profile)
 
     @property
     def downloads_dir(self) -> Path:

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from zoomadmin.paths import DATABASE_NAME, SANDBOX_STATE_NAME
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from zoomadmin.paths import AppPaths
     from zoomadmin.sandbox.server import SandboxInfo, SandboxServer
 
 log = logging.getLogger(__name__)
@@ -148,3 +151,14 @@ def _demo_sandbox(plan: SandboxPlan) -> SandboxServer:
     from zoomadmin.sandbox.server import SandboxServer
 
     return SandboxServer(seed="demo", speed=plan.speed, state_file=plan.state_file)
+
+
+def sandbox_plan(paths: AppPaths, force_sandbox: bool) -> SandboxPlan | None:
+    """What start-up opens when it is the sandbox (None: a real account, no head start)."""
+    from zoomadmin.store.preferences import PreferencesFile
+
+    prefs = PreferencesFile(paths.preferences_path).load()
+    if prefs.active_profile is not None and not force_sandbox:
+        return None
+    folder = paths.sandbox_dir
+    return SandboxPlan(prefs.sandbox_speed, folder / SANDBOX_STATE_NAME, folder / DATABASE_NAME)

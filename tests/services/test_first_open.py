@@ -17,13 +17,13 @@ from tenancy_support import (
 )
 
 from zoomadmin.account_wiring import first_open
-from zoomadmin.app import demo_tenants
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.connection import ActiveAccount, AppClock
 from zoomadmin.services.first_open import DEMO_ACTOR, FirstOpen, scheme_pattern
 from zoomadmin.store.preferences import AccountProfile
 from zoomadmin.store.repositories import Store
 from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.tab_wiring import demo_tenants
 from zoomadmin.zoom.models import MeetingRequest, MeetingType, Recurrence
 
 __all__ = ["store", "tenancy"]

@@ -15,13 +15,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from zoomadmin.app import Application, build_window, process_start_time, sandbox_plan
+from zoomadmin.app import Application, build_window
 from zoomadmin.paths import AppPaths
 from zoomadmin.services.connection import SANDBOX_LABEL, ConnectionState
 from zoomadmin.services.credentials import MemorySecretStore
+from zoomadmin.start_time import process_start_time
 from zoomadmin.store.preferences import PreferencesFile
 from zoomadmin.ui.error_dialog import ErrorReporter
-from zoomadmin.warmup import Warmup
+from zoomadmin.warmup import Warmup, sandbox_plan
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -144,7 +145,7 @@ def test_process_start_time_is_before_now() -> None:
 def test_process_start_time_is_not_before_the_process_was_spawned() -> None:
     import time
 
-    code = "from zoomadmin.app import process_start_time; print(repr(process_start_time()))"
+    code = "from zoomadmin.start_time import process_start_time; print(repr(process_start_time()))"
     before = time.time()
     result = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True

@@ -10,8 +10,8 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QObject
 
-from zoomadmin import app as app_module
-from zoomadmin.app import collect_garbage_in_gui_thread
+from zoomadmin.ui import gui_garbage
+from zoomadmin.ui.gui_garbage import collect_garbage_in_gui_thread
 
 
 class _Node:
@@ -33,7 +33,7 @@ def owner(qapp: object) -> Iterator[QObject]:
 async def test_start_up_objects_are_frozen_not_traversed(
     owner: QObject, wait_until, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "GC_SETTLE_SECONDS", 60.0)
+    monkeypatch.setattr(gui_garbage, "GC_SETTLE_SECONDS", 60.0)
     gc.unfreeze()
     collect_garbage_in_gui_thread(owner)
     assert not gc.isenabled()
@@ -45,7 +45,7 @@ async def test_start_up_objects_are_frozen_not_traversed(
 async def test_after_start_up_cycles_are_collected_on_the_timer(
     owner: QObject, wait_until, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "GC_SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(gui_garbage, "GC_SETTLE_SECONDS", 0.0)
     collect_garbage_in_gui_thread(owner)
     first, second = _Node(), _Node()
     first.other, second.other = second, first
@@ -63,8 +63,8 @@ async def test_full_collections_wait_for_their_interval(
     owner: QObject, wait_until, monkeypatch: pytest.MonkeyPatch, interval: float, expected: int
 ) -> None:
     """A full collection traverses every row of a big table, so it runs at most once a minute."""
-    monkeypatch.setattr(app_module, "GC_SETTLE_SECONDS", 0.0)
-    monkeypatch.setattr(app_module, "FULL_GC_INTERVAL_SECONDS", interval)
+    monkeypatch.setattr(gui_garbage, "GC_SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr(gui_garbage, "FULL_GC_INTERVAL_SECONDS", interval)
     monkeypatch.setattr(gc, "get_count", lambda: (0, 0, 50))
     calls: list[int] = []
     monkeypatch.setattr(gc, "collect", lambda generation=2: calls.append(generation) or 0)
