@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from zoomadmin.services.hosts import host_data
 from zoomadmin.services.meeting_sync import HostsProgress, MeetingSync, MeetingSyncReport
@@ -81,20 +81,7 @@ class SyncService:
 
     async def _sync_meetings(self, progress: HostsProgress | None) -> MeetingSyncReport:
         report = await self._meetings.sync(progress)
-        await asyncio.to_thread(
-            self._store.audit.record,
-            actor=self._actor,
-            action="meeting.sync",
-            object_type="account",
-            object_id="meetings",
-            new_value={
-                "hosts": report.hosts,
-                "meetings": report.meetings,
-                "sessions": report.sessions,
-                "removed": report.removed,
-            },
-            at=self._now(),
-        )
+        await self._record("meeting.sync", "meetings", asdict(report))
         return report
 
     async def ever_synced(self) -> bool:
@@ -132,22 +119,22 @@ class SyncService:
         report = SyncReport(
             len(users), result.inserted, result.updated, result.unchanged, missing, changed
         )
+        value = asdict(report)
+        del value["unchanged"], value["meetings"]
+        await self._record("host.sync", "users", value)
+        return report
+
+    async def _record(self, action: str, object_id: str, value: dict[str, object]) -> None:
+        """Audit a sync of the account's ``object_id`` (users or meetings)."""
         await asyncio.to_thread(
             self._store.audit.record,
             actor=self._actor,
-            action="host.sync",
+            action=action,
             object_type="account",
-            object_id="users",
-            new_value={
-                "users": report.users,
-                "added": report.added,
-                "updated": report.updated,
-                "missing": missing,
-                "changed": changed,
-            },
+            object_id=object_id,
+            new_value=value,
             at=self._now(),
         )
-        return report
 
     async def _pull(self, progress: SyncProgress | None) -> list[ZoomUser]:
         firsts: list[Page[ZoomUser]] = [
