@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,19 +10,21 @@ from typing import Any
 
 import httpx
 import pytest
+from zoom_users import add_zoom_user
 
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.sandbox.state import User
+from zoomadmin.services.connection import sandbox_credentials
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostService
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.store.meetings import MeetingData
 from zoomadmin.store.repositories import Store
-from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.limits import MemoryQuotaLedger
 from zoomadmin.zoom.wire import RetryPolicy
+
+__all__ = ["add_zoom_user"]
 
 ACTOR = "pat@school.example"
 FAST_RETRY = RetryPolicy(max_attempts=4, max_rate_retries=10, base_delay=0.01, max_delay=0.1)
@@ -31,16 +32,8 @@ FAST_RETRY = RetryPolicy(max_attempts=4, max_rate_retries=10, base_delay=0.01, m
 
 def sandbox_client(server: SandboxServer, http: httpx.AsyncClient | None = None) -> ZoomClient:
     """A client on ``server`` whose clock is the sandbox's."""
-    info = server.info
-    credentials = ZoomCredentials(
-        account_id=info.account_id,
-        client_id=info.client_id,
-        client_secret=info.client_secret,
-        api_url=info.api_url,
-        oauth_url=info.oauth_url,
-    )
     return ZoomClient(
-        credentials,
+        sandbox_credentials(server.info),
         http=http,
         retry=FAST_RETRY,
         now=server.sandbox.clock.now,
@@ -111,28 +104,6 @@ def draft(name: str = "Acme Academy", **kwargs: Any) -> TenantDraft:
     }
     values.update(kwargs)
     return TenantDraft(name=name, **values)
-
-
-def add_zoom_user(
-    server: SandboxServer, email: str, *, first: str = "Ann", last: str = "Lee"
-) -> str:
-    """Put an active Basic user straight into the sandbox; returns its id."""
-    state = server.sandbox.state
-    rng = random.Random(email)
-    user_id = state.new_user_id(rng)
-    state.add_user(
-        User(
-            id=user_id,
-            email=email,
-            first_name=first,
-            last_name=last,
-            type=1,
-            status="active",
-            created_at=server.sandbox.clock.now(),
-            pmi=rng.randrange(1_000_000_000, 9_999_999_999),
-        )
-    )
-    return user_id
 
 
 def add_session(store: Store, host_id: int, start: datetime, meeting_id: int) -> None:

@@ -8,7 +8,8 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
-from tenants_tab_support import TabWorld, add_zoom_user, world
+from tenants_tab_support import TabWorld, world
+from zoom_users import add_zoom_user
 
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData

@@ -128,6 +128,26 @@ class SandboxEndpoints(Protocol):
     def subscription_id(self) -> str: ...
 
 
+def sandbox_credentials(info: SandboxEndpoints) -> ZoomCredentials:
+    """The Server-to-Server OAuth credentials of a running sandbox's account."""
+    return ZoomCredentials(
+        account_id=info.account_id,
+        client_id=info.client_id,
+        client_secret=info.client_secret,
+        api_url=info.api_url,
+        oauth_url=info.oauth_url,
+    )
+
+
+async def owner_of(client: ZoomClient) -> ZoomUser:
+    """The account owner (``GET /users/me``), which proves the client works; closes it if not."""
+    try:
+        return await client.get_me()
+    except BaseException:
+        await client.aclose()
+        raise
+
+
 class SandboxHandle(Protocol):
     """An in-process sandbox server: ``start()`` blocks until it listens."""
 
@@ -237,11 +257,7 @@ class ConnectionService:
             return await self._open_sandbox(prefs.sandbox_speed)
         self.clock.use_real_time()
         client = ZoomClient(await self._load_credentials(profile), now=self.clock.now)
-        try:
-            owner = await client.get_me()
-        except BaseException:
-            await client.aclose()
-            raise
+        owner = await owner_of(client)
         return ActiveAccount(f"Zoom: {profile.name}", client, profile=profile, owner=owner)
 
     async def _open_sandbox(self, speed: float) -> ActiveAccount:
@@ -250,19 +266,8 @@ class ConnectionService:
         self._sandbox = server
         self._admin = SandboxAdmin(info.admin_url, self._http)
         await self.sync_clock()
-        credentials = ZoomCredentials(
-            account_id=info.account_id,
-            client_id=info.client_id,
-            client_secret=info.client_secret,
-            api_url=info.api_url,
-            oauth_url=info.oauth_url,
-        )
-        client = ZoomClient(credentials, now=self.clock.now)
-        try:
-            owner = await client.get_me()
-        except BaseException:
-            await client.aclose()
-            raise
+        client = ZoomClient(sandbox_credentials(info), now=self.clock.now)
+        owner = await owner_of(client)
         return ActiveAccount(SANDBOX_LABEL, client, sandbox=info, owner=owner)
 
     def _remember(self, profile_name: str | None) -> None:
