@@ -50,6 +50,18 @@ def test_stylesheet_uses_the_palette() -> None:
     assert not re.findall(r"#[0-9a-fA-F]{3,8}\b|rgba?\(|\b(white|black)\b", qss)
 
 
+def test_no_pseudo_state_changes_a_font() -> None:
+    """Qt sizes a widget for its plain state: a bolder :default or :hover font clips the text.
+
+    (Sub-controls such as ``QTabBar::tab:selected`` are sized per state, so they may.)
+    """
+    qss = re.sub(r"/\*.*?\*/", "", assets.read_text(assets.STYLESHEET), flags=re.S)
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", qss)
+    for selector, body in rules:
+        if ":" in selector and "::" not in selector:
+            assert "font" not in body, f"{selector.strip()} changes the font"
+
+
 def test_svgs_render_and_qss_parses(qtbot: object) -> None:
     from PySide6.QtSvg import QSvgRenderer
     from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QTableView, QWidget

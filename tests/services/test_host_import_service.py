@@ -65,7 +65,7 @@ async def test_preview_finds_duplicates_hosts_and_zoom_users(tenancy: Tenancy) -
     assert checked[0].ok
     assert checked[1].problems == ("The same email is on line 2 of the file.",)
     assert checked[2].linkable
-    assert "already a user in this Zoom account" in checked[2].problems[0]
+    assert "Already a user in this Zoom account" in checked[2].problems[0]
     assert checked[3].problems == (
         "Already a host of “Acme”; move it with Move to tenant instead of creating it.",
     )
@@ -167,7 +167,7 @@ async def test_rows_already_in_the_account_can_be_linked_instead(tenancy: Tenanc
     )
     checked = await tenancy.importer.preview(tenant.id, parse_csv(text))
     assert [r.linkable for r in checked] == [False, True, True, False]
-    assert "already a user in this Zoom account" in checked[1].problems[0]
+    assert "Already a user in this Zoom account" in checked[1].problems[0]
     assert "link" in checked[2].problems[0].lower()
     assert checked[3].problems == (
         "Already a host of “Other”; move it with Move to tenant instead of creating it.",

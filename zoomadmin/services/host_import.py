@@ -218,8 +218,8 @@ class HostImporter:
                 )
                 return replace(row, problems=tuple(problems))
         problems.append(
-            "This email is already a user in this Zoom account (in no tenant); tick “Link "
-            "users already in the account” to link it instead of creating it."
+            "Already a user in this Zoom account, in no tenant yet: it can be linked to the "
+            "tenant instead of created."
         )
         return replace(row, problems=tuple(problems), linkable=not problems[:-1])
 

@@ -339,6 +339,7 @@ class MoveHostsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("moveHostsDialog")
         self.setWindowTitle("Move to another tenant")
+        self.setMinimumWidth(460)
         current = {h.tenant_id for h in hosts}
         self.tenant = tenant_combo([t for t in tenants if t.id not in current], None, self)
         self.tenant.addItem("No tenant", None)
@@ -354,9 +355,11 @@ class MoveHostsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Move")
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("To &tenant:", self.tenant)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
-        layout.addWidget(self.tenant)
+        layout.addLayout(form)
         layout.addWidget(buttons)
 
     @Slot()

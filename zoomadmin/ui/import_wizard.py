@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -93,6 +93,8 @@ class ImportWizard(QDialog):
         self.next.clicked.connect(self._on_next)
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        # Buttons keep their size at the right; the progress bar takes the rest while shown.
+        buttons.addStretch(0)
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.back)
         buttons.addWidget(self.next)
@@ -141,10 +143,18 @@ class ImportWizard(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
+        # The check/result texts are sentences: rows grow to show them whole.
+        self.table.setWordWrap(True)
+        self.model.dataChanged.connect(
+            lambda first, _last: self.table.resizeRowToContents(first.row())
+        )
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column, width in ((ImportColumn.LINE, 50), (ImportColumn.EMAIL, 260)):
+        header.sectionResized.connect(
+            lambda column, _old, _new: self._fit_rows() if column == ImportColumn.RESULT else None
+        )
+        widths = ((ImportColumn.LINE, 50), (ImportColumn.EMAIL, 260), (ImportColumn.NAME, 160))
+        for column, width in widths:
             header.resizeSection(column, width)
         header.setSectionResizeMode(ImportColumn.LINE, QHeaderView.ResizeMode.Fixed)
         layout = QVBoxLayout(page)
@@ -153,6 +163,10 @@ class ImportWizard(QDialog):
         layout.addWidget(self.link_existing)
         layout.addWidget(self.table, 1)
         return page
+
+    def _fit_rows(self) -> None:
+        # After the page is laid out: a hidden table's columns still have their default width.
+        QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     def _go(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
@@ -238,6 +252,7 @@ class ImportWizard(QDialog):
         self.link_existing.setVisible(linkable > 0)
         self._go(1)
         self._update_next()
+        self._fit_rows()
 
     def _update_next(self) -> None:
         rows = self.model.rows()
@@ -275,7 +290,7 @@ class ImportWizard(QDialog):
         self.summary.setText(report.summary())
         self.next.setText("&Done")
         self.close_button.setEnabled(True)
-        self.close_button.setText("&Close")
+        self.close_button.hide()
         self.imported.emit(report)
 
     def _on_failed(self, exc: BaseException) -> bool:
