@@ -12,10 +12,12 @@ from pytestqt.qtbot import QtBot
 from zoomadmin.paths import AppPaths
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.accounts import AccountService
+from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount, sandbox_credentials
 from zoomadmin.services.credentials import KeyringSecretStore, MemorySecretStore, SecretKind
 from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile, PreferencesFile
 from zoomadmin.ui.accounts_dialog import AccountsDialog, AccountsModel, feature_scopes
 from zoomadmin.ui.async_runner import AsyncRunner
+from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import AuthenticationFailed
 
 
@@ -113,6 +115,19 @@ async def test_switching_names_the_chosen_account(
     assert not dialog.remove_button.isEnabled(), "the sandbox cannot be removed"
     dialog.switch_button.click()
     assert chosen == [None]
+
+
+async def test_the_account_in_use_cannot_be_switched_to_again(
+    dialog_parts: tuple[AccountsDialog, AccountService, MemorySecretStore],
+    demo_sandbox: SandboxServer,
+    runner: AsyncRunner,
+) -> None:
+    dialog, _, _ = dialog_parts
+    async with ZoomClient(sandbox_credentials(demo_sandbox.info)) as client:
+        dialog.refresh(ActiveAccount(SANDBOX_LABEL, client, sandbox=demo_sandbox.info))
+        await runner.wait_idle()
+    dialog.list.setCurrentIndex(dialog.model.index(0, 0))
+    assert not dialog.switch_button.isEnabled(), "the sandbox is the account in use"
 
 
 def test_the_dialog_lists_scopes_for_every_feature() -> None:

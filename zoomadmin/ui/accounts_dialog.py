@@ -278,10 +278,19 @@ class AccountsDialog(QDialog):
             return False, None
         return True, index.data(ProfileRole)
 
+    def _in_use(self, name: str | None) -> bool:
+        """Whether the profile ``name`` (None: the sandbox) is the account open now."""
+        active = self._active
+        if active is None:
+            return False
+        if name is None:
+            return active.is_sandbox
+        return active.profile is not None and active.profile.name == name
+
     @Slot()
     def _update_buttons(self) -> None:
         chosen, name = self._selected()
-        self.switch_button.setEnabled(chosen)
+        self.switch_button.setEnabled(chosen and not self._in_use(name))
         self.remove_button.setEnabled(chosen and name is not None)
 
     @Slot()
