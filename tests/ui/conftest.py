@@ -40,9 +40,12 @@ from typing import Any
 
 import pytest
 import qasync
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from zoomadmin.app import Application, build_window
 from zoomadmin.paths import AppPaths
+from zoomadmin.services.credentials import MemorySecretStore
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.ui.error_dialog import ErrorReporter
 
@@ -136,3 +139,32 @@ async def runner(reporter: ErrorReporter) -> AsyncIterator[AsyncRunner]:
     yield jobs
     jobs.cancel_all()
     await asyncio.sleep(0)
+
+
+@pytest.fixture
+async def app(
+    qtbot: object, app_paths: AppPaths, reporter: ErrorReporter, wait_until: WaitUntil
+) -> AsyncIterator[Application]:
+    """The whole app, opened on a fresh demo sandbox under ``app_paths``, settled."""
+    settings = QSettings(str(app_paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    application = Application(
+        paths=app_paths,
+        window=build_window(app_paths, settings),
+        reporter=reporter,
+        secrets=MemorySecretStore(),
+    )
+    application.start()
+    await wait_until(application.loaded.is_set, within=30, what="the sandbox account to open")
+    # Background work (first open, the poller's first poll) settles before the test body:
+    # between a fixture and the test, pytest-asyncio stops the loop that would run it.
+    await application.runner.wait_idle()
+    await wait_until(
+        lambda: application.events is not None and application.events.poller.polls > 0,
+        what="the poller's first poll",
+    )
+    yield application
+    await application.shutdown()
+    application.window.close()
+    application.window.deleteLater()
+    # Let Qt delete it now, in this thread; left to Python's GC it could go in a worker.
+    await asyncio.sleep(0.01)

@@ -7,11 +7,9 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
@@ -25,34 +23,6 @@ from zoomadmin.ui.error_dialog import ErrorReporter
 from zoomadmin.warmup import Warmup, sandbox_plan
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def app(
-    qtbot: QtBot, app_paths: AppPaths, reporter: ErrorReporter, wait_until
-) -> AsyncIterator[Application]:
-    settings = QSettings(str(app_paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
-    application = Application(
-        paths=app_paths,
-        window=build_window(app_paths, settings),
-        reporter=reporter,
-        secrets=MemorySecretStore(),
-    )
-    application.start()
-    await wait_until(application.loaded.is_set, within=30, what="the sandbox account to open")
-    # Background work (first open, the poller's first poll) settles before the test body:
-    # between a fixture and the test, pytest-asyncio stops the loop that would run it.
-    await application.runner.wait_idle()
-    await wait_until(
-        lambda: application.events is not None and application.events.poller.polls > 0,
-        what="the poller's first poll",
-    )
-    yield application
-    await application.shutdown()
-    application.window.close()
-    application.window.deleteLater()
-    # Let Qt delete it now, in this thread; left to Python's GC it could go in a worker.
-    await asyncio.sleep(0.01)
 
 
 async def test_app_opens_on_the_demo_sandbox_and_says_so(

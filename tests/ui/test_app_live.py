@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
-import pytest
-from PySide6.QtCore import QSettings
-from pytestqt.qtbot import QtBot
 
-from zoomadmin.app import Application, build_window
+from zoomadmin.app import Application
 from zoomadmin.paths import AppPaths
 from zoomadmin.services.connection import AppClock
-from zoomadmin.services.credentials import MemorySecretStore
 from zoomadmin.services.first_open import DEMO_ACTOR
 from zoomadmin.store.repositories import Store
-from zoomadmin.ui.error_dialog import ErrorReporter
 from zoomadmin.ui.host_live import ms_until_utc_midnight
 from zoomadmin.ui.hosts_model import HostColumn
 from zoomadmin.ui.tenants_tab import TenantsTab
-
-
-@pytest.fixture
-async def app(
-    qtbot: QtBot, app_paths: AppPaths, reporter: ErrorReporter, wait_until
-) -> AsyncIterator[Application]:
-    settings = QSettings(str(app_paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
-    application = Application(
-        paths=app_paths,
-        window=build_window(app_paths, settings),
-        reporter=reporter,
-        secrets=MemorySecretStore(),
-    )
-    application.start()
-    await wait_until(application.loaded.is_set, within=30, what="the sandbox account to open")
-    # Background work (first open, the poller's first poll) settles before the test body:
-    # between a fixture and the test, pytest-asyncio stops the loop that would run it.
-    await application.runner.wait_idle()
-    await wait_until(
-        lambda: application.events is not None and application.events.poller.polls > 0,
-        what="the poller's first poll",
-    )
-    yield application
-    await application.shutdown()
-    application.window.close()
-    application.window.deleteLater()
-    await asyncio.sleep(0.01)
 
 
 def _tab(app: Application) -> TenantsTab:
