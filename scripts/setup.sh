@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up zoomadmin on a fresh Debian machine: system libraries Qt needs, a virtual
 # environment in .venv and the package with its test tools. Safe to run again.
+# With --tests, also what only the test suite uses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,10 @@ apt_packages=(
   # the real-keyring test: SecretService from gnome-keyring in a private D-Bus session
   gnome-keyring dbus dbus-x11 libsecret-tools
 )
+if [ "${1:-}" = "--tests" ]; then
+  # ffprobe/ffmpeg read and decode the sandbox's recordings: proof they are real media files.
+  apt_packages+=(ffmpeg)
+fi
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -3,7 +3,7 @@
 # offscreen, the real-keyring test included (inside a private D-Bus session).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/python -m ruff check zoomadmin tests benchmarks
 .venv/bin/python -m ruff format --check zoomadmin tests benchmarks
