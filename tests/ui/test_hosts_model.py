@@ -12,14 +12,8 @@ from pytestqt.qtbot import QtBot
 from zoomadmin.services.hosts import HostRow
 from zoomadmin.store.hosts import HostRecord
 from zoomadmin.store.tenants import TenantRecord, TenantSummary
-from zoomadmin.ui.hosts_model import (
-    NO_TENANT,
-    ROW_ROLE,
-    SORT_ROLE,
-    HostColumn,
-    HostsFilterProxy,
-    HostsModel,
-)
+from zoomadmin.ui.hosts_filter import NO_TENANT, HostsFilterProxy
+from zoomadmin.ui.hosts_model import ROW_ROLE, SORT_ROLE, HostColumn, HostsModel
 from zoomadmin.ui.tenants_model import TenantColumn, TenantsModel
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

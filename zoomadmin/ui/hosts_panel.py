@@ -23,13 +23,8 @@ from PySide6.QtWidgets import (
 
 from zoomadmin.services.hosts import HostRow
 from zoomadmin.store.tenants import TenantRecord
-from zoomadmin.ui.hosts_model import (
-    NO_TENANT,
-    ROW_ROLE,
-    HostColumn,
-    HostsFilterProxy,
-    HostsModel,
-)
+from zoomadmin.ui.hosts_filter import NO_TENANT, HostsFilterProxy
+from zoomadmin.ui.hosts_model import ROW_ROLE, HostColumn, HostsModel
 from zoomadmin.zoom.models import UserStatus, UserType
 
 #: Rows added to the model per event-loop turn: small enough that no turn stalls the UI.
