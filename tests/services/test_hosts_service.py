@@ -137,3 +137,17 @@ async def test_rows_cover_every_tenant_and_hosts_in_none(tenancy: Tenancy) -> No
     assert len(rows) == 4  # and the account owner
     unassigned = tenancy.store.hosts.overview(tenancy.now(), unassigned=True)
     assert sorted(o.host.email for o in unassigned)[0] == "c@school.example"
+
+
+async def test_link_refuses_a_host_of_another_tenant(tenancy: Tenancy) -> None:
+    acme = await tenancy.tenants.create(draft("Acme"))
+    beta = await tenancy.tenants.create(draft("Beta"))
+    host = await tenancy.hosts.add_host(NewHost(acme.id, "ann@school.example"))
+    with pytest.raises(EmailInAccountError) as taken:
+        await tenancy.hosts.add_host(NewHost(beta.id, "ann@school.example"))
+    assert taken.value.linkable  # Zoom says only "in this account": the dialog offers Link
+    with pytest.raises(TenancyError, match=r"already a host of “Acme”.*Move"):
+        await tenancy.hosts.link_email("ann@school.example", beta.id)
+    assert tenancy.store.hosts.get(host.id).tenant_id == acme.id
+    actions = [e.action for e in tenancy.store.audit.entries(object_type="host")]
+    assert actions == ["host.create"]

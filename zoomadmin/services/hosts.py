@@ -258,7 +258,7 @@ class HostService:
         return host
 
     async def link_email(self, email: str, tenant_id: int) -> HostRecord:
-        """Make the account's existing user ``email`` a host of the tenant."""
+        """Make the account's existing user ``email``, in no tenant yet, a host of the tenant."""
         await self._tenant(tenant_id)
         try:
             user = await self._zoom.get_user(email.strip())
@@ -268,6 +268,15 @@ class HostService:
                 "the address."
             ) from None
         old = await asyncio.to_thread(self._store.hosts.find_by_email, user.email)
+        if old is not None and old.tenant_id is not None:
+            if old.tenant_id == tenant_id:
+                return old  # linked already: nothing changes, nothing to audit
+            # Linking would silently take the host (and its sessions) from its tenant.
+            other = await self._tenant(old.tenant_id)
+            raise TenancyError(
+                f"{old.email} is already a host of “{other.name}”. Move it with Move to "
+                "tenant if it should belong here."
+            )
         await asyncio.to_thread(self._store.hosts.upsert, [host_data(user, tenant_id)])
         host = await asyncio.to_thread(self._store.hosts.get_by_zoom_id, user.id)
         await self._audit("host.link", host.id, host_audit(old) if old else None, host_audit(host))
