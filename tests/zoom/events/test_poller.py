@@ -128,3 +128,28 @@ async def test_without_the_recordings_scope_meetings_are_still_reconciled(
     advance(sandbox, 5)
     (started,) = await poller.poll_once()
     assert started.kind is EventKind.MEETING_STARTED
+
+
+async def test_an_end_pushed_while_the_poller_confirms_it_does_not_stop_the_poller(
+    sandbox: SandboxServer, zoom: ZoomClient, monkeypatch: Any
+) -> None:
+    poller = Poller(zoom, account_id=sandbox.info.account_id)
+    await poller.poll_once()
+    await schedule(sandbox, zoom, 5)
+    advance(sandbox, 5)
+    (started,) = await poller.poll_once()
+    advance(sandbox, 40)
+    ask_zoom = zoom.get_past_meeting
+
+    async def pushed_meanwhile(uuid: str) -> Any:
+        # The WebSocket's meeting.ended arrives while the poller waits for Zoom's answer.
+        pushed = Event(
+            EventKind.MEETING_ENDED, started.event_ts, "", dict(started.object), "websocket"
+        )
+        poller.observe(pushed)
+        return await ask_zoom(uuid)
+
+    monkeypatch.setattr(zoom, "get_past_meeting", pushed_meanwhile)
+    assert await poller.poll_once() == []  # already delivered by the push source
+    assert poller.live_uuids == frozenset()
+    assert await poller.poll_once() == []

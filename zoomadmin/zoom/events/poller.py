@@ -156,8 +156,10 @@ class Poller(StatusNotifier):
             return None
         if (past is None or past.end_time is None) and misses < self._misses_to_end:
             return None
-        obj = self._live.pop(uuid)
         self._misses.pop(uuid, None)
+        obj = self._live.pop(uuid, None)
+        if obj is None:
+            return None  # another source delivered the end while Zoom was being asked
         if past is not None:
             obj.update({"id": past.id, "host_id": past.host_id or obj.get("host_id", "")})
             obj.setdefault("topic", past.topic)
