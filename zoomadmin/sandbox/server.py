@@ -101,6 +101,9 @@ class SandboxServer:
         self._started = threading.Event()
         self._error: BaseException | None = None
         self._info: SandboxInfo | None = None
+        # A periodic save can still be writing on an executor thread when stop() saves:
+        # both write the same temporary file, which would leave a corrupt state file.
+        self._save_lock = threading.Lock()
 
     @property
     def info(self) -> SandboxInfo:
@@ -207,7 +210,13 @@ class SandboxServer:
             since_save += _TICK_SECONDS
             if self.state_file is not None and since_save >= _SAVE_SECONDS:
                 since_save = 0.0
-                await asyncio.to_thread(save_state, self.sandbox.state, self.state_file)
+                await asyncio.to_thread(self._save)
+
+    def _save(self) -> None:
+        """Write the state file, one writer at a time."""
+        assert self.state_file is not None
+        with self._save_lock:
+            save_state(self.sandbox.state, self.state_file)
 
     def stop(self) -> None:
         """Stop serving and save the state file if one is set; safe to call twice."""
@@ -219,7 +228,7 @@ class SandboxServer:
         self._server = None
         self._thread = None
         if self.state_file is not None and self._info is not None:
-            save_state(self.sandbox.state, self.state_file)
+            self._save()
         self._info = None
 
     def __enter__(self) -> SandboxServer:
