@@ -140,6 +140,9 @@ class Application:
         """Switch to ``profile`` (None: the sandbox); the tabs are rebuilt for it."""
         self.loaded.clear()
         self._clock_timer.stop()
+        # The old account's jobs (first open, sync, host actions) would go on with a closed
+        # client and end in an error dialog, or reload tabs that are gone.
+        self.runner.cancel_all()
         self.window.set_tabs([])
         self.window.show_loading(
             "Starting the sandbox with demo data…"

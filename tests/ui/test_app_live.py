@@ -127,3 +127,26 @@ def test_midnight_timer_counts_in_app_time() -> None:
     clock = AppClock(monotonic=lambda: 0.0)
     clock.follow(datetime(2026, 3, 2, 23, 0, tzinfo=UTC), 60.0)
     assert ms_until_utc_midnight(clock) == 60_001  # an app hour at 60x: a real minute
+
+
+async def test_switching_accounts_stops_the_old_accounts_work(
+    app: Application, wait_until, reported_errors: list[str]
+) -> None:
+    old = app.connection.active
+    assert old is not None
+    gate = asyncio.Event()
+    reached: list[str] = []
+
+    async def old_accounts_sync() -> None:
+        # Stands for a sync or host action that is still talking to the old account.
+        await gate.wait()
+        reached.append("after the switch")
+        await old.client.list_users_page("active")
+
+    job = app.runner.run(old_accounts_sync(), label="Syncing with Zoom…")
+    app.open_account(None)
+    await wait_until(app.loaded.is_set, within=30, what="the sandbox to open again")
+    gate.set()
+    await app.runner.wait_idle()
+    assert job.cancelled() and reached == []
+    assert reported_errors == []
