@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import keyring.backends.null
@@ -15,7 +16,8 @@ from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount, sandbox_credentials
 from zoomadmin.services.credentials import KeyringSecretStore, MemorySecretStore, SecretKind
 from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile, PreferencesFile
-from zoomadmin.ui.accounts_dialog import AccountsDialog, AccountsModel, feature_scopes
+from zoomadmin.ui.account_scopes import feature_scopes
+from zoomadmin.ui.accounts_dialog import AccountsDialog, AccountsModel
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import AuthenticationFailed
@@ -128,6 +130,47 @@ async def test_the_account_in_use_cannot_be_switched_to_again(
         await runner.wait_idle()
     dialog.list.setCurrentIndex(dialog.model.index(0, 0))
     assert not dialog.switch_button.isEnabled(), "the sandbox is the account in use"
+
+
+async def test_without_a_keyring_the_sandbox_in_use_cannot_be_switched_to(
+    qtbot: QtBot, app_paths: AppPaths, runner: AsyncRunner, demo_sandbox: SandboxServer
+) -> None:
+    secrets = KeyringSecretStore(backend=keyring.backends.null.Keyring())
+    accounts = AccountService(PreferencesFile(app_paths.preferences_path), secrets)
+    dialog = AccountsDialog(accounts, secrets, runner)
+    qtbot.addWidget(dialog)
+    chosen: list[object] = []
+    dialog.switch_requested.connect(chosen.append)
+    async with ZoomClient(sandbox_credentials(demo_sandbox.info)) as client:
+        dialog.refresh(ActiveAccount(SANDBOX_LABEL, client, sandbox=demo_sandbox.info))
+        await runner.wait_idle()
+    assert "no secure password store" in dialog.keyring_note.text()
+    assert dialog.list.currentIndex().row() == 0
+    assert not dialog.switch_button.isEnabled(), "the sandbox is the account in use"
+    assert "working in this account" in dialog.switch_button.toolTip()
+    dialog.list.doubleClicked.emit(dialog.list.currentIndex())
+    assert chosen == [], "a double-click must not reopen the account in use"
+
+
+async def test_every_scope_is_one_unbroken_line_at_the_default_size(
+    dialog_parts: tuple[AccountsDialog, AccountService, MemorySecretStore],
+) -> None:
+    dialog, _, _ = dialog_parts
+    dialog.show()
+    await asyncio.sleep(0.05)
+    document = dialog.scopes.document()
+    lines: set[str] = set()
+    block = document.begin()
+    while block.isValid():
+        layout = block.layout()
+        for n in range(layout.lineCount()):
+            line = layout.lineAt(n)
+            text = block.text()[line.textStart() : line.textStart() + line.textLength()]
+            lines.add(text.strip("\u2028\n "))
+        block = block.next()
+    every = {scope for scopes in feature_scopes().values() for scope in scopes}
+    assert every <= lines, f"wrapped: {sorted(every - lines)}"
+    assert dialog.scopes.horizontalScrollBar().maximum() == 0, "a scope is cut off at the side"
 
 
 def test_the_dialog_lists_scopes_for_every_feature() -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -27,68 +27,12 @@ from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount
 from zoomadmin.services.credentials import SecretStore
 from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile
+from zoomadmin.ui.account_scopes import feature_scopes, scopes_html
 from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
 from zoomadmin.zoom.models import ZoomUser
-from zoomadmin.zoom.scopes import REQUIRED_SCOPES
 
 ProfileRole = Qt.ItemDataRole.UserRole + 1
 """The row's profile name (None for the sandbox)."""
-
-FEATURE_ENDPOINTS: dict[str, list[tuple[str, str]]] = {
-    "Tenants and hosts": [
-        ("GET", "/users"),
-        ("POST", "/users"),
-        ("GET", "/users/email"),
-        ("GET", "/users/{userId}"),
-        ("PATCH", "/users/{userId}"),
-    ],
-    "Sessions on a calendar": [
-        ("POST", "/users/{userId}/meetings"),
-        ("GET", "/users/{userId}/meetings"),
-        ("GET", "/meetings/{meetingId}"),
-        ("PATCH", "/meetings/{meetingId}"),
-        ("DELETE", "/meetings/{meetingId}"),
-    ],
-    "License pool": [
-        ("PATCH", "/users/{userId}"),
-        ("GET", "/users/summary"),
-        ("GET", "/accounts/me/plans/usage"),
-        ("GET", "/metrics/meetings"),
-    ],
-    "Recordings": [
-        ("GET", "/accounts/me/recordings"),
-        ("GET", "/meetings/{meetingId}/recordings"),
-        ("DELETE", "/meetings/{meetingId}/recordings"),
-    ],
-    "Host settings": [
-        ("GET", "/users/{userId}/settings"),
-        ("PATCH", "/users/{userId}/settings"),
-        ("GET", "/accounts/me/lock_settings"),
-    ],
-}
-"""Which endpoints each feature calls; their scopes come from the client's table."""
-
-
-def feature_scopes() -> dict[str, list[str]]:
-    """The granular Server-to-Server OAuth scopes each feature needs, without repeats."""
-    result: dict[str, list[str]] = {}
-    for feature, endpoints in FEATURE_ENDPOINTS.items():
-        scopes = [REQUIRED_SCOPES[e][0] for e in endpoints if e in REQUIRED_SCOPES]
-        result[feature] = list(dict.fromkeys(scopes))
-    return result
-
-
-def scopes_html() -> str:
-    """The scope list as the dialog shows it."""
-    items = "".join(
-        f"<p><b>{html.escape(feature)}</b><br>{'<br>'.join(html.escape(s) for s in scopes)}</p>"
-        for feature, scopes in feature_scopes().items()
-    )
-    return (
-        "<p>Create a <b>Server-to-Server OAuth</b> app in the Zoom App Marketplace and add "
-        "these scopes (older apps may use the classic <tt>user:read:admin</tt>-style scopes "
-        "instead):</p>" + items
-    )
 
 
 class AccountsModel(QAbstractListModel):
@@ -165,7 +109,7 @@ class AccountsDialog(QDialog):
         self._zoom_urls = zoom_urls
         self.setWindowTitle("Accounts")
         self.setModal(False)
-        self.resize(760, 560)
+        self.resize(820, 600)
         self._accounts = accounts
         self._secrets = secrets
         self._runner = runner
@@ -182,12 +126,25 @@ class AccountsDialog(QDialog):
         self.remove_button = QPushButton("&Remove…", self)
         self.remove_button.clicked.connect(self._on_remove)
         self.form = self._build_form()
-        self.scopes = QTextBrowser(self)
-        self.scopes.setHtml(scopes_html())
-        self.scopes.setAccessibleName("Scopes each feature needs")
+        self.scopes = self._build_scopes()
+        self._active: ActiveAccount | None = None
         self._layout()
         self.list.selectionModel().currentChanged.connect(self._update_buttons)
         self._update_buttons()
+
+    def _build_scopes(self) -> QTextBrowser:
+        # Scopes are copied into Zoom's Marketplace: never wrapped mid-name, so the panel is
+        # as wide as the longest one in the fixed-pitch font.
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        scopes = QTextBrowser(self)
+        scopes.setObjectName("scopes")
+        scopes.setHtml(scopes_html(mono.family()))
+        scopes.setAccessibleName("Scopes each feature needs")
+        longest = max((s for names in feature_scopes().values() for s in names), key=len)
+        frame = 2 * (scopes.frameWidth() + int(scopes.document().documentMargin()))
+        scrollbar = scopes.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scopes.setMinimumWidth(QFontMetrics(mono).horizontalAdvance(longest) + frame + scrollbar)
+        return scopes
 
     def _build_form(self) -> QGroupBox:
         box = QGroupBox("Add a Zoom account", self)
@@ -290,13 +247,16 @@ class AccountsDialog(QDialog):
     @Slot()
     def _update_buttons(self) -> None:
         chosen, name = self._selected()
-        self.switch_button.setEnabled(chosen and not self._in_use(name))
+        in_use = chosen and self._in_use(name)
+        self.switch_button.setEnabled(chosen and not in_use)
+        self.switch_button.setToolTip("zoomadmin is working in this account now." if in_use else "")
         self.remove_button.setEnabled(chosen and name is not None)
 
     @Slot()
     def _on_switch(self) -> None:
+        # A double-click reaches here too, so the account in use is refused here as well.
         chosen, name = self._selected()
-        if chosen:
+        if chosen and not self._in_use(name):
             self.switch_requested.emit(name)
             self.close()
 
