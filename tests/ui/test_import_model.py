@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from zoomadmin.services.host_import import ImportReport, Outcome, RowResult, parse_csv
-from zoomadmin.ui.import_model import ImportColumn, ImportRowsModel
+from zoomadmin.ui.import_model import ImportColumn, ImportRowsModel, RowKind
 
 CSV = "email,first_name,last_name,type\na@school.example,Ann,Lee,\nbad,Bob,Ray,Gold\n"
 
@@ -32,3 +36,31 @@ def test_rows_then_results(qtmodeltester: ModelTester, qtbot: QtBot) -> None:
         model.set_report(report)
     assert model.data(model.index(0, ImportColumn.RESULT)) == "Failed: Zoom refused it."
     assert not model.is_good(0)
+
+
+def test_problem_and_linkable_rows_differ_by_icon_and_keep_the_palette_text(qtbot: QtBot) -> None:
+    ready, bad = parse_csv(CSV)
+    linkable = replace(ready, line=4, problems=("Already a user in this Zoom account.",))
+    linkable = replace(linkable, linkable=True)
+    model = ImportRowsModel()
+    model.set_rows([ready, bad, linkable])
+    assert [model.kind(r) for r in range(3)] == [RowKind.READY, RowKind.PROBLEM, RowKind.LINKABLE]
+
+    def icon(row: int) -> object:
+        return model.data(model.index(row, ImportColumn.RESULT), Qt.ItemDataRole.DecorationRole)
+
+    problem_icon, link_icon = icon(1), icon(2)
+    assert icon(0) is None
+    assert isinstance(problem_icon, QIcon) and not problem_icon.isNull()
+    assert isinstance(link_icon, QIcon) and not link_icon.isNull()
+    assert problem_icon.cacheKey() != link_icon.cacheKey(), "the two kinds look alike"
+    colours = {
+        model.data(model.index(r, c), Qt.ItemDataRole.ForegroundRole)
+        for r in range(3)
+        for c in ImportColumn
+    }
+    assert colours == {None}, "text keeps the palette's colour in light and dark themes"
+    described = model.index(2, ImportColumn.RESULT).data(Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert described == RowKind.LINKABLE.value
+    model.set_report(ImportReport([RowResult(linkable, Outcome.LINKED, "")]))
+    assert model.kind(2) == RowKind.READY and icon(2) is None

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QPalette
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QStyle
 
 from zoomadmin.services.host_import import ImportReport, ImportRow, Outcome, RowResult
 
@@ -16,6 +17,21 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 """The row's :class:`ImportRow`."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _GOOD = (Outcome.CREATED, Outcome.CONFIRMED, Outcome.LINKED)
+
+
+class RowKind(enum.Enum):
+    """What a row needs from the user, shown by an icon as well as in words."""
+
+    READY = "Ready"
+    PROBLEM = "Problem"
+    LINKABLE = "Already in this Zoom account"
+
+
+KIND_ICONS = {
+    RowKind.PROBLEM: QStyle.StandardPixmap.SP_MessageBoxWarning,
+    RowKind.LINKABLE: QStyle.StandardPixmap.SP_MessageBoxInformation,
+}
+"""The style's own icons, so they match the system theme, light or dark."""
 
 
 class ImportColumn(enum.IntEnum):
@@ -66,7 +82,11 @@ class ImportRowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(ImportColumn)
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        """Cell text, the row object, or a warning colour for rows with problems."""
+        """Cell text, the row object, and the kind's icon beside the check result.
+
+        Text keeps the palette's own colour: the icon and the sentence tell the kinds apart,
+        never a colour alone, so the rows read the same in light and dark themes.
+        """
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -75,8 +95,16 @@ class ImportRowsModel(QAbstractTableModel):
             return self._text(row, column)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.ForegroundRole and not self.is_good(index.row()):
-            return QBrush(QPalette().color(QPalette.ColorRole.Highlight))
+        if column == ImportColumn.RESULT:
+            return self._result_extra(index.row(), role)
+        return None
+
+    def _result_extra(self, row: int, role: int) -> Any:
+        kind = self.kind(row)
+        if role == Qt.ItemDataRole.DecorationRole and kind in KIND_ICONS:
+            return _kind_icon(kind)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return kind.value
         return None
 
     def _text(self, row: ImportRow, column: ImportColumn) -> str:
@@ -105,6 +133,15 @@ class ImportRowsModel(QAbstractTableModel):
         result = self._results.get(item.line)
         return result.outcome in _GOOD if result is not None else item.ok
 
+    def kind(self, row: int) -> RowKind:
+        """Ready (or done), a problem, or a user already in the account that can be linked."""
+        if self.is_good(row):
+            return RowKind.READY
+        item = self._rows[row]
+        result = self._results.get(item.line)
+        skipped = result is None or result.outcome == Outcome.SKIPPED
+        return RowKind.LINKABLE if item.linkable and skipped else RowKind.PROBLEM
+
     def set_rows(self, rows: Sequence[ImportRow]) -> None:
         """Show freshly checked rows (clears earlier results)."""
         self.beginResetModel()
@@ -129,3 +166,8 @@ class ImportRowsModel(QAbstractTableModel):
         """Show every row's outcome."""
         for result in report.results:
             self.set_result(result)
+
+
+def _kind_icon(kind: RowKind) -> QIcon:
+    style = QApplication.style()
+    return style.standardIcon(KIND_ICONS[kind]) if style is not None else QIcon()
