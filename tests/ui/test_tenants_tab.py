@@ -144,6 +144,25 @@ async def test_sync_then_link_an_existing_user(world: TabWorld, qtbot: QtBot) ->
     assert shown == ["teach+northside-7@school.example"]
 
 
+async def test_link_waits_until_a_user_is_ticked_and_says_so(world: TabWorld, qtbot: QtBot) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "office@school.example", "Front", "Desk")
+    qtbot.keyClick(world.tab, Qt.Key.Key_F5)
+    await world.runner.wait_idle()
+    qtbot.keyClick(world.tab, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, LinkUsersDialog)
+    assert "0 follow this tenant's email scheme" in dialog.hint.text()
+    assert not dialog.link_button.isEnabled()
+    assert "Tick at least one user" in dialog.hint.text()
+    dialog.set_checked("office@school.example")
+    assert dialog.link_button.isEnabled()
+    assert "Tick at least one user" not in dialog.hint.text()
+    dialog.set_checked("office@school.example", False)
+    assert not dialog.link_button.isEnabled()
+
+
 async def test_duplicate_email_shows_the_error_and_offers_to_link(
     world: TabWorld, qtbot: QtBot
 ) -> None:

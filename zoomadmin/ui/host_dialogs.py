@@ -251,7 +251,9 @@ class LinkUsersDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Link to tenant")
+        self.link_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.link_button.setText("&Link to tenant")
+        self._found = ""
         self.buttons.accepted.connect(self._on_link)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
@@ -264,16 +266,30 @@ class LinkUsersDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.tenant.currentIndexChanged.connect(self._tick_matching)
+        self.users.itemChanged.connect(self._update_link_button)
         self._tick_matching()
+
+    @Slot()
+    def _update_link_button(self) -> None:
+        """Link only when there is something to link, and say what is missing."""
+        ticked = len(self.checked_ids())
+        missing = ""
+        if self.users.rowCount() and self.tenant.currentData() is None:
+            missing = "Create a tenant first (New tenant, Ctrl+N); users are linked to one."
+        elif self.users.rowCount() and not ticked:
+            missing = "Tick at least one user to link."
+        self.link_button.setEnabled(ticked > 0 and self.tenant.currentData() is not None)
+        self.hint.setText(f"{self._found} {missing}".strip())
 
     @Slot()
     def _tick_matching(self) -> None:
         tenant = self._tenants.get(self.tenant.currentData())
         if self.users.rowCount() == 0:
-            self.hint.setText(
+            self._found = (
                 "Every synced Zoom user is in a tenant already. Sync with Zoom (F5) to see "
                 "users added in Zoom since."
             )
+            self._update_link_button()
             return
         marker = f"+{tenant.slug}-" if tenant else None
         ticked = 0
@@ -283,10 +299,11 @@ class LinkUsersDialog(QDialog):
             match = marker is not None and marker in email
             item.setCheckState(Qt.CheckState.Checked if match else Qt.CheckState.Unchecked)
             ticked += match
-        self.hint.setText(
+        self._found = (
             f"{self.users.rowCount()} users are in no tenant. {ticked} follow this tenant's "
             "email scheme and are ticked; tick others with Space."
         )
+        self._update_link_button()
 
     def set_checked(self, email: str, checked: bool = True) -> None:
         """Tick (or untick) the user with ``email``."""
