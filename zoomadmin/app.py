@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from zoomadmin.services.credentials import SecretStore
     from zoomadmin.services.first_open import FirstOpenReport
     from zoomadmin.store.preferences import PreferencesFile
+    from zoomadmin.ui.accounts_dialog import AccountsDialog
     from zoomadmin.ui.error_dialog import ErrorReporter
     from zoomadmin.ui.main_window import MainWindow
     from zoomadmin.ui.status_bar import AppStatusBar
@@ -96,7 +97,7 @@ class Application:
         self.engine: Engine | None = None
         self.quit_requested = asyncio.Event()
         self.loaded = asyncio.Event()
-        self._accounts_dialog: object | None = None
+        self._accounts_dialog: AccountsDialog | None = None
         self._ticks = 0
         self._wire()
 
@@ -209,6 +210,9 @@ class Application:
             self._clock_timer.start()
         self.runner.run(self._await_tabs(), label="Loading…")
         self._start_first_open(context)
+        if self._accounts_dialog is not None and self._accounts_dialog.isVisible():
+            # Opened while connecting: it must now know which account is in use.
+            self._accounts_dialog.refresh(account)
 
     def _start_first_open(self, context: AccountContext) -> None:
         """Set up the demo on a fresh sandbox, or sync a never-synced account (in the
@@ -262,7 +266,7 @@ class Application:
         from zoomadmin.ui.accounts_dialog import AccountsDialog
 
         dialog = self._accounts_dialog
-        if not isinstance(dialog, AccountsDialog):
+        if dialog is None:
             dialog = AccountsDialog(self.accounts, self.secrets, self.runner, self.window)
             dialog.switch_requested.connect(self.open_account)
             self._accounts_dialog = dialog

@@ -166,3 +166,30 @@ def test_screenshot_saves_one_png_per_tab_and_exits_0(tmp_path: Path) -> None:
         data = (shots / name).read_bytes()
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
         assert len(data) > 5000
+
+
+async def test_accounts_opened_while_connecting_learn_the_account_in_use(
+    qtbot: QtBot, app_paths: AppPaths, reporter: ErrorReporter, wait_until
+) -> None:
+    settings = QSettings(str(app_paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    application = Application(
+        paths=app_paths,
+        window=build_window(app_paths, settings),
+        reporter=reporter,
+        secrets=MemorySecretStore(),
+    )
+    application.start()
+    application.open_accounts_dialog()  # before any account is open
+    dialog = application._accounts_dialog
+    assert dialog is not None
+    try:
+        await wait_until(application.loaded.is_set, within=30, what="the sandbox to open")
+        await application.runner.wait_idle()
+        dialog.list.setCurrentIndex(dialog.model.index(0, 0))
+        assert not dialog.switch_button.isEnabled(), "the sandbox is the account in use"
+    finally:
+        dialog.close()
+        await application.shutdown()
+        application.window.close()
+        application.window.deleteLater()
+        await asyncio.sleep(0.01)
