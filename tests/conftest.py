@@ -51,23 +51,22 @@ def _collect_garbage_in_the_main_thread() -> Iterator[None]:
     gc.disable()
 
 
-@pytest.fixture
-def sandbox() -> Iterator[SandboxServer]:
-    """A fresh, empty sandbox account on a free loopback port; time moves only when advanced."""
-    server = SandboxServer(seed="empty", speed=0, start_time=SANDBOX_START)
+def _running_sandbox(seed: str) -> Iterator[SandboxServer]:
+    server = SandboxServer(seed=seed, speed=0, start_time=SANDBOX_START)
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    """A fresh, empty sandbox account on a free loopback port; time moves only when advanced."""
+    yield from _running_sandbox("empty")
 
 
 @pytest.fixture
 def demo_sandbox() -> Iterator[SandboxServer]:
     """A fresh sandbox seeded with the demo account; time moves only when advanced."""
-    server = SandboxServer(seed="demo", speed=0, start_time=SANDBOX_START)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _running_sandbox("demo")

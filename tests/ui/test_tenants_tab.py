@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -15,6 +16,7 @@ from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
 from zoomadmin.ui.host_dialogs import AddHostDialog, LinkUsersDialog
 from zoomadmin.ui.hosts_model import HostColumn
+from zoomadmin.ui.import_wizard import ImportWizard
 from zoomadmin.ui.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants_model import TenantColumn
 from zoomadmin.ui.tenants_tab import NO_TENANTS
@@ -34,6 +36,19 @@ async def create_tenant(world: TabWorld, qtbot: QtBot, name: str = "Northside") 
     assert dialog.preview.text().startswith(f"teach+{name.lower()}-1@school.example")
     dialog.buttons.accepted.emit()
     await world.runner.wait_idle()
+
+
+async def preview_import(world: TabWorld, tmp_path: Path, rows: str) -> ImportWizard:
+    """Ctrl+I's wizard on a CSV of ``rows`` (after the header), at its checked preview."""
+    csv = tmp_path / "hosts.csv"
+    csv.write_text("email,first_name,last_name,type\n" + rows, encoding="utf-8")
+    world.tab.host_actions.import_csv.trigger()
+    wizard = world.tab.host_actions.dialog
+    assert isinstance(wizard, ImportWizard)
+    wizard.path.setText(str(csv))
+    wizard.next.click()
+    await world.runner.wait_idle()
+    return wizard
 
 
 async def test_empty_then_create_a_tenant_with_the_keyboard(world: TabWorld, qtbot: QtBot) -> None:
@@ -63,19 +78,13 @@ async def test_a_taken_tenant_name_is_explained_in_the_form(world: TabWorld, qtb
 
 async def test_bulk_import_a_csv_with_one_bad_row(world: TabWorld, qtbot: QtBot, tmp_path) -> None:
     await create_tenant(world, qtbot)
-    csv = tmp_path / "hosts.csv"
-    csv.write_text(
-        "email,first_name,last_name,type\n"
+    wizard = await preview_import(
+        world,
+        tmp_path,
         ",Marcus,Reyes,Basic\n"
         "jennifer@school,Jennifer,Walsh,Basic\n"
         "andre@school.example,Andre,Thompson,Licensed\n",
-        encoding="utf-8",
     )
-    world.tab.host_actions.import_csv.trigger()
-    wizard = world.tab.host_actions.dialog
-    wizard.path.setText(str(csv))
-    wizard.next.click()
-    await world.runner.wait_idle()
     assert wizard.summary.text().startswith("3 rows: 2 ready, 1 with problems")
     assert "not a valid email" in wizard.model.data(wizard.model.index(1, 4))
     assert wizard.next.text() == "&Create 2 hosts in Zoom"
@@ -97,18 +106,11 @@ async def test_import_offers_to_link_rows_already_in_the_account(
 ) -> None:
     await create_tenant(world, qtbot)
     add_zoom_user(world.server, "grace@school.example", "Grace", "Kim")
-    csv = tmp_path / "hosts.csv"
-    csv.write_text(
-        "email,first_name,last_name,type\n"
-        "new@school.example,New,Host,Basic\n"
-        "grace@school.example,Grace,Kim,Basic\n",
-        encoding="utf-8",
+    wizard = await preview_import(
+        world,
+        tmp_path,
+        "new@school.example,New,Host,Basic\ngrace@school.example,Grace,Kim,Basic\n",
     )
-    world.tab.host_actions.import_csv.trigger()
-    wizard = world.tab.host_actions.dialog
-    wizard.path.setText(str(csv))
-    wizard.next.click()
-    await world.runner.wait_idle()
     assert wizard.link_existing.isVisible() and not wizard.link_existing.isChecked()
     assert wizard.link_existing.text() == "&Link the 1 user already in this Zoom account instead"
     assert wizard.next.text() == "&Create 1 host in Zoom"
