@@ -17,7 +17,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from zoomadmin.sandbox.app import TRANSPORT_KEY, build_app
-from zoomadmin.sandbox.world import Sandbox, load_state, save_state
+from zoomadmin.sandbox.world import Sandbox, load_state_or_set_aside, save_state
 
 __all__ = ["Sandbox", "SandboxInfo", "SandboxServer", "SandboxStartError"]
 
@@ -81,7 +81,7 @@ class SandboxServer:
         simulate: bool = True,
     ) -> None:
         """Build the world now; :meth:`start` binds and serves it."""
-        state = load_state(state_file) if state_file is not None and state_file.exists() else None
+        state = load_state_or_set_aside(state_file) if state_file is not None else None
         self.host = host
         self.port = port
         self.state_file = state_file

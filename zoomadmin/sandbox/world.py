@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from zoomadmin.sandbox.clock import SandboxClock
@@ -16,6 +18,10 @@ from zoomadmin.sandbox.simulation import Simulation
 from zoomadmin.sandbox.state import AccountConfig, SandboxState, Token, random_id
 
 SEEDS = ("empty", "demo")
+
+_log = logging.getLogger(__name__)
+# What a state file that cannot be read or decoded raises (bad text, bad JSON, wrong shape).
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
 def new_account(rng: random.Random, token_lifetime: int) -> AccountConfig:
@@ -35,11 +41,46 @@ def load_state(path: Path) -> SandboxState:
     return SandboxState.from_json(path.read_text(encoding="utf-8"))
 
 
+def load_state_or_set_aside(path: Path) -> SandboxState | None:
+    """The account saved at ``path``; None when there is none or it cannot be read.
+
+    A file that cannot be read or decoded is renamed ``<name>.corrupt-<UTC time>`` (kept
+    for a look, never fatal) and a warning is logged, so the caller starts from its seed.
+    """
+    if not path.exists():
+        return None
+    try:
+        return load_state(path)
+    except _UNREADABLE as exc:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        try:
+            os.replace(path, aside)
+        except OSError as move_error:
+            raise OSError(
+                f"The sandbox state file {path} cannot be read ({exc}) and cannot be moved "
+                f"aside ({move_error}); move or delete it, then start again."
+            ) from exc
+        _log.warning(
+            "The sandbox state file %s could not be read (%s: %s); it was set aside as %s "
+            "and the sandbox starts fresh from its seed.",
+            path,
+            type(exc).__name__,
+            exc,
+            aside.name,
+        )
+        return None
+
+
 def save_state(state: SandboxState, path: Path) -> None:
-    """Write the account atomically (temporary file, then rename)."""
+    """Write the account atomically (temporary file, fsync, then rename)."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(state.to_json(), encoding="utf-8")
-    tmp.replace(path)
+    with tmp.open("w", encoding="utf-8") as file:
+        file.write(state.to_json())
+        file.flush()
+        # Without it a power cut after the rename can leave an empty or partial file.
+        os.fsync(file.fileno())
+    os.replace(tmp, path)
 
 
 class Sandbox:
