@@ -217,8 +217,11 @@ class _Admin:
 
     async def counts(self, request: Request) -> Response:
         deliveries = self.sandbox.bus.deliveries()
+        error = self.sandbox.last_tick_error
         with self.state.lock:
-            return json_response(_counts(self.state, deliveries))
+            counts = _counts(self.state, deliveries)
+        counts["last_tick_error"] = error.as_json() if error is not None else None
+        return json_response(counts)
 
     async def deliveries(self, request: Request) -> Response:
         return json_response({"deliveries": self.sandbox.bus.deliveries()})

@@ -23,6 +23,10 @@ __all__ = ["Sandbox", "SandboxInfo", "SandboxServer", "SandboxStartError"]
 
 _log = logging.getLogger(__name__)
 _TICK_SECONDS = 0.2
+# After a failing tick the next one waits this long, doubling up to the maximum, so an
+# error that persists is logged a few times a minute instead of five times a second.
+_TICK_BACKOFF_SECONDS = 1.0
+_TICK_BACKOFF_MAX_SECONDS = 30.0
 _SAVE_SECONDS = 30.0
 _START_TIMEOUT = 15.0
 
@@ -204,13 +208,38 @@ class SandboxServer:
             await asyncio.sleep(0.005)
         self._started.set()
         since_save = 0.0
+        pause = _TICK_SECONDS
         while True:
-            await asyncio.sleep(_TICK_SECONDS)
-            self.sandbox.tick()
-            since_save += _TICK_SECONDS
+            await asyncio.sleep(pause)
+            since_save += pause
+            pause = self._tick(pause)
             if self.state_file is not None and since_save >= _SAVE_SECONDS:
                 since_save = 0.0
                 await asyncio.to_thread(self._save)
+
+    def _tick(self, pause: float) -> float:
+        """Advance the simulation once; the pause before the next tick (longer after errors).
+
+        An error must not stop simulated time for good: it is logged, kept for
+        ``GET /_sandbox/state`` and the tick is tried again after a back-off.
+        """
+        try:
+            self.sandbox.tick()
+        except Exception as exc:  # any bug in the simulation: the ticker must live on
+            backoff = (
+                _TICK_BACKOFF_SECONDS
+                if pause <= _TICK_SECONDS
+                else min(pause * 2, _TICK_BACKOFF_MAX_SECONDS)
+            )
+            error = self.sandbox.note_tick_error(exc)
+            _log.exception(
+                "The sandbox simulation failed to advance (%d time(s) so far); "
+                "trying again in %.1f s",
+                error.count,
+                backoff,
+            )
+            return backoff
+        return _TICK_SECONDS
 
     def _save(self) -> None:
         """Write the state file, one writer at a time."""

@@ -6,6 +6,9 @@ import logging
 import os
 import random
 import secrets
+import threading
+import traceback
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,6 +86,27 @@ def save_state(state: SandboxState, path: Path) -> None:
     os.replace(tmp, path)
 
 
+@dataclass(frozen=True)
+class TickError:
+    """The last exception the simulation raised while catching up with the clock."""
+
+    at: datetime
+    type: str
+    message: str
+    traceback: str
+    count: int
+
+    def as_json(self) -> dict[str, object]:
+        """The error as ``GET /_sandbox/state`` shows it (``at`` in real UTC time)."""
+        return {
+            "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "type": self.type,
+            "message": self.message,
+            "traceback": self.traceback,
+            "count": self.count,
+        }
+
+
 class Sandbox:
     """Everything a sandbox account is made of; the HTTP app and the tests share one."""
 
@@ -118,6 +142,8 @@ class Sandbox:
         self.limiter = RateLimiter.for_state(self.state, self.clock.now)
         self.faults = FaultPlan.parse(faults or "")
         self.rng = random.Random(seed_value + 3)
+        self.last_tick_error: TickError | None = None
+        self._tick_error_lock = threading.Lock()
         self._apply_webhook_faults()
 
     @property
@@ -129,6 +155,19 @@ class Sandbox:
         """Let the simulation catch up with the clock."""
         if self.simulation is not None:
             self.simulation.tick()
+
+    def note_tick_error(self, exc: BaseException) -> TickError:
+        """Remember ``exc`` as the last tick error (shown by ``GET /_sandbox/state``)."""
+        with self._tick_error_lock:
+            count = self.last_tick_error.count + 1 if self.last_tick_error else 1
+            self.last_tick_error = TickError(
+                at=datetime.now(UTC),
+                type=type(exc).__name__,
+                message=str(exc),
+                traceback="".join(traceback.format_exception(exc)),
+                count=count,
+            )
+            return self.last_tick_error
 
     def issue_token(self, *, kind: str = "access", meeting_uuid: str | None = None) -> Token:
         """A new access (or recording download) token living ``token_lifetime_seconds``."""
