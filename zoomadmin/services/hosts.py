@@ -16,7 +16,7 @@ from zoomadmin.services.tenants import Now, TenancyError, refused
 from zoomadmin.store.errors import StoreError
 from zoomadmin.store.hosts import HostData, HostRecord
 from zoomadmin.store.meetings import SessionRecord
-from zoomadmin.store.repositories import Store
+from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import NotFound
@@ -253,9 +253,13 @@ class HostService:
 
     async def record_created(self, user: ZoomUser, tenant_id: int | None) -> HostRecord:
         """Store a user Zoom confirmed as a host of ``tenant_id`` and audit it."""
-        host = await asyncio.to_thread(self._store.hosts.add, host_data(user, tenant_id))
-        await self._audit("host.create", host.id, None, host_audit(host))
-        return host
+
+        def work(tx: Transaction) -> HostRecord:
+            host = tx.hosts.add(host_data(user, tenant_id))
+            self._audit(tx, "host.create", host.id, None, host_audit(host))
+            return host
+
+        return await asyncio.to_thread(self._store.atomically, work)
 
     async def link_email(self, email: str, tenant_id: int) -> HostRecord:
         """Make the account's existing user ``email``, in no tenant yet, a host of the tenant."""
@@ -277,10 +281,16 @@ class HostService:
                 f"{old.email} is already a host of “{other.name}”. Move it with Move to "
                 "tenant if it should belong here."
             )
-        await asyncio.to_thread(self._store.hosts.upsert, [host_data(user, tenant_id)])
-        host = await asyncio.to_thread(self._store.hosts.get_by_zoom_id, user.id)
-        await self._audit("host.link", host.id, host_audit(old) if old else None, host_audit(host))
-        return host
+
+        def work(tx: Transaction) -> HostRecord:
+            tx.hosts.upsert([host_data(user, tenant_id)])
+            host = tx.hosts.get_by_zoom_id(user.id)
+            self._audit(
+                tx, "host.link", host.id, host_audit(old) if old else None, host_audit(host)
+            )
+            return host
+
+        return await asyncio.to_thread(self._store.atomically, work)
 
     async def link(self, host_ids: list[int], tenant_id: int) -> int:
         """Put account users that are in no tenant yet into ``tenant_id``."""
@@ -293,17 +303,20 @@ class HostService:
     async def _assign(self, host_ids: list[int], tenant_id: int | None, action: str) -> int:
         if tenant_id is not None:
             await self._tenant(tenant_id)
-        before = [await asyncio.to_thread(self._store.hosts.get, i) for i in host_ids]
+
+        def work(tx: Transaction) -> int:
+            before = [tx.hosts.get(i) for i in host_ids]
+            moved = tx.hosts.assign(host_ids, tenant_id)
+            for host in before:
+                if host.tenant_id != tenant_id:
+                    old, new = {"tenant_id": host.tenant_id}, {"tenant_id": tenant_id}
+                    self._audit(tx, action, host.id, old, new)
+            return moved
+
         try:
-            moved = await asyncio.to_thread(self._store.hosts.assign, host_ids, tenant_id)
+            return await asyncio.to_thread(self._store.atomically, work)
         except StoreError as exc:
             raise refused(exc) from exc
-        for host in before:
-            if host.tenant_id != tenant_id:
-                await self._audit(
-                    action, host.id, {"tenant_id": host.tenant_id}, {"tenant_id": tenant_id}
-                )
-        return moved
 
     async def impact(self, host_id: int) -> RemovalImpact:
         """The host and its coming sessions (for the confirmation before a change)."""
@@ -327,10 +340,14 @@ class HostService:
             raise pending_refusal(host.email, "activated or deactivated")
         await self._zoom.set_user_status(host.zoom_user_id, active)
         status = UserStatus.ACTIVE if active else UserStatus.INACTIVE
-        new = await asyncio.to_thread(self._store.hosts.set_fields, host_id, status=str(status))
         action = "host.reactivate" if active else "host.deactivate"
-        await self._audit(action, host_id, {"status": host.status}, {"status": new.status})
-        return new
+
+        def work(tx: Transaction) -> HostRecord:
+            new = tx.hosts.set_fields(host_id, status=str(status))
+            self._audit(tx, action, host_id, {"status": host.status}, {"status": new.status})
+            return new
+
+        return await asyncio.to_thread(self._store.atomically, work)
 
     async def remove(self, host_id: int) -> None:
         """Disassociate the user from the Zoom account and forget the host and its meetings."""
@@ -338,12 +355,16 @@ class HostService:
         # Already gone from Zoom: forgetting it here is all that is left to do.
         with contextlib.suppress(NotFound):
             await self._zoom.delete_user(host.zoom_user_id, "disassociate")
-        await asyncio.to_thread(self._store.hosts.delete, host_id)
-        await self._audit("host.remove", host_id, host_audit(host), None)
 
-    async def _audit(self, action: str, host_id: int, old: Any, new: Any) -> None:
-        await asyncio.to_thread(
-            self._store.audit.record,
+        def work(tx: Transaction) -> None:
+            tx.hosts.delete(host_id)
+            self._audit(tx, "host.remove", host_id, host_audit(host), None)
+
+        await asyncio.to_thread(self._store.atomically, work)
+
+    def _audit(self, tx: Transaction, action: str, host_id: int, old: Any, new: Any) -> None:
+        """Audit a change in the same transaction as the change itself."""
+        tx.audit.record(
             actor=self._actor,
             action=action,
             object_type="host",

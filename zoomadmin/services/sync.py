@@ -10,7 +10,7 @@ from zoomadmin.services.hosts import host_data
 from zoomadmin.services.meeting_sync import HostsProgress, MeetingSync, MeetingSyncReport
 from zoomadmin.services.tenants import Now
 from zoomadmin.store.hosts import HostData
-from zoomadmin.store.repositories import Store
+from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.models import Page, UserStatus, ZoomUser
 
@@ -98,12 +98,18 @@ class SyncService:
 
     async def _sync_users(self, progress: SyncProgress | None) -> SyncReport:
         users = await self._pull(progress)
-        before = {h.zoom_user_id: h for h in await asyncio.to_thread(self._store.hosts.all)}
+        # The hosts, their flags and the sync's audit entry are written as one unit, so a
+        # cancelled sync leaves either all of them or none (and is then not "ever synced").
+        return await asyncio.to_thread(
+            self._store.atomically, lambda tx: self._store_users(tx, users)
+        )
+
+    def _store_users(self, tx: Transaction, users: list[ZoomUser]) -> SyncReport:
+        before = {h.zoom_user_id: h for h in tx.hosts.all()}
         data: list[HostData] = [host_data(u, None) for u in users]
-        result = await asyncio.to_thread(self._store.hosts.upsert, data, synced_at=self._now())
-        present = [u.id for u in users]
-        await asyncio.to_thread(self._store.hosts.mark_missing, present)
-        after = await asyncio.to_thread(self._store.hosts.all)
+        result = tx.hosts.upsert(data, synced_at=self._now())
+        tx.hosts.mark_missing([u.id for u in users])
+        after = tx.hosts.all()
         missing = sorted(
             h.email
             for h in after
@@ -121,7 +127,14 @@ class SyncService:
         )
         value = asdict(report)
         del value["unchanged"], value["meetings"]
-        await self._record("host.sync", "users", value)
+        tx.audit.record(
+            actor=self._actor,
+            action="host.sync",
+            object_type="account",
+            object_id="users",
+            new_value=value,
+            at=self._now(),
+        )
         return report
 
     async def _record(self, action: str, object_id: str, value: dict[str, object]) -> None:

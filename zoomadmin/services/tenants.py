@@ -11,7 +11,7 @@ from typing import Any
 
 from zoomadmin.store.errors import StoreError
 from zoomadmin.store.models import DEFAULT_EMAIL_SCHEME
-from zoomadmin.store.repositories import Store
+from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.store.tenants import TenantRecord, TenantSummary, render_email, slugify
 
 __all__ = [
@@ -99,11 +99,11 @@ class TenantService:
 
     async def create(self, draft: TenantDraft) -> TenantRecord:
         """Add a tenant; raises :class:`TenancyError` for a taken name or a bad value."""
-        return await asyncio.to_thread(self._create, draft)
+        return await asyncio.to_thread(self._store.atomically, lambda tx: self._create(tx, draft))
 
-    def _create(self, draft: TenantDraft) -> TenantRecord:
+    def _create(self, tx: Transaction, draft: TenantDraft) -> TenantRecord:
         try:
-            record = self._store.tenants.create(
+            record = tx.tenants.create(
                 name=draft.name,
                 timezone=draft.timezone,
                 mailbox=draft.mailbox,
@@ -114,17 +114,19 @@ class TenantService:
             )
         except StoreError as exc:
             raise refused(exc) from exc
-        self._audit("tenant.create", record.id, None, audit_value(record))
+        self._audit(tx, "tenant.create", record.id, None, audit_value(record))
         return record
 
     async def update(self, tenant_id: int, draft: TenantDraft) -> TenantRecord:
         """Change a tenant to what ``draft`` says."""
-        return await asyncio.to_thread(self._update, tenant_id, draft)
+        return await asyncio.to_thread(
+            self._store.atomically, lambda tx: self._update(tx, tenant_id, draft)
+        )
 
-    def _update(self, tenant_id: int, draft: TenantDraft) -> TenantRecord:
+    def _update(self, tx: Transaction, tenant_id: int, draft: TenantDraft) -> TenantRecord:
         try:
-            old = self._store.tenants.get(tenant_id)
-            new = self._store.tenants.update(
+            old = tx.tenants.get(tenant_id)
+            new = tx.tenants.update(
                 tenant_id,
                 name=draft.name,
                 timezone=draft.timezone,
@@ -140,6 +142,7 @@ class TenantService:
         changed = [k for k in after if k != "updated_at" and before.get(k) != after[k]]
         if changed:
             self._audit(
+                tx,
                 "tenant.update",
                 tenant_id,
                 {k: before[k] for k in changed},
@@ -152,21 +155,22 @@ class TenantService:
 
         Its hosts stay in the Zoom account and in the hosts list, with no tenant.
         """
-        await asyncio.to_thread(self._delete, tenant_id)
+        await asyncio.to_thread(self._store.atomically, lambda tx: self._delete(tx, tenant_id))
 
-    def _delete(self, tenant_id: int) -> None:
+    def _delete(self, tx: Transaction, tenant_id: int) -> None:
         try:
-            tenant = self._store.tenants.get(tenant_id)
+            tenant = tx.tenants.get(tenant_id)
         except StoreError as exc:
             raise refused(exc) from exc
-        sessions = self._store.meetings.coming_sessions(tenant_id, self._now())
+        sessions = tx.meetings.coming_sessions(tenant_id, self._now())
         if sessions:
             raise TenantBusyError(busy_message(tenant.name, [s.host_email for s in sessions]))
-        self._store.tenants.delete(tenant_id)
-        self._audit("tenant.delete", tenant_id, audit_value(tenant), None)
+        tx.tenants.delete(tenant_id)
+        self._audit(tx, "tenant.delete", tenant_id, audit_value(tenant), None)
 
-    def _audit(self, action: str, object_id: int, old: Any, new: Any) -> None:
-        self._store.audit.record(
+    def _audit(self, tx: Transaction, action: str, object_id: int, old: Any, new: Any) -> None:
+        """Audit a change in the same transaction as the change itself."""
+        tx.audit.record(
             actor=self._actor,
             action=action,
             object_type="tenant",

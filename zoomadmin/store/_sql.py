@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from types import ModuleType
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Connection, Dialect, Table
 from sqlmodel import SQLModel
 
 T = TypeVar("T")
@@ -15,12 +16,55 @@ T = TypeVar("T")
 IN_CHUNK = 500
 
 
+class Bind(Protocol):
+    """What repositories run SQL through: an Engine, or the connection of one transaction."""
+
+    @property
+    def dialect(self) -> Dialect:
+        """The database dialect."""
+        ...
+
+    def begin(self) -> AbstractContextManager[Connection]:
+        """A connection whose writes commit when the block ends."""
+        ...
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A connection for reading."""
+        ...
+
+
+class TransactionBind:
+    """One connection inside an open transaction, handed to repositories as their Bind.
+
+    Every read and write of those repositories joins that transaction: they commit together
+    when it ends, or all roll back when it ends with an exception.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    @property
+    def dialect(self) -> Dialect:
+        """The database dialect."""
+        return self._connection.dialect
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """The transaction's connection (the commit waits for the whole unit)."""
+        yield self._connection
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """The transaction's connection (reads see the unit's own writes)."""
+        yield self._connection
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table behind a SQLModel table class."""
     return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
-def upsert_dialect(engine: Engine) -> ModuleType:
+def upsert_dialect(engine: Bind) -> ModuleType:
     """The dialect module whose ``insert()`` offers ``on_conflict_do_update`` for ``engine``."""
     if engine.dialect.name == "sqlite":
         from sqlalchemy.dialects import sqlite

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import insert, select
 
-from zoomadmin.store._sql import table_of
+from zoomadmin.store._sql import Bind, table_of
 from zoomadmin.store.models import AuditEntry
 from zoomadmin.store.types import utc_now
 
@@ -32,7 +32,7 @@ class AuditRecord:
 class AuditLog:
     """Appends audit entries and reads them back, newest first."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Bind) -> None:
         self._engine = engine
 
     def record(

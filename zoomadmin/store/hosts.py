@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from zoomadmin.store._sql import chunks, table_of
+from zoomadmin.store._sql import Bind, chunks, table_of
 from zoomadmin.store.errors import HostExistsError, NotFoundError
 from zoomadmin.store.meetings import DELETED
 from zoomadmin.store.models import Host, Meeting, MeetingOccurrence
@@ -90,7 +90,7 @@ def _describe_changes(old: Any, new: dict[str, Any]) -> str | None:
 class HostRepository:
     """Reads and writes hosts; emails are kept in lower case and are unique."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Bind) -> None:
         self._engine = engine
 
     def upsert(

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Engine, Select, delete, func, insert, select
+from sqlalchemy import Connection, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from zoomadmin.store._sql import table_of, upsert_dialect
+from zoomadmin.store._sql import Bind, table_of, upsert_dialect
 from zoomadmin.store.errors import NotFoundError
 from zoomadmin.store.models import Host, Meeting, MeetingOccurrence
 from zoomadmin.store.types import utc_now
@@ -103,7 +103,7 @@ def _sessions_query() -> Select[tuple[object, ...]]:
 class MeetingRepository:
     """Stores meetings and answers "what is coming" questions about their sessions."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Bind) -> None:
         self._engine = engine
 
     def save(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from zoomadmin.store._sql import table_of, upsert_dialect
+from zoomadmin.store._sql import Bind, table_of, upsert_dialect
 from zoomadmin.store.models import QuotaLedgerEntry
 from zoomadmin.store.types import utc_now
 
@@ -24,7 +24,7 @@ class SqlQuotaLedger:
     Counts only go up within a day; the next UTC day starts from a new row.
     """
 
-    def __init__(self, engine: Engine, limit: int = DEFAULT_DAILY_LIMIT) -> None:
+    def __init__(self, engine: Bind, limit: int = DEFAULT_DAILY_LIMIT) -> None:
         self._engine = engine
         self._limit = limit
         self._dialect = upsert_dialect(engine)

@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine
 
+from zoomadmin.store._sql import TransactionBind
 from zoomadmin.store.audit import AuditLog
 from zoomadmin.store.db import open_database, sqlite_url
 from zoomadmin.store.hosts import HostRepository
 from zoomadmin.store.meetings import MeetingRepository
 from zoomadmin.store.quota import SqlQuotaLedger
 from zoomadmin.store.tenants import TenantRepository
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """The repositories inside one database transaction (a unit of work).
+
+    Everything written through them commits together when the unit ends, or nothing does
+    when it ends with an exception: a change and its audit entry are never apart.
+    """
+
+    tenants: TenantRepository
+    hosts: HostRepository
+    meetings: MeetingRepository
+    audit: AuditLog
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,27 @@ class Store:
             quota=SqlQuotaLedger(engine),
             audit=AuditLog(engine),
         )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A unit of work: ``with store.transaction() as tx:`` then write through ``tx``."""
+        with self.engine.begin() as connection:
+            bind = TransactionBind(connection)
+            yield Transaction(
+                tenants=TenantRepository(bind),
+                hosts=HostRepository(bind),
+                meetings=MeetingRepository(bind),
+                audit=AuditLog(bind),
+            )
+
+    def atomically(self, work: Callable[[Transaction], T]) -> T:
+        """``work`` in one transaction (for one ``asyncio.to_thread`` call); its result.
+
+        Once started on its worker thread the unit runs to its end even if the awaiting
+        task is cancelled, so it commits whole or rolls back whole.
+        """
+        with self.transaction() as tx:
+            return work(tx)
 
     def close(self) -> None:
         """Close every pooled connection."""

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from zoomadmin.store._sql import table_of
+from zoomadmin.store._sql import Bind, table_of
 from zoomadmin.store.errors import InvalidValueError, NotFoundError, TenantExistsError
 from zoomadmin.store.meetings import DELETED
 from zoomadmin.store.models import DEFAULT_EMAIL_SCHEME, Host, Meeting, MeetingOccurrence, Tenant
@@ -106,7 +106,7 @@ def _check_scheme(record: TenantRecord) -> None:
 class TenantRepository:
     """Reads and writes tenants; names are unique regardless of letter case."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Bind) -> None:
         self._engine = engine
 
     def create(
