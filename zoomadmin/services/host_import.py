@@ -235,6 +235,9 @@ class HostImporter:
         """Create the valid rows in Zoom one by one; a host is stored only once Zoom has it.
 
         With ``link_existing``, rows whose user is already in the account are linked instead.
+        Each row's host and its audit entry are written as one unit (HostService), so a run
+        cancelled between or inside rows leaves no half-recorded row. A user Zoom created
+        whose write did not happen is found by email on the next preview and can be linked.
         """
         report = ImportReport()
         stop: str = ""
