@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from zoomadmin.store.hosts import HostRecord
 from zoomadmin.store.meetings import MeetingData, OccurrenceData
-from zoomadmin.store.repositories import Store
+from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import NotFound
 from zoomadmin.zoom.models import Meeting, MeetingType
@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 HostsProgress = Callable[[int, int], None]
 """Called with (hosts read so far, hosts to read) after each host's meetings."""
+
+_Save = tuple[MeetingData, list[OccurrenceData] | None]
 
 DEFAULT_DURATION = 60
 RECURRING = frozenset({MeetingType.RECURRING_FIXED_TIME, MeetingType.RECURRING_NO_FIXED_TIME})
@@ -55,6 +57,10 @@ class MeetingSync:
     recurring meeting for its occurrences (the list shows a recurring meeting once). The
     client's per-second budgets pace both, so a large account takes longer but is never
     refused. Hosts in no tenant are not read: zoomadmin schedules only for tenants.
+
+    Each host's meetings are stored in one unit of work. The sync's summary audit entry
+    (``meeting.sync``, written by the caller) stays a separate write on purpose: it records
+    that a sync ran; the hosts stored before a cancel are whole and correct without it.
     """
 
     def __init__(self, store: Store, zoom: ZoomClient) -> None:
@@ -84,24 +90,16 @@ class MeetingSync:
             # users sync flags the host, so its stored meetings stay until then.
             log.info("Skipped the meetings of %s: Zoom no longer has the user", host.email)
             return 0, 0, 0
-        sessions = 0
-        for item in listed:
-            meeting = await self._details(item)
-            if meeting is None:
-                continue
-            occurrences = occurrences_of(meeting)
-            sessions += 1 if occurrences is None else len(occurrences)
-            data = MeetingData(
-                id=meeting.id,
-                host_id=host.id,
-                topic=meeting.topic,
-                start_time=meeting.start_time,
-                duration_minutes=meeting.duration or DEFAULT_DURATION,
-                meeting_type=int(meeting.type),
-                timezone=meeting.timezone,
-            )
-            await asyncio.to_thread(self._store.meetings.save, data, occurrences)
-        removed = await asyncio.to_thread(self._forget_gone, host.id, {m.id for m in listed})
+        details = [m for m in [await self._details(item) for item in listed] if m is not None]
+        saves = [(_meeting_data(m, host.id), occurrences_of(m)) for m in details]
+        sessions = sum(1 if occ is None else len(occ) for _, occ in saves)
+        present = {m.id for m in listed}
+        # Zoom is read first, then the host's meetings, their sessions and the forgetting of
+        # gone ones are written as one unit: a cancelled or failing sync never leaves half a
+        # host's calendar (some meetings new, others stale).
+        removed = await asyncio.to_thread(
+            self._store.atomically, lambda tx: _store_host(tx, host.id, saves, present)
+        )
         return len(listed), sessions, removed
 
     async def _details(self, item: Meeting) -> Meeting | None:
@@ -112,8 +110,24 @@ class MeetingSync:
         except NotFound:  # deleted between the list and this read
             return None
 
-    def _forget_gone(self, host_id: int, present: set[int]) -> int:
-        gone = [m.id for m in self._store.meetings.for_host(host_id) if m.id not in present]
-        for meeting_id in gone:
-            self._store.meetings.delete(meeting_id)
-        return len(gone)
+
+def _meeting_data(meeting: Meeting, host_id: int) -> MeetingData:
+    return MeetingData(
+        id=meeting.id,
+        host_id=host_id,
+        topic=meeting.topic,
+        start_time=meeting.start_time,
+        duration_minutes=meeting.duration or DEFAULT_DURATION,
+        meeting_type=int(meeting.type),
+        timezone=meeting.timezone,
+    )
+
+
+def _store_host(tx: Transaction, host_id: int, saves: list[_Save], present: set[int]) -> int:
+    """Save a host's meetings and forget its ones Zoom no longer has; how many were forgotten."""
+    for data, occurrences in saves:
+        tx.meetings.save(data, occurrences)
+    gone = [m.id for m in tx.meetings.for_host(host_id) if m.id not in present]
+    for meeting_id in gone:
+        tx.meetings.delete(meeting_id)
+    return len(gone)
