@@ -43,9 +43,14 @@ async def settled(read: Callable[[], Any], expected: Any) -> Any:
 
     A unit of work goes on on its worker thread after its caller was cancelled.
     """
+    return await settled_when(read, lambda value: value == expected)
+
+
+async def settled_when(read: Callable[[], Any], done: Callable[[Any], bool]) -> Any:
+    """``read()`` once ``done`` holds for it, or after 2 s whatever it is then."""
     value = read()
     for _ in range(200):
-        if value == expected:
+        if done(value):
             break
         await asyncio.sleep(0.01)
         value = read()

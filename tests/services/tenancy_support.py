@@ -22,6 +22,7 @@ from zoomadmin.store.meetings import MeetingData
 from zoomadmin.store.repositories import Store
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.limits import MemoryQuotaLedger
+from zoomadmin.zoom.models import Meeting, MeetingRequest, MeetingType, Recurrence
 from zoomadmin.zoom.wire import RetryPolicy
 
 __all__ = ["add_zoom_user"]
@@ -114,3 +115,24 @@ def add_session(store: Store, host_id: int, start: datetime, meeting_id: int) ->
 def soon(now: datetime, days: int = 1) -> datetime:
     """``days`` after ``now``."""
     return now + timedelta(days=days)
+
+
+async def schedule_one_off_and_weekly(
+    tenancy: Tenancy, host_id: str, start: datetime
+) -> tuple[Meeting, Meeting]:
+    """In Zoom: a 45-minute one-off at ``start`` and a 4-week weekly series two hours later."""
+    one_off = await tenancy.zoom.create_meeting(
+        host_id, MeetingRequest(topic="Algebra", start_time=start, duration=45)
+    )
+    weekly = await tenancy.zoom.create_meeting(
+        host_id,
+        MeetingRequest(
+            topic="Physics",
+            type=MeetingType.RECURRING_FIXED_TIME,
+            start_time=start + timedelta(hours=2),
+            duration=50,
+            timezone="Europe/Berlin",
+            recurrence=Recurrence(type=2, repeat_interval=1, weekly_days="3", end_times=4),
+        ),
+    )
+    return one_off, weekly

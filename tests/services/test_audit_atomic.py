@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from atomic_support import Gate, settled_when
 from tenancy_support import Tenancy, add_zoom_user, draft, store, tenancy
 
 from zoomadmin.store.hosts import HostRecord, HostRepository
@@ -15,45 +14,14 @@ from zoomadmin.store.hosts import HostRecord, HostRepository
 __all__ = ["store", "tenancy"]
 
 
-class Gate:
-    """Holds a repository method on its worker thread until the test lets it go on."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
-        self.entered, self.release, self.left = (threading.Event() for _ in range(3))
-        real = getattr(HostRepository, name)
-
-        def held(repo: HostRepository, *args: Any, **kwargs: Any) -> Any:
-            self.entered.set()
-            self.release.wait(10)
-            try:
-                return real(repo, *args, **kwargs)
-            finally:
-                self.left.set()
-
-        monkeypatch.setattr(HostRepository, name, held)
-
-    async def cancel_inside(self, work: Awaitable[Any]) -> None:
-        """Cancel ``work`` while the store write is under way, then let the write finish."""
-        task = asyncio.ensure_future(work)
-        assert await asyncio.to_thread(self.entered.wait, 10)
-        task.cancel()
-        self.release.set()
-        with pytest.raises(asyncio.CancelledError):
-            await task
-        assert await asyncio.to_thread(self.left.wait, 10)
-
-
 async def host_actions(tenancy: Tenancy, expected: int) -> list[str]:
-    """The host audit actions once ``expected`` exist (or after 2 s, whatever there is).
+    """The host audit actions once ``expected`` exist (or after 2 s, whatever there is)."""
 
-    The worker thread goes on after its caller was cancelled; this waits for it to end.
-    """
-    for _ in range(200):
-        actions = [e.action for e in tenancy.store.audit.entries(object_type="host")]
-        if len(actions) >= expected:
-            break
-        await asyncio.sleep(0.01)
-    return actions
+    def actions() -> list[str]:
+        return [e.action for e in tenancy.store.audit.entries(object_type="host")]
+
+    found: list[str] = await settled_when(actions, lambda found: len(found) >= expected)
+    return found
 
 
 async def _linked_host(tenancy: Tenancy) -> HostRecord:
@@ -81,7 +49,7 @@ async def test_a_cancelled_change_is_audited_all_the_same(
     tenancy: Tenancy, monkeypatch: pytest.MonkeyPatch, method: str, case: Case, action: str
 ) -> None:
     host = await _linked_host(tenancy)
-    gate = Gate(monkeypatch, method)
+    gate = Gate(monkeypatch, HostRepository, method)
     await gate.cancel_inside(case(tenancy, host))
     assert await host_actions(tenancy, 2) == [action, "host.link"]
 
@@ -92,7 +60,7 @@ async def test_a_cancelled_create_is_audited_all_the_same(
     tenant = await tenancy.tenants.create(draft("Acme"))
     user_id = add_zoom_user(tenancy.server, "ann@school.example")
     user = await tenancy.zoom.get_user(user_id)
-    gate = Gate(monkeypatch, "upsert")
+    gate = Gate(monkeypatch, HostRepository, "upsert")
     await gate.cancel_inside(tenancy.hosts.record_created(user, tenant.id))
     assert await host_actions(tenancy, 1) == ["host.create"]
     [host] = tenancy.store.hosts.all()

@@ -12,6 +12,7 @@ from tenancy_support import (
     build_tenancy,
     draft,
     sandbox_client,
+    schedule_one_off_and_weekly,
     store,
     tenancy,
 )
@@ -24,7 +25,7 @@ from zoomadmin.store.preferences import AccountProfile
 from zoomadmin.store.repositories import Store
 from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.tab_wiring import demo_tenants
-from zoomadmin.zoom.models import MeetingRequest, MeetingType, Recurrence
+from zoomadmin.zoom.models import MeetingRequest
 
 __all__ = ["store", "tenancy"]
 
@@ -123,20 +124,7 @@ async def test_sync_reads_tenant_hosts_sessions_and_forgets_deleted_ones(
     await tenancy.sync.sync_users()
     host = await tenancy.hosts.link_email("teach+acme-1@school.example", tenant.id)
     start = tenancy.now() + timedelta(days=1)
-    one_off = await tenancy.zoom.create_meeting(
-        host.zoom_user_id, MeetingRequest(topic="Algebra", start_time=start, duration=45)
-    )
-    weekly = await tenancy.zoom.create_meeting(
-        host.zoom_user_id,
-        MeetingRequest(
-            topic="Physics",
-            type=MeetingType.RECURRING_FIXED_TIME,
-            start_time=start + timedelta(hours=2),
-            duration=50,
-            timezone="Europe/Berlin",
-            recurrence=Recurrence(type=2, repeat_interval=1, weekly_days="3", end_times=4),
-        ),
-    )
+    one_off, weekly = await schedule_one_off_and_weekly(tenancy, host.zoom_user_id, start)
     await tenancy.zoom.create_meeting(
         outsider, MeetingRequest(topic="Not ours", start_time=start, duration=30)
     )

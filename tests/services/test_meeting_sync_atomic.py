@@ -7,11 +7,18 @@ from typing import Any
 
 import pytest
 from atomic_support import Gate, settled
-from tenancy_support import Tenancy, add_session, add_zoom_user, draft, store, tenancy
+from tenancy_support import (
+    Tenancy,
+    add_session,
+    add_zoom_user,
+    draft,
+    schedule_one_off_and_weekly,
+    store,
+    tenancy,
+)
 
 from zoomadmin.store.hosts import HostRecord
 from zoomadmin.store.meetings import MeetingRepository
-from zoomadmin.zoom.models import MeetingRequest, MeetingType, Recurrence
 
 __all__ = ["store", "tenancy"]
 
@@ -24,20 +31,7 @@ async def _host_with_meetings(tenancy: Tenancy) -> tuple[HostRecord, set[int]]:
     add_zoom_user(tenancy.server, "ann@school.example")
     host = await tenancy.hosts.link_email("ann@school.example", tenant.id)
     start = tenancy.now() + timedelta(days=1)
-    one_off = await tenancy.zoom.create_meeting(
-        host.zoom_user_id, MeetingRequest(topic="Algebra", start_time=start, duration=45)
-    )
-    weekly = await tenancy.zoom.create_meeting(
-        host.zoom_user_id,
-        MeetingRequest(
-            topic="Physics",
-            type=MeetingType.RECURRING_FIXED_TIME,
-            start_time=start + timedelta(hours=2),
-            duration=50,
-            timezone="Europe/Berlin",
-            recurrence=Recurrence(type=2, repeat_interval=1, weekly_days="3", end_times=4),
-        ),
-    )
+    one_off, weekly = await schedule_one_off_and_weekly(tenancy, host.zoom_user_id, start)
     add_session(tenancy.store, host.id, start, STALE)  # deleted in Zoom since the last sync
     return host, {one_off.id, weekly.id}
 
