@@ -188,7 +188,7 @@ def busy_message(tenant_name: str, host_emails: list[str], shown: int = 5) -> st
     more = f" and {len(per_host) - shown} more hosts" if len(per_host) > shown else ""
     total = len(host_emails)
     return (
-        f"“{tenant_name}” cannot be deleted: {total} coming session{'s' if total != 1 else ''} "
-        f"belong to its hosts: {listed}{more}. Move those hosts to another tenant or cancel "
-        "their sessions first."
+        f"“{tenant_name}” cannot be deleted: its hosts still have {total} coming "
+        f"session{'s' if total != 1 else ''}: {listed}{more}. Move those hosts to another "
+        "tenant or cancel their sessions first."
     )

@@ -321,10 +321,14 @@ class TenantsTab(QWidget):
         if summary is None:
             return
         name = summary.tenant.name
-        text = (
-            f"Delete the tenant “{name}”? Its {summary.host_count} hosts stay in the Zoom "
-            "account and in the hosts list, with no tenant."
+        count = summary.host_count
+        hosts = (
+            "It has no hosts."
+            if count == 0
+            else f"Its {count} host{'s stay' if count != 1 else ' stays'} in the Zoom account "
+            "and in the hosts list, with no tenant."
         )
+        text = f"Delete the tenant “{name}”? {hosts}"
         confirm(self, "Delete tenant", text, "&Delete", lambda: self._delete(summary.tenant.id))
 
     def _delete(self, tenant_id: int) -> None:
