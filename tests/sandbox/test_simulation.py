@@ -266,12 +266,14 @@ def test_no_show_and_late_join_are_deterministic_per_seed() -> None:
     assert w.sim.skipped()[0]["reason"] == "the host did not join"
 
 
-def test_end_now_ends_a_live_meeting() -> None:
+def test_moving_a_live_end_to_now_ends_it_now() -> None:
+    # PUT /meetings/{id}/status "end" works this way: the end becomes now, then a tick.
     w = World()
     m = w.meeting(w.user(licensed=True, record=True))
     w.go(SESSION + timedelta(minutes=15))
-    assert w.sim.end_now(m.id)
-    assert not w.sim.end_now(m.id)
+    w.state.live[m.id].ends_at = w.clock.now()
+    w.sim.tick()
+    assert m.id not in w.state.live
     assert w.state.past[m.uuid].end_time == SESSION + timedelta(minutes=15)
     w.go(SESSION + timedelta(minutes=25))
     assert w.bus.names() == ["meeting.started", "meeting.ended", "recording.completed"]

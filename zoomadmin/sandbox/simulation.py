@@ -223,18 +223,6 @@ class Simulation:
                 return [self._due(live.ends_at, _END, meeting_id)]
         return self._finish(live, at)
 
-    def end_now(self, meeting_id: int) -> bool:
-        """End a live meeting now (PUT /meetings/{id}/status end); False if it is not live."""
-        self.tick()
-        now = self.clock.now()
-        with self._lock, self.state.lock:
-            live = self.state.live.get(meeting_id)
-            if live is None:
-                return False
-            for due in self._finish(live, now):
-                self.state.pending_recordings.append((due.at, due.data))
-            return True
-
     def _finish(self, live: LiveMeeting, at: datetime) -> list[_Due]:
         self.state.live.pop(live.meeting_id, None)
         self._natural_end.pop(live.meeting_id, None)
