@@ -172,6 +172,13 @@ def test_admin_clock_config_state_reset(sandbox: SandboxServer) -> None:
         after = adm.post("/clock", json={"advance_seconds": 3600}).json()
         assert after["now"] > before["now"]
         assert adm.patch("/config", json={"plan": "gold"}).status_code == 400
+        for bad in (b"{not json", b"[1, 2]"):
+            refused = adm.post("/clock", content=bad)
+            assert refused.status_code == 400
+            assert refused.json() == {
+                "code": 300,
+                "message": "Request Body should be a valid JSON object.",
+            }
         assert adm.get("/config").json()["plan"] == "business"
         counts = adm.get("/state").json()
         assert counts["users"] >= 1 and "webhook_deliveries" in counts

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -12,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from zoomadmin.sandbox.api import read_json_body
 from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
 from zoomadmin.sandbox.routes_settings import merge_settings
 from zoomadmin.sandbox.routes_users import publish_user_updated
@@ -24,19 +24,6 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def _bad(message: str) -> ZoomError:
     return ZoomError(400, 300, message)
-
-
-async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise _bad("Request Body should be a valid JSON object.") from exc
-    if not isinstance(data, dict):
-        raise _bad("Request Body should be a valid JSON object.")
-    return data
 
 
 def _clock_json(sandbox: Sandbox) -> dict[str, Any]:
@@ -156,12 +143,12 @@ class _Admin:
 
     async def clock(self, request: Request) -> Response:
         if request.method == "POST":
-            _move_clock(self.sandbox, await _body(request))
+            _move_clock(self.sandbox, await read_json_body(request))
         return json_response(_clock_json(self.sandbox))
 
     async def config(self, request: Request) -> Response:
         if request.method == "PATCH":
-            body = await _body(request)
+            body = await read_json_body(request)
             with self.state.lock:
                 _patch_config(self.sandbox, body)
         return json_response(_config_json(self.sandbox))
@@ -170,7 +157,7 @@ class _Admin:
         if request.method == "DELETE":
             self.sandbox.set_faults("")
             return no_content()
-        spec = (await _body(request)).get("spec", "")
+        spec = (await read_json_body(request)).get("spec", "")
         if not isinstance(spec, str):
             raise _bad("spec must be a string like '5xx=0.05,seed=7'")
         self.sandbox.set_faults(spec)
@@ -179,7 +166,7 @@ class _Admin:
     async def webhooks(self, request: Request) -> Response:
         if request.method == "GET":
             return json_response({"webhooks": self.sandbox.bus.list_subscriptions()})
-        body = await _body(request)
+        body = await read_json_body(request)
         url = body.get("url")
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             raise _bad("url must be an http(s) URL")
@@ -196,7 +183,7 @@ class _Admin:
         return no_content()
 
     async def user_settings(self, request: Request) -> Response:
-        body = await _body(request)
+        body = await read_json_body(request)
         with self.state.lock:
             user = self.state.find_user(request.path_params["userId"])
             if user is None:
@@ -208,7 +195,7 @@ class _Admin:
         return no_content()
 
     async def reset(self, request: Request) -> Response:
-        body = await _body(request)
+        body = await read_json_body(request)
         seed = body.get("seed", "empty")
         if seed not in SEEDS:
             raise _bad(f"seed must be one of {', '.join(SEEDS)}")
