@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from zoomadmin.logs import redact
+from zoomadmin.zoom.wire import json_object
 
 _MISSING_SCOPE = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
 _SECRETISH = re.compile(r"(access_token|token|secret|password)=([^&\s]+)", re.IGNORECASE)
@@ -178,14 +179,6 @@ _NOT_FOUND_CODES = {1001, 3001, 3301, 1010, 1120}
 _SEAT_PHRASES = ("paid users", "paid user", "free users")
 
 
-def _body(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _field_errors(body: dict[str, Any]) -> list[FieldError]:
     raw = body.get("errors") or []
     return [
@@ -205,7 +198,7 @@ def missing_scope_in(message: str) -> str:
 
 def error_from_response(response: httpx.Response) -> ZoomError:
     """The typed error for a non-success Zoom answer (429 is handled by the transport)."""
-    body = _body(response)
+    body = json_object(response)
     code = body.get("code")
     code = code if isinstance(code, int) else None
     message = str(body.get("message", ""))
@@ -267,7 +260,7 @@ def _privilege_message(message: str) -> str:
 
 def oauth_error(response: httpx.Response) -> ZoomError:
     """The typed error for a refused token request (HTTP 400 with an OAuth body)."""
-    body = _body(response)
+    body = json_object(response)
     error = str(body.get("error", ""))
     reason = str(body.get("reason", ""))
     kwargs: dict[str, Any] = {"http_status": response.status_code, "zoom_message": reason}
