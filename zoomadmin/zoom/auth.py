@@ -46,10 +46,6 @@ class AccessToken:
     scopes: frozenset[str]
     renew_at: float = 0.0
 
-    def seconds_left(self, now: float) -> float:
-        """Seconds until it expires."""
-        return self.expires_at - now
-
 
 class TokenProvider:
     """Holds one access token in memory and renews it ahead of expiry, once for everyone.
