@@ -46,7 +46,7 @@ async def test_sync_flags_hosts_removed_or_changed_in_zoom_and_keeps_tenants(
     host = tenancy.store.hosts.get_by_zoom_id(ann)
     assert host.tenant_id == tenant.id
     assert host.changed_in_zoom is not None
-    assert "Lee-Smith" in host.changed_in_zoom
+    assert "last name" in host.changed_in_zoom and "→ “Lee-Smith”" in host.changed_in_zoom
     assert tenancy.store.hosts.get_by_zoom_id(bob).missing_in_zoom
     entry = tenancy.store.audit.entries(object_type="account", object_id="users")[0]
     assert entry.action == "host.sync"

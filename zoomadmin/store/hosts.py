@@ -20,8 +20,27 @@ _host = table_of(Host)
 _meeting = table_of(Meeting)
 _occ = table_of(MeetingOccurrence)
 
-# Fields Zoom owns: a difference between Zoom and the local copy is noted on the host.
-_ZOOM_FIELDS = ("email", "first_name", "last_name", "user_type", "status")
+# Fields Zoom owns: a difference between Zoom and the local copy is noted on the host,
+# in the words the hosts table uses (the note is shown to the administrator as is).
+_ZOOM_FIELDS = {
+    "email": "email",
+    "first_name": "first name",
+    "last_name": "last name",
+    "user_type": "type",
+    "status": "status",
+}
+_STATUS_WORDS = {"active": "Active", "pending": "Pending", "inactive": "Deactivated"}
+_TYPE_WORDS = {1: "Basic", 2: "Licensed"}
+
+
+def status_words(status: str) -> str:
+    """Zoom's user status as the administrator reads it (Active / Pending / Deactivated)."""
+    return _STATUS_WORDS.get(status, status.title())
+
+
+def type_words(user_type: int) -> str:
+    """Zoom's user type as the administrator reads it (Basic / Licensed, else its number)."""
+    return _TYPE_WORDS.get(user_type, f"Type {user_type}")
 
 
 @dataclass(frozen=True)
@@ -78,10 +97,19 @@ class UpsertResult:
     unchanged: int
 
 
+def _words(field: str, value: Any) -> str:
+    if field == "status":
+        return status_words(value)
+    if field == "user_type":
+        return type_words(value)
+    return f"“{value}”" if value else "(empty)"
+
+
 def _describe_changes(old: Any, new: dict[str, Any]) -> str | None:
+    """``type Basic → Licensed; first name (empty) → “Ada”``, or None when nothing changed."""
     changes = [
-        f"{name}: {getattr(old, name)!r} → {new[name]!r}"
-        for name in _ZOOM_FIELDS
+        f"{label} {_words(name, getattr(old, name))} → {_words(name, new[name])}"
+        for name, label in _ZOOM_FIELDS.items()
         if getattr(old, name) != new[name]
     ]
     return "; ".join(changes) or None

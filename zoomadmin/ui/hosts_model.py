@@ -21,8 +21,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QPalette
 
 from zoomadmin.services.hosts import HostRow
+from zoomadmin.store.hosts import status_words, type_words
 from zoomadmin.zoom.limits import HOST_DAILY_LIMIT
-from zoomadmin.zoom.models import UserStatus, UserType
+from zoomadmin.zoom.models import UserStatus
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,12 +32,6 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 """A value that sorts the column naturally (numbers as numbers, no session last)."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 
-STATUS_TEXT = {
-    str(UserStatus.ACTIVE): "Active",
-    str(UserStatus.PENDING): "Pending",
-    str(UserStatus.INACTIVE): "Deactivated",
-}
-TYPE_TEXT = {int(UserType.BASIC): "Basic", int(UserType.LICENSED): "Licensed"}
 MISSING_TEXT = "Removed in Zoom"
 
 
@@ -88,12 +83,12 @@ def status_text(row: HostRow) -> str:
     """Active / Pending / Deactivated, or that Zoom no longer has the user."""
     if row.host.missing_in_zoom:
         return MISSING_TEXT
-    return STATUS_TEXT.get(row.host.status, row.host.status.title())
+    return status_words(row.host.status)
 
 
 def type_text(row: HostRow) -> str:
     """Basic / Licensed (or Zoom's number for other kinds)."""
-    return TYPE_TEXT.get(row.host.user_type, f"Type {row.host.user_type}")
+    return type_words(row.host.user_type)
 
 
 def _next_session(row: HostRow) -> str:
