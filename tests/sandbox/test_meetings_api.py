@@ -61,6 +61,14 @@ def test_recurring_occurrences_and_occurrence_edits(sandbox: SandboxServer) -> N
         assert by_id[first]["status"] == "deleted" and by_id[second]["duration"] == 90
         one = api.get(f"/meetings/{meeting_id}", params={"occurrence_id": second}).json()
         assert one["duration"] == 90
+        unknown = {"occurrence_id": "1"}
+        for answer in (
+            api.get(f"/meetings/{meeting_id}", params=unknown),
+            api.patch(f"/meetings/{meeting_id}", params=unknown, json={"duration": 30}),
+            api.delete(f"/meetings/{meeting_id}", params=unknown),
+        ):
+            assert answer.status_code == 400
+            assert answer.json()["message"] == "Invalid parameter: occurrence_id."
 
 
 def test_update_delete_and_errors(sandbox: SandboxServer) -> None:

@@ -20,8 +20,8 @@ from zoomadmin.sandbox.meeting_view import (
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.recurrence import RecurrenceError, occurrences
 from zoomadmin.sandbox.routes_users import require_user
-from zoomadmin.sandbox.state import Meeting, User
-from zoomadmin.sandbox.wire import page, parse_start_time, zone
+from zoomadmin.sandbox.state import Meeting, Occurrence, User
+from zoomadmin.sandbox.wire import iso, page, parse_start_time, zone
 
 _TYPES = (1, 2, 3, 8)
 _AUTO_RECORDING = ("local", "cloud", "none")
@@ -176,6 +176,14 @@ def list_meetings(req: ApiRequest) -> Response:
     return json_response({**meta, "meetings": [list_item_json(req.sandbox, m) for m in items]})
 
 
+def _occurrence(meeting: Meeting, occ_id: str) -> Occurrence:
+    """The meeting's occurrence ``occ_id``; 400/300 when the series has no such occurrence."""
+    for occurrence in occurrences(meeting):
+        if occurrence.occurrence_id == occ_id:
+            return occurrence
+    raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
+
+
 def get_meeting(req: ApiRequest) -> Response:
     """GET /meetings/{meetingId} (``occurrence_id``, ``show_previous_occurrences``)."""
     meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
@@ -183,17 +191,14 @@ def get_meeting(req: ApiRequest) -> Response:
     out = meeting_json(req.sandbox, meeting, all_occurrences=show_all)
     occ_id = req.query.get("occurrence_id")
     if occ_id:
-        chosen = [o for o in occurrences(meeting) if o.occurrence_id == occ_id]
-        if not chosen:
-            raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
-        out["start_time"] = chosen[0].start_time.strftime("%Y-%m-%dT%H:%M:%SZ")
-        out["duration"] = chosen[0].duration
+        chosen = _occurrence(meeting, occ_id)
+        out["start_time"] = iso(chosen.start_time)
+        out["duration"] = chosen.duration
     return json_response(out)
 
 
 def _update_occurrence(req: ApiRequest, meeting: Meeting, occ_id: str) -> None:
-    if occ_id not in {o.occurrence_id for o in occurrences(meeting)}:
-        raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
+    _occurrence(meeting, occ_id)
     override = dict(meeting.occurrence_overrides.get(occ_id, {}))
     if "start_time" in req.body:
         start = parse_start_time(req.body["start_time"], meeting.timezone)
@@ -285,8 +290,7 @@ def delete_meeting(req: ApiRequest) -> Response:
     meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
     occ_id = req.query.get("occurrence_id")
     if occ_id:
-        if occ_id not in {o.occurrence_id for o in occurrences(meeting)}:
-            raise errors.invalid_parameter("Invalid parameter: occurrence_id.")
+        _occurrence(meeting, occ_id)
         meeting.deleted_occurrences.add(occ_id)
         return no_content()
     meeting.deleted = True

@@ -19,6 +19,7 @@ from zoomadmin.sandbox.ratelimit import RateLimiter
 from zoomadmin.sandbox.seed import seed as run_seed
 from zoomadmin.sandbox.simulation import Simulation
 from zoomadmin.sandbox.state import AccountConfig, SandboxState, Token, random_id
+from zoomadmin.sandbox.wire import iso
 
 SEEDS = ("empty", "demo")
 
@@ -99,7 +100,7 @@ class TickError:
     def as_json(self) -> dict[str, object]:
         """The error as ``GET /_sandbox/state`` shows it (``at`` in real UTC time)."""
         return {
-            "at": self.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "at": iso(self.at),
             "type": self.type,
             "message": self.message,
             "traceback": self.traceback,
