@@ -66,6 +66,9 @@ def test_list_get_download_with_range(sandbox: SandboxServer) -> None:
         listed = api.get("/users/me/recordings").json()
         assert listed["total_records"] == 1
         assert api.get("/accounts/me/recordings").json()["total_records"] == 1
+        for path in ("/accounts/other-account/recordings", "/accounts/other-account/settings"):
+            foreign = api.get(path)
+            assert foreign.status_code == 400 and foreign.json()["code"] == 1010
         got = api.get(f"/meetings/{rec.meeting_id}/recordings").json()
         assert got["uuid"] == rec.uuid
         mp4 = got["recording_files"][0]

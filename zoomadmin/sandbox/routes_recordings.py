@@ -16,7 +16,7 @@ from zoomadmin.sandbox.errors import ZoomError, json_response
 from zoomadmin.sandbox.meeting_view import decode_meeting_key
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.recording_view import recording_json
-from zoomadmin.sandbox.routes_users import require_user
+from zoomadmin.sandbox.routes_users import require_own_account, require_user
 from zoomadmin.sandbox.state import Recording, SandboxState
 from zoomadmin.sandbox.wire import bool_param, page, parse_day
 
@@ -90,8 +90,7 @@ def list_user_recordings(req: ApiRequest) -> Response:
 
 def list_account_recordings(req: ApiRequest) -> Response:
     """GET /accounts/me/recordings (every host of the account)."""
-    if req.params.get("accountId", "me") not in ("me", req.sandbox.config.account_id):
-        raise ZoomError(400, 1010, "User not belong to this account")
+    require_own_account(req)
     return _listing(req, list(req.sandbox.state.recordings))
 
 

@@ -10,7 +10,11 @@ from zoomadmin.sandbox import errors
 from zoomadmin.sandbox.api import ApiRequest, ApiRoute
 from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
 from zoomadmin.sandbox.ratelimit import MEDIUM
-from zoomadmin.sandbox.routes_users import publish_user_updated, require_user
+from zoomadmin.sandbox.routes_users import (
+    publish_user_updated,
+    require_own_account,
+    require_user,
+)
 from zoomadmin.sandbox.state import SandboxState, User
 
 _ACCOUNT_READ = ("account:read:admin", "account:read:settings:admin")
@@ -78,19 +82,19 @@ def patch_user_settings(req: ApiRequest) -> Response:
 
 def get_account_settings(req: ApiRequest) -> Response:
     """GET /accounts/me/settings."""
-    _own_account(req)
+    require_own_account(req)
     return json_response(req.sandbox.state.account_settings)
 
 
 def get_lock_settings(req: ApiRequest) -> Response:
     """GET /accounts/me/lock_settings."""
-    _own_account(req)
+    require_own_account(req)
     return json_response(req.sandbox.state.lock_settings)
 
 
 def patch_lock_settings(req: ApiRequest) -> Response:
     """PATCH /accounts/me/lock_settings: booleans per leaf; unknown keys are ignored."""
-    _own_account(req)
+    require_own_account(req)
     state = req.sandbox.state
     for group, values in req.body.items():
         locks = state.lock_settings.get(group)
@@ -106,7 +110,7 @@ def patch_lock_settings(req: ApiRequest) -> Response:
 
 def plan_usage(req: ApiRequest) -> Response:
     """GET /accounts/me/plans/usage: ``plan_base`` {type, hosts, usage, pending}."""
-    _own_account(req)
+    require_own_account(req)
     state = req.sandbox.state
     used = sum(1 for u in state.users.values() if u.type == 2)
     plan_type = {"free": "free", "pro": "monthly", "business": "annually"}[state.account.plan]
@@ -121,12 +125,6 @@ def plan_usage(req: ApiRequest) -> Response:
             "plan_recording": {"type": plan_type, "free_storage": "5 GB"},
         }
     )
-
-
-def _own_account(req: ApiRequest) -> None:
-    account_id = req.params.get("accountId", "me")
-    if account_id not in ("me", req.sandbox.config.account_id):
-        raise ZoomError(400, 1010, "User not belong to this account")
 
 
 SETTINGS_ROUTES: list[ApiRoute] = [

@@ -84,6 +84,12 @@ def require_user(req: ApiRequest, key: str | None = None) -> User:
     return user
 
 
+def require_own_account(req: ApiRequest) -> None:
+    """400/1010 unless the path's ``accountId`` (``me`` when absent) is this account."""
+    if req.params.get("accountId", "me") not in ("me", req.sandbox.config.account_id):
+        raise ZoomError(400, 1010, "User not belong to this account")
+
+
 def paid_users(state: SandboxState) -> int:
     """How many users hold a paid seat (type 2), whatever their status."""
     return sum(1 for u in state.users.values() if u.type == 2)
