@@ -194,3 +194,18 @@ async def test_sandbox_subscription_validates_and_events_arrive_once_despite_dup
 def _all_sent(sandbox: SandboxServer) -> bool:
     deliveries = sandbox.sandbox.bus.deliveries()
     return len(deliveries) == 4 and all(d["status"] == "sent" for d in deliveries)
+
+
+async def test_full_queue_answers_503_and_zooms_retry_is_queued() -> None:
+    source = WebhookEventSource(WebhookReceiver(SECRET, max_body=MAX_BODY), max_queued=1)
+    first, second = envelope(uuid="first-instance=="), envelope(uuid="second-instance==")
+    async with served(source.app) as base:
+        endpoint = Endpoint(base + "/zoom/events", source, [])
+        accepted = await endpoint.post(first, signed(first))
+        refused = await endpoint.post(second, signed(second))
+        assert (accepted.status_code, refused.status_code) == (200, 503)
+        assert source.queue.get_nowait().meeting_uuid == "first-instance=="
+        # Zoom retries the refused delivery (newly signed): it must not count as a duplicate.
+        retried = await endpoint.post(second, signed(second, at=time.time() - 1))
+        assert retried.status_code == 200
+        assert source.queue.get_nowait().meeting_uuid == "second-instance=="

@@ -91,14 +91,15 @@ def webhook_asgi_app(receiver: WebhookReceiver, queue: asyncio.Queue[Event]) -> 
             log.warning("Refused a webhook request: request body too large")
             await _answer(send, 413, {"error": "request body too large"})
             return
+        if queue.full():
+            # Refused before the receiver remembers the request or its event: Zoom's retry
+            # must not then be taken for a replay or a duplicate and dropped.
+            await _answer(send, 503, {"error": "busy, retry later"})
+            return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         response: WebhookResponse = receiver.handle(headers, body)
         if response.event is not None:
-            try:
-                queue.put_nowait(response.event)
-            except asyncio.QueueFull:
-                await _answer(send, 503, {"error": "busy, retry later"})
-                return
+            queue.put_nowait(response.event)  # room checked above; nothing awaited since
         await _answer(send, response.status, response.json_body)
 
     return app
