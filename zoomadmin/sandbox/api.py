@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from zoomadmin.sandbox.world import Sandbox
 
 _BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
+#: Scope key telling an endpoint to answer with an injected per-second 429.
+BURST_KEY = "sandbox.burst429"
 
 
 @dataclass(slots=True)
@@ -126,7 +128,7 @@ def make_endpoint(sandbox: Sandbox, route: ApiRoute) -> Callable[[Request], Awai
         rate: dict[str, str] = limiter.peek(route.category)
         try:
             authenticate(sandbox, request, route.scopes)
-            if request.scope.get("sandbox.burst429"):
+            if request.scope.get(BURST_KEY):
                 raise per_second_error(route.category, int(rate["X-RateLimit-Limit"]))
             rate = limiter.check(route.category)
             body = await read_json_body(request)

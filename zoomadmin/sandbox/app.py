@@ -18,15 +18,13 @@ from zoomadmin.sandbox import (
     routes_settings,
     routes_users,
 )
-from zoomadmin.sandbox.api import starlette_routes
+from zoomadmin.sandbox.api import BURST_KEY, starlette_routes
 from zoomadmin.sandbox.errors import ZoomError
 from zoomadmin.sandbox.ratelimit import LIGHT, per_second_error, per_second_limit
 from zoomadmin.sandbox.world import Sandbox
 
 #: Scope key under which the server's HTTP protocol exposes the connection's transport.
 TRANSPORT_KEY = "sandbox.transport"
-#: Scope key telling an endpoint to answer with an injected per-second 429.
-BURST_KEY = "sandbox.burst429"
 
 
 def build_app(sandbox: Sandbox) -> ASGIApp:
