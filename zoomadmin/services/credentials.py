@@ -156,14 +156,20 @@ class KeyringSecretStore:
 
     def check(self) -> None:
         """Raise :class:`SecretStoreUnavailable` unless a secure backend is in use."""
-        problem = backend_problem(self.backend())
+        self._secure_backend()
+
+    def _secure_backend(self) -> Any:
+        """The backend to call, once it is known to be secure (else SecretStoreUnavailable)."""
+        backend = self.backend()
+        problem = backend_problem(backend)
         if problem:
             raise SecretStoreUnavailable(_NO_KEYRING.format(detail=f" ({problem})"))
+        return backend
 
     def describe(self) -> str:
         """A line for the settings page: which keyring keeps the secrets."""
         backend = self.backend()
-        return f"{getattr(backend, 'name', type(backend).__name__)}"
+        return str(getattr(backend, "name", type(backend).__name__))
 
     @staticmethod
     def _username(profile: str, kind: SecretKind) -> str:
@@ -171,9 +177,9 @@ class KeyringSecretStore:
 
     def get(self, profile: str, kind: SecretKind) -> str | None:
         """The stored secret, or None."""
-        self.check()
+        backend = self._secure_backend()
         try:
-            value = self.backend().get_password(self._service, self._username(profile, kind))
+            value = backend.get_password(self._service, self._username(profile, kind))
         except keyring.errors.KeyringError as exc:
             raise _unavailable(exc) from None
         if not isinstance(value, str):
@@ -184,18 +190,18 @@ class KeyringSecretStore:
     def set(self, profile: str, kind: SecretKind, value: str) -> None:
         """Store the secret in the keyring."""
         register_secret(value)
-        self.check()
+        backend = self._secure_backend()
         try:
-            self.backend().set_password(self._service, self._username(profile, kind), value)
+            backend.set_password(self._service, self._username(profile, kind), value)
         except keyring.errors.KeyringError as exc:
             raise _unavailable(exc) from None
         log.info("Stored the %s of account profile %r in the keyring", kind.value, profile)
 
     def delete(self, profile: str, kind: SecretKind) -> None:
         """Remove the secret from the keyring (nothing happens if it is not there)."""
-        self.check()
+        backend = self._secure_backend()
         try:
-            self.backend().delete_password(self._service, self._username(profile, kind))
+            backend.delete_password(self._service, self._username(profile, kind))
         except keyring.errors.PasswordDeleteError:
             return
         except keyring.errors.KeyringError as exc:
