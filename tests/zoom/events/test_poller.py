@@ -124,6 +124,7 @@ async def test_without_the_recordings_scope_meetings_are_still_reconciled(
     poller = Poller(zoom, account_id=sandbox.info.account_id, now=sandbox.sandbox.clock.now)
     assert await poller.poll_once() == []
     assert "cloud_recording:read:list_account_recordings:admin" in poller.status.detail
+    assert poller.status.detail.startswith("New recordings show up only when Zoom announces")
     await schedule(sandbox, zoom, 5)
     advance(sandbox, 5)
     (started,) = await poller.poll_once()

@@ -61,7 +61,10 @@ class RecordingWatch:
             listed = {r.uuid: r async for r in self._client.iter_account_recordings(start, today)}
         except (MissingScope, NoPrivilege) as exc:
             self.enabled = False
-            self.detail = f"recordings are not reconciled: {exc.user_message}"
+            self.detail = (
+                "New recordings show up only when Zoom announces them (checking for missed "
+                f"ones is off): {exc.user_message}"
+            )
             log.warning("Polling recordings turned off: %s", exc.user_message)
             return []
         except ZoomError as exc:
