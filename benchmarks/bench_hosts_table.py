@@ -32,7 +32,8 @@ import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from zoomadmin.services.hosts import HostService
+from zoomadmin.account.runtime import AccountRuntime
+from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
 from zoomadmin.store.repositories import Store
@@ -107,6 +108,16 @@ class Heartbeat:
         self._timer.stop()
 
 
+class _Fixed:
+    """A clock stopped at :data:`NOW`."""
+
+    speed = 0.0
+
+    def now(self) -> datetime:
+        """Always NOW."""
+        return NOW
+
+
 async def settle(app: QApplication) -> None:
     """Let Qt lay out and paint what changed."""
     app.processEvents()
@@ -116,7 +127,10 @@ async def settle(app: QApplication) -> None:
 async def measure(app: QApplication, store: Store, hosts: int) -> dict[str, float]:
     """Load, then type into the filter; returns the figures."""
     credentials = ZoomCredentials(account_id="a", client_id="c", client_secret="s")
-    service = HostService(store, ZoomClient(credentials), now=lambda: NOW, actor="bench")
+    runtime = AccountRuntime(
+        account=ActiveAccount("Zoom: bench", ZoomClient(credentials)), store=store, clock=_Fixed()
+    )
+    service = runtime.services.hosts
     panel = HostsPanel()
     panel.resize(1280, 760)
     panel.show()

@@ -8,13 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from zoomadmin.logs import (
-    REDACTED,
-    redact,
-    register_secret,
-    setup_logging,
-    unregister_secret,
-)
+from zoomadmin.core.redaction import REDACTED, redact, register_secret, unregister_secret
+from zoomadmin.logs import setup_logging
 
 SECRET = "s3cr3t-Client-Value-42"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.payload.sig"

@@ -8,22 +8,26 @@ import contextlib
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zoomadmin import APP_NAME, __version__
+from zoomadmin.core.errors import AppError
 from zoomadmin.logs import setup_logging
 from zoomadmin.paths import DATABASE_NAME, SANDBOX_STATE_NAME, AppPaths
 from zoomadmin.start_time import process_start_time
-from zoomadmin.tab_wiring import AccountContext, actor_of, demo_tenants, tab_builders
+from zoomadmin.tab_wiring import AccountContext, demo_tenants, tab_builders
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
-    from sqlalchemy import Engine
 
-    from zoomadmin.account_wiring import RunningEvents
+    from zoomadmin.account.opener import AccountOpener
+    from zoomadmin.account.runtime import AccountRuntime
+    from zoomadmin.core.changes import Change
+    from zoomadmin.core.profiles import AccountProfile
+    from zoomadmin.jobs.lease import LeadershipLease
     from zoomadmin.services.connection import (
-        ActiveAccount,
         ConnectionService,
         ConnectionState,
         SandboxHandle,
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
     from zoomadmin.services.credentials import SecretStore
     from zoomadmin.services.first_open import FirstOpenReport
     from zoomadmin.store.preferences import PreferencesFile
+    from zoomadmin.store.repositories import Store
     from zoomadmin.ui.accounts_dialog import AccountsDialog
     from zoomadmin.ui.error_dialog import ErrorReporter
     from zoomadmin.ui.main_window import MainWindow
@@ -47,11 +52,15 @@ SHUTDOWN_WAIT = 5.0
 """Seconds shutdown waits for cancelled jobs to unwind before closing the account."""
 
 
-def database_path(paths: AppPaths, account: ActiveAccount) -> Path:
+def database_path(paths: AppPaths, profile: AccountProfile | None) -> Path:
     """Each account keeps its own database, so sandbox data never mixes with a real account's."""
-    if account.is_sandbox or account.profile is None:
+    if profile is None:
         return paths.sandbox_dir / DATABASE_NAME
-    return paths.account_dir(account.profile.name) / DATABASE_NAME
+    return paths.account_dir(profile.name) / DATABASE_NAME
+
+
+JOBS_LOCK_NAME = "jobs.lock"
+"""Beside an account's database: held by the process that runs the account's jobs."""
 
 
 class Application:
@@ -67,8 +76,9 @@ class Application:
         force_sandbox: bool = False,
         warmup: Warmup | None = None,
     ) -> None:
+        from zoomadmin.core.clock import AppClock
         from zoomadmin.services.accounts import AccountService
-        from zoomadmin.services.connection import AppClock, ConnectionService
+        from zoomadmin.services.connection import ConnectionService
         from zoomadmin.store.preferences import PreferencesFile
         from zoomadmin.ui.async_runner import AsyncRunner
 
@@ -86,15 +96,23 @@ class Application:
             sandbox_factory=self._make_sandbox,
             clock=self.clock,
         )
+        from zoomadmin.account.opener import AccountOpener
+
+        self.opener: AccountOpener = AccountOpener(
+            self.connection,
+            open_store=self._open_store,
+            lease_for=self._lease_for,
+            demo_tenants=demo_tenants(),
+        )
         self.runner = AsyncRunner(reporter)
-        self.events: RunningEvents | None = None
+        self.runtime: AccountRuntime | None = None
+        self._unsubscribe_jobs: Callable[[], None] | None = None
         self.first_open: FirstOpenReport | None = None
         self.window = window
         self.status: AppStatusBar = window.status
         self.window.log_folder = str(paths.log_root)
         reporter.set_dialog_parent(self.window)
         self.runner.set_message_parent(self.window)
-        self.engine: Engine | None = None
         self.quit_requested = asyncio.Event()
         self.loaded = asyncio.Event()
         self._accounts_dialog: AccountsDialog | None = None
@@ -157,24 +175,19 @@ class Application:
             label="Opening the account…",
         )
 
-    async def _connect(self, profile: str | None) -> ActiveAccount:
-        await self._stop_events()
-        account = await self.connection.switch(profile, remember=not self.force_sandbox)
-        if self.engine is not None:
-            self.engine.dispose()
-        path = database_path(self.paths, account)
-        self.engine = await asyncio.to_thread(self._open_database, path)
-        from zoomadmin.store.quota import SqlQuotaLedger
+    async def _connect(self, profile: str | None) -> AccountRuntime:
+        await self._close_runtime()
+        runtime = await self.opener.open(profile, remember=not self.force_sandbox)
+        self.runtime = runtime
+        return runtime
 
-        # The client was built before the database was open: count meeting requests in the
-        # account's database from now on, so the hosts table and restarts see them.
-        account.client.transport.ledger = SqlQuotaLedger(self.engine)
-        return account
-
-    async def _stop_events(self) -> None:
-        events, self.events = self.events, None
-        if events is not None:
-            await events.stop()
+    async def _close_runtime(self) -> None:
+        runtime, self.runtime = self.runtime, None
+        unsubscribe, self._unsubscribe_jobs = self._unsubscribe_jobs, None
+        if unsubscribe is not None:
+            unsubscribe()
+        if runtime is not None:
+            await runtime.close()
         if shiboken6_valid(self.status):
             self.status.show_events("Events: off")
 
@@ -182,29 +195,46 @@ class Application:
         if shiboken6_valid(self.status):
             self.status.show_events(f"Events: {status.text}", status.detail)
 
-    def _open_database(self, path: Path) -> Engine:
+    def _on_jobs_changed(self, change: Change) -> None:
+        from zoomadmin.core.changes import ChangeKind
+
+        runtime = self.runtime
+        if change.kind is not ChangeKind.JOBS or runtime is None:
+            return
+        if shiboken6_valid(self.status):
+            from zoomadmin.jobs.supervisor import jobs_summary
+
+            self.status.show_jobs(*jobs_summary(runtime.job_statuses, runtime.supervisor.holder))
+
+    def _open_store(self, profile: AccountProfile | None) -> Store:
+        """On a worker thread: the account's database (the warm-up may have opened it)."""
         from zoomadmin.store.db import open_database, sqlite_url
+        from zoomadmin.store.repositories import Store
 
+        path = database_path(self.paths, profile)
         early = self.warmup.take_engine(path) if self.warmup is not None else None
-        return early if early is not None else open_database(sqlite_url(path))
+        return Store.over(early if early is not None else open_database(sqlite_url(path)))
 
-    def _on_connected(self, account: ActiveAccount) -> None:
-        assert self.engine is not None
+    def _lease_for(self, profile: AccountProfile | None, _store: Store) -> LeadershipLease:
+        from zoomadmin.jobs.lease import FileLease
+
+        return FileLease(database_path(self.paths, profile).with_name(JOBS_LOCK_NAME))
+
+    def _on_connected(self, runtime: AccountRuntime) -> None:
+        account = runtime.account
         self.status.show_account(account.label, is_sandbox=account.is_sandbox)
         owner = account.owner.email if account.owner else ""
         self.window.setWindowTitle(f"{account.label} — {APP_NAME}")
         log.info("Opened %s (acting as %s)", account.label, owner or "unknown user")
-        from zoomadmin.account_wiring import RunningEvents, event_stream
-
-        stream, poller = event_stream(account, self.clock)
-        context = AccountContext(
-            account, self.clock, self.runner, self.engine, self.paths, self.accounts, stream
-        )
+        context = AccountContext(runtime, self.runner, self.paths, self.accounts)
         self.window.show_connected(
             f"Signed in to {account.label} as {owner or 'the account owner'}.",
             [build(context) for build in tab_builders()],
         )
-        self.events = RunningEvents(stream, poller, self._on_event_status)
+        runtime.events.add_status_listener(self._on_event_status)
+        self._on_event_status(runtime.events.status)
+        self._unsubscribe_jobs = runtime.bus.subscribe(self._on_jobs_changed)
+        runtime.start()
         if account.is_sandbox:
             self._on_clock_tick()
             self._clock_timer.start()
@@ -217,18 +247,14 @@ class Application:
     def _start_first_open(self, context: AccountContext) -> None:
         """Set up the demo on a fresh sandbox, or sync a never-synced account (in the
         background: the tabs work meanwhile)."""
-        from zoomadmin.account_wiring import first_open
-
-        demo = demo_tenants() if context.account.is_sandbox else []
-        work = first_open(context.account, context.engine, self.clock, actor_of(context), demo)
+        work = context.runtime.services.first_open
 
         def done(report: FirstOpenReport | None) -> None:
             self.first_open = report
             if report is None:
                 return
+            # The tabs heard what changed on the account's change bus.
             self.status.showMessage(report.summary, 15_000)
-            for reload in context.after_first_open:
-                reload()
 
         self.runner.run(
             work.run(self.status.set_activity), on_done=done, label="Syncing with Zoom…"
@@ -239,12 +265,11 @@ class Application:
         self.loaded.set()
 
     def _on_connect_failed(self, exc: BaseException) -> bool:
-        message = getattr(exc, "user_message", None)
-        if not isinstance(message, str):
+        if not isinstance(exc, AppError):
             return False
         self.status.show_account("Not connected", is_sandbox=False)
         self.window.show_failure(
-            f"{message}\n\nTry again, or choose another account in Settings → Accounts."
+            f"{exc.user_message}\n\nTry again, or choose another account in Settings → Accounts."
         )
         return True
 
@@ -282,10 +307,8 @@ class Application:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SHUTDOWN_WAIT):
                 await self.runner.wait_idle()  # cancelled jobs unwind before the client closes
-        await self._stop_events()
+        await self._close_runtime()
         await self.connection.close()
-        if self.engine is not None:
-            self.engine.dispose()
         if self.warmup is not None:
             await asyncio.to_thread(self.warmup.close)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -12,8 +12,12 @@ import httpx
 import pytest
 from zoom_users import add_zoom_user
 
+from zoomadmin.account.runtime import AccountRuntime
+from zoomadmin.core.changes import ChangeBus
+from zoomadmin.core.clock import Clock
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.services.connection import sandbox_credentials
+from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
+from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostService
 from zoomadmin.services.sync import SyncService
@@ -53,6 +57,13 @@ class Tenancy:
     hosts: HostService
     sync: SyncService
     importer: HostImporter
+    first_open: FirstOpen
+    runtime: AccountRuntime
+
+    @property
+    def bus(self) -> ChangeBus:
+        """The account's change bus."""
+        return self.runtime.bus
 
     def now(self) -> datetime:
         """The sandbox's time."""
@@ -66,19 +77,38 @@ class Tenancy:
         return response.json() if response.content else {}
 
 
-def build_tenancy(server: SandboxServer, store: Store, zoom: ZoomClient) -> Tenancy:
-    """Every tenant/host service wired as app.py wires them."""
-    now = server.sandbox.clock.now
-    hosts = HostService(store, zoom, now=now, actor=ACTOR)
+def build_tenancy(
+    server: SandboxServer,
+    store: Store,
+    zoom: ZoomClient,
+    demo_tenants: Sequence[TenantDraft] = (),
+) -> Tenancy:
+    """The account's services, built by the same runtime the app, the CLI and the agent use."""
+    info = server.info
+    account = ActiveAccount("Sandbox: test account", zoom, sandbox=info)
+    runtime = AccountRuntime(
+        account=account, store=store, clock=server.sandbox.clock, demo_tenants=demo_tenants
+    )
+    services = runtime.services
     return Tenancy(
         server=server,
         store=store,
         zoom=zoom,
-        tenants=TenantService(store, now=now, actor=ACTOR),
-        hosts=hosts,
-        sync=SyncService(store, zoom, now=now, actor=ACTOR),
-        importer=HostImporter(store, zoom, hosts),
+        tenants=services.tenants,
+        hosts=services.hosts,
+        sync=services.sync,
+        importer=services.importer,
+        first_open=services.first_open,
+        runtime=runtime,
     )
+
+
+def first_open_of(
+    world: Tenancy, account: ActiveAccount, clock: Clock, demo: Sequence[TenantDraft]
+) -> FirstOpen:
+    """The first open of ``account`` (its runtime's), over the world's store."""
+    runtime = AccountRuntime(account=account, store=world.store, clock=clock, demo_tenants=demo)
+    return runtime.services.first_open
 
 
 @pytest.fixture

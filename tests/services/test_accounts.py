@@ -7,6 +7,7 @@ from pathlib import Path
 import keyring.backends.null
 import pytest
 
+from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.accounts import AccountError, AccountService
 from zoomadmin.services.credentials import (
@@ -15,7 +16,7 @@ from zoomadmin.services.credentials import (
     SecretKind,
     SecretStoreUnavailable,
 )
-from zoomadmin.store.preferences import AccountProfile, PreferencesFile
+from zoomadmin.store.preferences import PreferencesFile
 from zoomadmin.zoom.errors import AuthenticationFailed
 
 

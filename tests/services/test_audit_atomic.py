@@ -9,7 +9,8 @@ import pytest
 from atomic_support import Gate, settled_when
 from tenancy_support import Tenancy, add_zoom_user, draft, store, tenancy
 
-from zoomadmin.store.hosts import HostRecord, HostRepository
+from zoomadmin.core.records import HostRecord
+from zoomadmin.store.hosts import HostRepository
 
 __all__ = ["store", "tenancy"]
 

@@ -11,19 +11,20 @@ from tenancy_support import (
     add_zoom_user,
     build_tenancy,
     draft,
+    first_open_of,
     sandbox_client,
     schedule_one_off_and_weekly,
     store,
     tenancy,
 )
 
-from zoomadmin.account_wiring import first_open
+from zoomadmin.core.clock import AppClock
+from zoomadmin.core.profiles import AccountProfile
+from zoomadmin.core.records import TenantRecord
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.services.connection import ActiveAccount, AppClock
+from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.services.first_open import DEMO_ACTOR, FirstOpen, scheme_pattern
-from zoomadmin.store.preferences import AccountProfile
 from zoomadmin.store.repositories import Store
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.tab_wiring import demo_tenants
 from zoomadmin.zoom.models import MeetingRequest
 
@@ -45,7 +46,7 @@ def _clock(server: SandboxServer) -> AppClock:
 
 def _demo_open(world: Tenancy) -> FirstOpen:
     account = ActiveAccount("Sandbox", world.zoom, sandbox=world.server.info)
-    return first_open(account, world.store.engine, _clock(world.server), "pat", demo_tenants())
+    return first_open_of(world, account, _clock(world.server), demo_tenants())
 
 
 async def test_demo_first_open_creates_the_tenants_links_hosts_and_reads_sessions(
@@ -93,12 +94,12 @@ async def test_demo_first_open_runs_once(demo: Tenancy) -> None:
 async def test_a_real_account_gets_a_first_sync_and_never_the_demo(demo: Tenancy) -> None:
     profile = AccountProfile(name="school", account_id="acc", client_id="cid")
     account = ActiveAccount("Zoom: school", demo.zoom, profile=profile)
-    work = first_open(account, demo.store.engine, _clock(demo.server), "pat", demo_tenants())
+    work = first_open_of(demo, account, _clock(demo.server), demo_tenants())
     report = await work.run()
     assert report is not None and report.tenants_created == 0
     assert demo.store.tenants.all() == []
     assert len(demo.store.hosts.all()) == len(demo.server.sandbox.state.users)
-    assert {e.actor for e in demo.store.audit.entries()} == {"pat"}
+    assert {e.actor for e in demo.store.audit.entries()} == {"pat@school.example"}
     # Synced once: the next open has nothing to do.
     assert await work.run() is None
 

@@ -7,15 +7,15 @@ from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import delete
-from tenancy_support import Tenancy, build_tenancy, sandbox_client, store
+from tenancy_support import Tenancy, build_tenancy, first_open_of, sandbox_client, store
 
-from zoomadmin.account_wiring import first_open
+from zoomadmin.core.clock import AppClock
+from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.services.connection import ActiveAccount, AppClock
+from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.services.first_open import DEMO_ACTOR, DEMO_DONE_ACTION, FirstOpen
 from zoomadmin.store._sql import table_of
 from zoomadmin.store.models import AuditEntry
-from zoomadmin.store.preferences import AccountProfile
 from zoomadmin.store.repositories import Store
 from zoomadmin.tab_wiring import demo_tenants
 
@@ -40,7 +40,7 @@ def _open(world: Tenancy, *, real: bool = False) -> FirstOpen:
         account = ActiveAccount("Zoom: school", world.zoom, profile=profile)
     else:
         account = ActiveAccount("Sandbox", world.zoom, sandbox=world.server.info)
-    return first_open(account, world.store.engine, clock, "pat", demo_tenants())
+    return first_open_of(world, account, clock, demo_tenants())
 
 
 def _host_counts(world: Tenancy) -> dict[str, int]:

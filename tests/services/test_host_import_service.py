@@ -14,10 +14,10 @@ from tenancy_support import (
     tenancy,
 )
 
+from zoomadmin.core.enums import CreateAction, UserType
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.host_import import CsvError, Outcome, parse_csv
 from zoomadmin.store.repositories import Store
-from zoomadmin.zoom.models import CreateAction, UserType
 
 __all__ = ["store", "tenancy"]
 

@@ -7,11 +7,11 @@ from datetime import UTC
 import pytest
 from tenancy_support import Tenancy, add_session, add_zoom_user, draft, soon, store, tenancy
 
+from zoomadmin.core.enums import CreateAction, UserType
 from zoomadmin.services.host_errors import EmailInAccountError
 from zoomadmin.services.hosts import NewHost
 from zoomadmin.services.tenants import TenancyError
 from zoomadmin.zoom.errors import UserPending
-from zoomadmin.zoom.models import CreateAction, UserType
 
 __all__ = ["store", "tenancy"]
 

@@ -17,7 +17,7 @@ from tenancy_support import (
     tenancy,
 )
 
-from zoomadmin.store.hosts import HostRecord
+from zoomadmin.core.records import HostRecord
 from zoomadmin.store.meetings import MeetingRepository
 
 __all__ = ["store", "tenancy"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from zoomadmin.core.records import FieldChange
 from zoomadmin.store.errors import HostExistsError, NotFoundError
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
@@ -32,7 +33,7 @@ def test_bulk_upsert_inserts_then_updates(store: Store) -> None:
     host = store.hosts.get_by_zoom_id("zu-1")
     assert host.email == "teacher+t-1@school.org"
     assert host.user_type == 2
-    assert host.changed_in_zoom == "type Basic → Licensed"
+    assert host.zoom_changes == (FieldChange("user_type", 1, 2),)
     assert store.hosts.get_by_zoom_id("zu-5000").last_synced_at == NOW + timedelta(hours=1)
     store.hosts.clear_change_note(host.id)
     assert store.hosts.get(host.id).changed_in_zoom is None
@@ -44,7 +45,7 @@ def test_upsert_keeps_tenant_unless_given(store: Store) -> None:
     store.hosts.upsert([HostData("zu-1", "a@x.org", first_name="Ada")])
     host = store.hosts.get_by_zoom_id("zu-1")
     assert host.tenant_id == tenant.id
-    assert host.changed_in_zoom == "first name (empty) → “Ada”"
+    assert host.zoom_changes == (FieldChange("first_name", "", "Ada"),)
 
 
 def test_email_clash_is_a_readable_error(store: Store) -> None:

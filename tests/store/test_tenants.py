@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from zoomadmin.core.records import slugify
 from zoomadmin.store.errors import InvalidValueError, NotFoundError, TenantExistsError
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData, OccurrenceData
 from zoomadmin.store.repositories import Store
-from zoomadmin.store.tenants import slugify
 
 NOW = datetime(2030, 3, 1, 12, tzinfo=UTC)
 

@@ -76,6 +76,18 @@ def _qasync_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
+async def settled(application: Application, wait_until: Any) -> None:
+    """Wait until the tabs heard every change so far and refreshed (the runner is idle)."""
+    from zoomadmin.ui.common.change_listener import ChangeListener
+
+    def quiet() -> bool:
+        listeners = application.window.findChildren(ChangeListener)
+        return application.runner.running == 0 and not any(x.pending for x in listeners)
+
+    await wait_until(quiet, what="the tabs to catch up with the changes")
+    await application.runner.wait_idle()
+
+
 def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
@@ -159,9 +171,10 @@ async def app(
     # between a fixture and the test, pytest-asyncio stops the loop that would run it.
     await application.runner.wait_idle()
     await wait_until(
-        lambda: application.events is not None and application.events.poller.polls > 0,
+        lambda: application.runtime is not None and application.runtime.poller.polls > 0,
         what="the poller's first poll",
     )
+    await settled(application, wait_until)
     yield application
     await application.shutdown()
     application.window.close()

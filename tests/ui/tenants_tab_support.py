@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.services.connection import sandbox_credentials
-from zoomadmin.services.host_import import HostImporter
-from zoomadmin.services.hosts import HostService
-from zoomadmin.services.sync import SyncService
-from zoomadmin.services.tenants import TenantService
+from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.store.repositories import Store
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.ui.tenants_tab import TenantsTab
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.limits import MemoryQuotaLedger
-
-ACTOR = "pat@school.example"
 
 
 @dataclass
@@ -43,13 +38,16 @@ async def world(
     store = Store.open_file(tmp_path / "data" / "zoomadmin.sqlite3")
     now = sandbox.sandbox.clock.now
     zoom = ZoomClient(sandbox_credentials(sandbox.info), now=now, ledger=MemoryQuotaLedger())
-    hosts = HostService(store, zoom, now=now, actor=ACTOR)
+    account = ActiveAccount("Sandbox: test account", zoom, sandbox=sandbox.info)
+    runtime = AccountRuntime(account=account, store=store, clock=sandbox.sandbox.clock)
+    services = runtime.services
     tab = TenantsTab(
-        tenants=TenantService(store, now=now, actor=ACTOR),
-        hosts=hosts,
-        sync=SyncService(store, zoom, now=now, actor=ACTOR),
-        importer=HostImporter(store, zoom, hosts),
+        tenants=services.tenants,
+        hosts=services.hosts,
+        sync=services.sync,
+        importer=services.importer,
         runner=runner,
+        changes=runtime.bus,
     )
     qtbot.addWidget(tab)
     tab.resize(1200, 760)

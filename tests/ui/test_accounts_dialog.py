@@ -10,13 +10,14 @@ import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from zoomadmin.core.profiles import DEFAULT_WS_URL, AccountProfile
 from zoomadmin.paths import AppPaths
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount, sandbox_credentials
 from zoomadmin.services.credentials import KeyringSecretStore, MemorySecretStore, SecretKind
-from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile, PreferencesFile
-from zoomadmin.ui.account_scopes import feature_scopes
+from zoomadmin.services.scopes import feature_scopes
+from zoomadmin.store.preferences import PreferencesFile
 from zoomadmin.ui.accounts_dialog import AccountsDialog, AccountsModel
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.zoom.client import ZoomClient

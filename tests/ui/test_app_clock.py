@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from zoomadmin.services.connection import AppClock
+from zoomadmin.core.clock import AppClock
 
 WALL = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import httpx
 
 from zoomadmin.app import Application
+from zoomadmin.core.clock import AppClock
 from zoomadmin.paths import AppPaths
-from zoomadmin.services.connection import AppClock
 from zoomadmin.services.first_open import DEMO_ACTOR
 from zoomadmin.store.repositories import Store
-from zoomadmin.ui.host_live import ms_until_utc_midnight
 from zoomadmin.ui.hosts_model import HostColumn
+from zoomadmin.ui.hosts_refresh import ms_until_utc_midnight
 from zoomadmin.ui.tenants_tab import TenantsTab
 
 

@@ -9,9 +9,16 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from zoomadmin.core.records import (
+    FieldChange,
+    HostRecord,
+    TenantRecord,
+    TenantSummary,
+    decode_changes,
+    encode_changes,
+)
 from zoomadmin.services.hosts import HostRow
-from zoomadmin.store.hosts import HostRecord
-from zoomadmin.store.tenants import TenantRecord, TenantSummary
+from zoomadmin.ui.common.words import changes_words
 from zoomadmin.ui.hosts_filter import NO_TENANT, HostsFilterProxy
 from zoomadmin.ui.hosts_model import ROW_ROLE, SORT_ROLE, HostColumn, HostsModel
 from zoomadmin.ui.tenants_model import TenantColumn, TenantsModel
@@ -178,3 +185,13 @@ def test_model_sorts_itself_and_keeps_the_selection(qtmodeltester: ModelTester) 
     assert held.row() == 0 and held.data(ROW_ROLE).host.id == 2
     later = [host_row(4, used=70), host_row(5, used=1)]
     assert [r.host.id for r in model.ordered(later)] == [4, 5]
+
+
+def test_changes_in_zoom_read_as_words_and_older_notes_stay_as_written() -> None:
+    changes = (FieldChange("user_type", 1, 2), FieldChange("first_name", "", "Ada"))
+    assert changes_words(changes) == "type Basic → Licensed; first name (empty) → “Ada”"
+    assert changes_words(decode_changes(encode_changes(changes))) == changes_words(changes)
+    assert changes_words(decode_changes("last name “Lee” → “Lee-Smith”")) == (
+        "last name “Lee” → “Lee-Smith”"
+    )
+    assert changes_words(None) is None

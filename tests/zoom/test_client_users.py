@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.zoom.conftest import add_users
+from zoomadmin.core.enums import CreateAction, UserStatus, UserType
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import (
@@ -17,7 +18,6 @@ from zoomadmin.zoom.errors import (
     UserPending,
     ValidationFailed,
 )
-from zoomadmin.zoom.models import CreateAction, UserStatus, UserType
 
 
 async def test_create_get_update_and_remove_a_user(zoom: ZoomClient) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from zoomadmin.logs import register_secret
+from zoomadmin.core.redaction import register_secret
 from zoomadmin.zoom.downloads import IncompleteDownload
 from zoomadmin.zoom.errors import (
     AlreadyExists,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from tests.zoom.conftest import add_users, client_for
+from zoomadmin.core.enums import CreateAction
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.zoom.errors import OutcomeUnknown, RateLimited, ZoomUnavailable
-from zoomadmin.zoom.models import CreateAction
 
 TEN_PERCENT = "5xx=0.05,drop=0.05,seed=5"
 

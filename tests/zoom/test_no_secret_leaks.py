@@ -10,13 +10,15 @@ from typing import Any
 import pytest
 
 from tests.zoom.conftest import FAST_RETRY, credentials_of
+from zoomadmin.account.runtime import AccountRuntime
+from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.logs import setup_logging
 from zoomadmin.paths import LOG_NAME
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.accounts import AccountService
+from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.services.credentials import MemorySecretStore
-from zoomadmin.services.sync import SyncService
-from zoomadmin.store.preferences import AccountProfile, PreferencesFile
+from zoomadmin.store.preferences import PreferencesFile
 from zoomadmin.store.repositories import Store
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import AuthenticationFailed, ZoomError
@@ -66,8 +68,9 @@ async def _work(zoom: ZoomClient, store: Store, sandbox: SandboxServer) -> None:
         await zoom.create_user(f"teacher+{n}@school.example.org")
     start = sandbox.sandbox.clock.now()
     await zoom.create_meeting("me", MeetingRequest(topic="Algebra", start_time=start, duration=30))
-    sync = SyncService(store, zoom, now=sandbox.sandbox.clock.now, actor="admin@school.org")
-    await sync.sync()
+    account = ActiveAccount("Zoom: Acme", zoom)
+    runtime = AccountRuntime(account=account, store=store, clock=sandbox.sandbox.clock)
+    await runtime.services.sync.sync()
 
 
 async def _errors(zoom: ZoomClient, admin: Callable[..., dict[str, Any]]) -> list[str]:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.services.credentials import (
     SecretKind,
     SecretStore,
@@ -13,7 +14,7 @@ from zoomadmin.services.credentials import (
     aget,
     aset,
 )
-from zoomadmin.store.preferences import AccountProfile, Preferences, PreferencesFile
+from zoomadmin.store.preferences import Preferences, PreferencesFile
 from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.models import ZoomUser

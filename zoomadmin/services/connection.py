@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 import httpx
 
-from zoomadmin.store.preferences import AccountProfile, PreferencesFile
+from zoomadmin.core.clock import AppClock
+from zoomadmin.core.errors import AppError
+from zoomadmin.core.profiles import AccountProfile
+from zoomadmin.store.preferences import PreferencesFile
 from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import ZoomError, ZoomUnavailable
@@ -24,52 +26,6 @@ log = logging.getLogger(__name__)
 SANDBOX_LABEL = "Sandbox: demo account"
 SANDBOX_SPEEDS = (1.0, 10.0, 60.0)
 """The speeds the status bar offers: real time, a demo hour in six minutes, in one minute."""
-
-
-class AppClock:
-    """ "Now" for the whole app: real UTC time, or the sandbox's clock while on the sandbox.
-
-    Following the sandbox means extrapolating from the last reading at its speed, so a
-    demo day passes in minutes when the sandbox runs at 60x. Qt-free; tabs call ``now()``.
-    """
-
-    def __init__(
-        self,
-        *,
-        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._wall = wall
-        self._monotonic = monotonic
-        self._anchor: tuple[datetime, float] | None = None
-        self._speed = 1.0
-
-    @property
-    def speed(self) -> float:
-        """How many seconds of app time pass per real second."""
-        return self._speed
-
-    @property
-    def follows_sandbox(self) -> bool:
-        """Whether ``now()`` is the sandbox's time rather than the real one."""
-        return self._anchor is not None
-
-    def now(self) -> datetime:
-        """The current time, timezone-aware UTC."""
-        if self._anchor is None:
-            return self._wall()
-        at, mono = self._anchor
-        return at + timedelta(seconds=(self._monotonic() - mono) * self._speed)
-
-    def follow(self, now: datetime, speed: float) -> None:
-        """Take ``now`` as the current time, moving ``speed`` times as fast as real time."""
-        self._anchor = (now.astimezone(UTC), self._monotonic())
-        self._speed = speed
-
-    def use_real_time(self) -> None:
-        """Go back to the wall clock (a real Zoom account)."""
-        self._anchor = None
-        self._speed = 1.0
 
 
 @dataclass(frozen=True)
@@ -159,6 +115,8 @@ SandboxFactory = Callable[[float], SandboxHandle]
 """Builds the embedded sandbox at a clock speed (app.py supplies ``SandboxServer``)."""
 CredentialsLoader = Callable[[AccountProfile], Awaitable[ZoomCredentials]]
 """Reads a real profile's secret from the keyring and returns its credentials."""
+ClientFactory = Callable[[ZoomCredentials, AccountProfile | None], Awaitable[ZoomClient]]
+"""Builds the client of the account being opened (None: the sandbox), with its ledger."""
 
 
 class ConnectionState(enum.Enum):
@@ -228,17 +186,29 @@ class ConnectionService:
         """Open the account the preferences name (the sandbox when none)."""
         return await self.switch(self._preferences.load().active_profile)
 
-    async def switch(self, profile_name: str | None, *, remember: bool = True) -> ActiveAccount:
+    async def switch(
+        self,
+        profile_name: str | None,
+        *,
+        remember: bool = True,
+        client_for: ClientFactory | None = None,
+    ) -> ActiveAccount:
         """Close the current account and open ``profile_name`` (None: the sandbox).
 
-        ``remember`` makes it the account the next start opens on.
+        ``remember`` makes it the account the next start opens on; ``client_for`` builds
+        its client (the account runtime opens the account's database first, so the client
+        counts meeting requests there from its first request).
         """
         await self._close_active()
         self._set_state(ConnectionState.CONNECTING)
         try:
-            account = await self._open(profile_name)
+            account = await self._open(profile_name, client_for or self._plain_client)
         except Exception as exc:
-            self.last_error = str(getattr(exc, "user_message", "") or type(exc).__name__)
+            self.last_error = (
+                exc.user_message
+                if isinstance(exc, AppError)
+                else "zoomadmin could not open the account (see the log)."
+            )
             await self._close_active()
             self._set_state(ConnectionState.FAILED)
             raise
@@ -248,25 +218,30 @@ class ConnectionService:
         self._set_state(ConnectionState.CONNECTED)
         return account
 
-    async def _open(self, profile_name: str | None) -> ActiveAccount:
+    async def _plain_client(
+        self, credentials: ZoomCredentials, _profile: AccountProfile | None
+    ) -> ZoomClient:
+        return ZoomClient(credentials, now=self.clock.now)
+
+    async def _open(self, profile_name: str | None, client_for: ClientFactory) -> ActiveAccount:
         prefs = self._preferences.load()
         profile = None if profile_name is None else prefs.find_profile(profile_name)
         if profile_name is not None and profile is None:
             raise ZoomError(f"There is no account called {profile_name!r} any more.")
         if profile is None:
-            return await self._open_sandbox(prefs.sandbox_speed)
+            return await self._open_sandbox(prefs.sandbox_speed, client_for)
         self.clock.use_real_time()
-        client = ZoomClient(await self._load_credentials(profile), now=self.clock.now)
+        client = await client_for(await self._load_credentials(profile), profile)
         owner = await owner_of(client)
         return ActiveAccount(f"Zoom: {profile.name}", client, profile=profile, owner=owner)
 
-    async def _open_sandbox(self, speed: float) -> ActiveAccount:
+    async def _open_sandbox(self, speed: float, client_for: ClientFactory) -> ActiveAccount:
         server = self._sandbox_factory(speed)
         info = await asyncio.to_thread(server.start)
         self._sandbox = server
         self._admin = SandboxAdmin(info.admin_url, self._http)
         await self.sync_clock()
-        client = ZoomClient(sandbox_credentials(info), now=self.clock.now)
+        client = await client_for(sandbox_credentials(info), None)
         owner = await owner_of(client)
         return ActiveAccount(SANDBOX_LABEL, client, sandbox=info, owner=owner)
 

@@ -14,7 +14,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
-from zoomadmin.logs import register_secret
+from zoomadmin.core.redaction import register_secret
 
 log = logging.getLogger(__name__)
 

@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from zoomadmin.core.actor import acting_as
+from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.hosts import HostService
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.store.repositories import Store
-from zoomadmin.store.tenants import TenantRecord
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ class FirstOpen:
     exist by name), sync the users, link each user in no tenant whose email follows a
     tenant's scheme (linked hosts stay where they are), read the tenant hosts' sessions, and
     only then write the :data:`DEMO_DONE_ACTION` audit entry. A set-up cut short (quit, a
-    Zoom error, an account switch) is therefore finished by the next open. Otherwise, when
+    Zoom error, an account switch) is therefore finished by the next open. The set-up's
+    changes are audited as :data:`DEMO_ACTOR`. Otherwise, when
     the database was never synced: one full sync. Every step goes through the ordinary
     services, so it is audited; run again once done, it does nothing.
     """
@@ -100,7 +102,8 @@ class FirstOpen:
         """Do what the account needs (None when nothing was needed)."""
         say = progress or (lambda _text: None)
         if self._demo and not await asyncio.to_thread(self._demo_done):
-            return await self._set_up_demo(say)
+            with acting_as(DEMO_ACTOR):
+                return await self._set_up_demo(say)
         if await self._sync.ever_synced():
             return None
         report = await self._sync.sync(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from zoomadmin.core.enums import CreateAction, UserType
 from zoomadmin.services.tenants import TenancyError
 from zoomadmin.zoom.errors import (
     AlreadyExists,
@@ -11,7 +12,6 @@ from zoomadmin.zoom.errors import (
     ValidationFailed,
     ZoomError,
 )
-from zoomadmin.zoom.models import CreateAction, UserType
 
 #: Zoom's code for an email that belongs to a user of another Zoom account.
 OTHER_ACCOUNT_CODE = 1009

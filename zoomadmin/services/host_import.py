@@ -9,10 +9,11 @@ import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from zoomadmin.core.enums import CreateAction, UserType
+from zoomadmin.core.records import HostRecord
 from zoomadmin.services.host_errors import EmailInAccountError, explain_create_error
 from zoomadmin.services.hosts import HostService, check_names, check_new_host
 from zoomadmin.services.tenants import TenancyError
-from zoomadmin.store.hosts import HostRecord
 from zoomadmin.store.repositories import Store
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import (
@@ -24,7 +25,6 @@ from zoomadmin.zoom.errors import (
     OutcomeUnknown,
     ZoomError,
 )
-from zoomadmin.zoom.models import CreateAction, UserType
 
 Progress = Callable[[int, int], None]
 """Called with (rows done, rows in all)."""

@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from zoomadmin.core.actor import current_actor
+from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.enums import HOST_DAILY_LIMIT, CreateAction, UserStatus, UserType
+from zoomadmin.core.records import HostRecord, SessionRecord, TenantRecord
 from zoomadmin.services.host_errors import explain_create_error, pending_refusal
 from zoomadmin.services.tenants import Now, TenancyError, refused
 from zoomadmin.store.errors import StoreError
-from zoomadmin.store.hosts import HostData, HostRecord
-from zoomadmin.store.meetings import SessionRecord
+from zoomadmin.store.hosts import HostData
 from zoomadmin.store.repositories import Store, Transaction
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import NotFound
-from zoomadmin.zoom.limits import HOST_DAILY_LIMIT
-from zoomadmin.zoom.models import CreateAction, UserStatus, UserType, ZoomUser
+from zoomadmin.zoom.models import ZoomUser
 
 EMAIL = re.compile(r"^[^@\s,;<>()\"]+@[^@\s,;<>()\"]+\.[^@\s.,;<>()\"]+$")
 MAX_EMAIL = 128
@@ -117,11 +118,11 @@ class HostService:
     written to the audit log.
     """
 
-    def __init__(self, store: Store, zoom: ZoomClient, *, now: Now, actor: str) -> None:
+    def __init__(self, store: Store, zoom: ZoomClient, *, now: Now, bus: ChangeBus) -> None:
         self._store = store
         self._zoom = zoom
         self._now = now
-        self._actor = actor
+        self._bus = bus
 
     async def rows(self) -> list[HostRow]:
         """Every host with its tenant, next session and quota use today.
@@ -137,13 +138,44 @@ class HostService:
 
     async def row(self, host_id: int) -> HostRow:
         """One host's row (after a change)."""
-        try:
-            host = await asyncio.to_thread(self._store.hosts.get, host_id)
-        except StoreError:
-            raise TenancyError("This host no longer exists; refresh the list.") from None
-        tenants, quota = await asyncio.to_thread(self._context)
-        found = await asyncio.to_thread(self._rows_of, host.tenant_id, tenants, quota)
-        return next(r for r in found if r.host.id == host_id)
+        found = await self.rows_for([host_id])
+        if not found:
+            raise TenancyError("This host no longer exists; refresh the list.")
+        return found[0]
+
+    async def rows_for(self, host_ids: Iterable[int]) -> list[HostRow]:
+        """The rows of ``host_ids`` that still exist, reading only their tenants and quota."""
+        ids = sorted(set(host_ids))
+        return await asyncio.to_thread(self._rows_for, ids) if ids else []
+
+    def _rows_for(self, host_ids: list[int]) -> list[HostRow]:
+        items = [
+            item
+            for chunk in range(0, len(host_ids), READ_PAGE)
+            for page in self._store.hosts.overview_pages(
+                self._now(), host_ids=host_ids[chunk : chunk + READ_PAGE], size=READ_PAGE
+            )
+            for item in page
+        ]
+        tenant_ids = {i.host.tenant_id for i in items if i.host.tenant_id is not None}
+        tenants = {tid: self._store.tenants.get(tid) for tid in tenant_ids}
+        day = self._now().astimezone(UTC).date()
+        rows = []
+        for item in items:
+            tenant = tenants.get(item.host.tenant_id) if item.host.tenant_id else None
+            name, zone = (tenant.name, tenant.timezone) if tenant else ("", "UTC")
+            used = self._store.quota.used(item.host.zoom_user_id, day)
+            rows.append(
+                HostRow(
+                    item.host,
+                    name,
+                    zone,
+                    item.next_session_at,
+                    min(used, HOST_DAILY_LIMIT),
+                    HOST_DAILY_LIMIT,
+                )
+            )
+        return rows
 
     def _context(self) -> tuple[dict[int, TenantRecord], dict[str, tuple[int, int]]]:
         tenants = {t.id: t for t in self._store.tenants.all()}
@@ -199,7 +231,10 @@ class HostService:
         except NotFound:
             return None  # removed meanwhile: the next sync flags it
         await asyncio.to_thread(self._store.hosts.upsert, [host_data(user, None)])
-        return await self.host_id_of(zoom_user_id)
+        host_id = await self.host_id_of(zoom_user_id)
+        if host_id is not None:
+            self._changed([host_id], tenants=False)
+        return host_id
 
     async def unlinked(self) -> list[HostRecord]:
         """Account users (from the last sync) that belong to no tenant yet."""
@@ -259,7 +294,9 @@ class HostService:
             self._audit(tx, "host.create", host.id, None, host_audit(host))
             return host
 
-        return await asyncio.to_thread(self._store.atomically, work)
+        host = await asyncio.to_thread(self._store.atomically, work)
+        self._changed([host.id])
+        return host
 
     async def link_email(self, email: str, tenant_id: int) -> HostRecord:
         """Make the account's existing user ``email``, in no tenant yet, a host of the tenant."""
@@ -290,7 +327,9 @@ class HostService:
             )
             return host
 
-        return await asyncio.to_thread(self._store.atomically, work)
+        host = await asyncio.to_thread(self._store.atomically, work)
+        self._changed([host.id])
+        return host
 
     async def link(self, host_ids: list[int], tenant_id: int) -> int:
         """Put account users that are in no tenant yet into ``tenant_id``."""
@@ -314,9 +353,11 @@ class HostService:
             return moved
 
         try:
-            return await asyncio.to_thread(self._store.atomically, work)
+            moved = await asyncio.to_thread(self._store.atomically, work)
         except StoreError as exc:
             raise refused(exc) from exc
+        self._changed(host_ids)
+        return moved
 
     async def impact(self, host_id: int) -> RemovalImpact:
         """The host and its coming sessions (for the confirmation before a change)."""
@@ -347,7 +388,9 @@ class HostService:
             self._audit(tx, action, host_id, {"status": host.status}, {"status": new.status})
             return new
 
-        return await asyncio.to_thread(self._store.atomically, work)
+        record = await asyncio.to_thread(self._store.atomically, work)
+        self._changed([host_id], tenants=False)
+        return record
 
     async def remove(self, host_id: int) -> None:
         """Disassociate the user from the Zoom account and forget the host and its meetings."""
@@ -361,11 +404,19 @@ class HostService:
             self._audit(tx, "host.remove", host_id, host_audit(host), None)
 
         await asyncio.to_thread(self._store.atomically, work)
+        self._changed([host_id])
+        self._bus.publish(ChangeKind.SESSIONS)
+
+    def _changed(self, host_ids: Iterable[int], *, tenants: bool = True) -> None:
+        """Tell the screens which hosts changed (and the tenants list, whose counts move)."""
+        self._bus.publish(ChangeKind.HOSTS, host_ids)
+        if tenants:
+            self._bus.publish(ChangeKind.TENANTS)
 
     def _audit(self, tx: Transaction, action: str, host_id: int, old: Any, new: Any) -> None:
         """Audit a change in the same transaction as the change itself."""
         tx.audit.record(
-            actor=self._actor,
+            actor=current_actor(),
             action=action,
             object_type="host",
             object_id=host_id,

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from zoomadmin.store.hosts import HostRecord
+from zoomadmin.core.records import HostRecord
 from zoomadmin.store.meetings import MeetingData, OccurrenceData
 from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.zoom.client import ZoomClient

@@ -6,13 +6,16 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 
+from zoomadmin.core.actor import current_actor
+from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.enums import UserStatus
 from zoomadmin.services.hosts import host_data
 from zoomadmin.services.meeting_sync import HostsProgress, MeetingSync, MeetingSyncReport
 from zoomadmin.services.tenants import Now
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.zoom.client import ZoomClient
-from zoomadmin.zoom.models import Page, UserStatus, ZoomUser
+from zoomadmin.zoom.models import Page, ZoomUser
 
 SyncProgress = Callable[[int, int], None]
 """Called with (users read so far, users Zoom reports in all) after each page."""
@@ -54,11 +57,11 @@ class SyncService:
     the scheduled meetings of tenant hosts into the meetings table.
     """
 
-    def __init__(self, store: Store, zoom: ZoomClient, *, now: Now, actor: str) -> None:
+    def __init__(self, store: Store, zoom: ZoomClient, *, now: Now, bus: ChangeBus) -> None:
         self._store = store
         self._zoom = zoom
         self._now = now
-        self._actor = actor
+        self._bus = bus
         self._meetings = MeetingSync(store, zoom)
         # One sync at a time (the first open's and the user's F5 can overlap): a second one
         # waits, then reads what the first left, so flags and audit entries stay exact.
@@ -81,6 +84,9 @@ class SyncService:
 
     async def _sync_meetings(self, progress: HostsProgress | None) -> MeetingSyncReport:
         report = await self._meetings.sync(progress)
+        self._bus.publish(ChangeKind.SESSIONS)
+        self._bus.publish(ChangeKind.HOSTS)
+        self._bus.publish(ChangeKind.TENANTS)
         await self._record("meeting.sync", "meetings", asdict(report))
         return report
 
@@ -100,9 +106,12 @@ class SyncService:
         users = await self._pull(progress)
         # The hosts, their flags and the sync's audit entry are written as one unit, so a
         # cancelled sync leaves either all of them or none (and is then not "ever synced").
-        return await asyncio.to_thread(
+        report = await asyncio.to_thread(
             self._store.atomically, lambda tx: self._store_users(tx, users)
         )
+        self._bus.publish(ChangeKind.HOSTS)
+        self._bus.publish(ChangeKind.TENANTS)
+        return report
 
     def _store_users(self, tx: Transaction, users: list[ZoomUser]) -> SyncReport:
         before = {h.zoom_user_id: h for h in tx.hosts.all()}
@@ -128,7 +137,7 @@ class SyncService:
         value = asdict(report)
         del value["unchanged"], value["meetings"]
         tx.audit.record(
-            actor=self._actor,
+            actor=current_actor(),
             action="host.sync",
             object_type="account",
             object_id="users",
@@ -141,7 +150,7 @@ class SyncService:
         """Audit a sync of the account's ``object_id`` (users or meetings)."""
         await asyncio.to_thread(
             self._store.audit.record,
-            actor=self._actor,
+            actor=current_actor(),
             action=action,
             object_type="account",
             object_id=object_id,

@@ -9,10 +9,18 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from zoomadmin.core.actor import current_actor
+from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.errors import AppError
+from zoomadmin.core.records import (
+    DEFAULT_EMAIL_SCHEME,
+    TenantRecord,
+    TenantSummary,
+    render_email,
+    slugify,
+)
 from zoomadmin.store.errors import StoreError
-from zoomadmin.store.models import DEFAULT_EMAIL_SCHEME
 from zoomadmin.store.repositories import Store, Transaction
-from zoomadmin.store.tenants import TenantRecord, TenantSummary, render_email, slugify
 
 __all__ = [
     "TenancyError",
@@ -25,12 +33,8 @@ __all__ = [
 Now = Callable[[], datetime]
 
 
-class TenancyError(Exception):
+class TenancyError(AppError):
     """A tenant or host change was refused; ``user_message`` says what to do about it."""
-
-    def __init__(self, user_message: str) -> None:
-        self.user_message = user_message
-        super().__init__(user_message)
 
 
 class TenantBusyError(TenancyError):
@@ -81,10 +85,10 @@ def refused(exc: StoreError) -> TenancyError:
 class TenantService:
     """Tenants for the UI: plain ``async def`` methods; the database runs on a worker thread."""
 
-    def __init__(self, store: Store, *, now: Now, actor: str) -> None:
+    def __init__(self, store: Store, *, now: Now, bus: ChangeBus) -> None:
         self._store = store
         self._now = now
-        self._actor = actor
+        self._bus = bus
 
     async def summaries(self) -> list[TenantSummary]:
         """Every tenant with its host count and its coming sessions, by name."""
@@ -99,7 +103,9 @@ class TenantService:
 
     async def create(self, draft: TenantDraft) -> TenantRecord:
         """Add a tenant; raises :class:`TenancyError` for a taken name or a bad value."""
-        return await asyncio.to_thread(self._store.atomically, lambda tx: self._create(tx, draft))
+        record = await asyncio.to_thread(self._store.atomically, lambda tx: self._create(tx, draft))
+        self._bus.publish(ChangeKind.TENANTS, [record.id])
+        return record
 
     def _create(self, tx: Transaction, draft: TenantDraft) -> TenantRecord:
         try:
@@ -119,9 +125,13 @@ class TenantService:
 
     async def update(self, tenant_id: int, draft: TenantDraft) -> TenantRecord:
         """Change a tenant to what ``draft`` says."""
-        return await asyncio.to_thread(
+        record = await asyncio.to_thread(
             self._store.atomically, lambda tx: self._update(tx, tenant_id, draft)
         )
+        self._bus.publish(ChangeKind.TENANTS, [tenant_id])
+        # Hosts show their tenant's name and time zone.
+        self._bus.publish(ChangeKind.HOSTS)
+        return record
 
     def _update(self, tx: Transaction, tenant_id: int, draft: TenantDraft) -> TenantRecord:
         try:
@@ -156,6 +166,8 @@ class TenantService:
         Its hosts stay in the Zoom account and in the hosts list, with no tenant.
         """
         await asyncio.to_thread(self._store.atomically, lambda tx: self._delete(tx, tenant_id))
+        self._bus.publish(ChangeKind.TENANTS, [tenant_id])
+        self._bus.publish(ChangeKind.HOSTS)
 
     def _delete(self, tx: Transaction, tenant_id: int) -> None:
         try:
@@ -171,7 +183,7 @@ class TenantService:
     def _audit(self, tx: Transaction, action: str, object_id: int, old: Any, new: Any) -> None:
         """Audit a change in the same transaction as the change itself."""
         tx.audit.record(
-            actor=self._actor,
+            actor=current_actor(),
             action=action,
             object_type="tenant",
             object_id=object_id,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from zoomadmin.core.errors import AppError, InvalidValue
 
-class StoreError(Exception):
-    """Anything the store refuses; ``str(error)`` is fit to show the user."""
+
+class StoreError(AppError):
+    """Anything the store refuses; ``user_message`` (and ``str(error)``) is fit to show the user."""
 
 
 class NotFoundError(StoreError):
@@ -23,5 +25,5 @@ class HostExistsError(AlreadyExistsError):
     """A host with this email or Zoom user id already exists."""
 
 
-class InvalidValueError(StoreError, ValueError):
+class InvalidValueError(StoreError, InvalidValue):
     """A value the store cannot keep, such as an unknown time zone."""

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from zoomadmin.core.records import FieldChange, HostOverview, HostRecord, encode_changes
 from zoomadmin.store._sql import Bind, chunks, table_of
 from zoomadmin.store.errors import HostExistsError, NotFoundError
 from zoomadmin.store.meetings import DELETED
@@ -20,27 +21,9 @@ _host = table_of(Host)
 _meeting = table_of(Meeting)
 _occ = table_of(MeetingOccurrence)
 
-# Fields Zoom owns: a difference between Zoom and the local copy is noted on the host,
-# in the words the hosts table uses (the note is shown to the administrator as is).
-_ZOOM_FIELDS = {
-    "email": "email",
-    "first_name": "first name",
-    "last_name": "last name",
-    "user_type": "type",
-    "status": "status",
-}
-_STATUS_WORDS = {"active": "Active", "pending": "Pending", "inactive": "Deactivated"}
-_TYPE_WORDS = {1: "Basic", 2: "Licensed"}
-
-
-def status_words(status: str) -> str:
-    """Zoom's user status as the administrator reads it (Active / Pending / Deactivated)."""
-    return _STATUS_WORDS.get(status, status.title())
-
-
-def type_words(user_type: int) -> str:
-    """Zoom's user type as the administrator reads it (Basic / Licensed, else its number)."""
-    return _TYPE_WORDS.get(user_type, f"Type {user_type}")
+# Fields Zoom owns: a difference between Zoom and the local copy is kept on the host (as
+# ``FieldChange``s; the screens put them into words).
+_ZOOM_FIELDS = ("email", "first_name", "last_name", "user_type", "status")
 
 
 @dataclass(frozen=True)
@@ -57,38 +40,6 @@ class HostData:
 
 
 @dataclass(frozen=True)
-class HostRecord:
-    """A stored host."""
-
-    id: int
-    tenant_id: int | None
-    zoom_user_id: str
-    email: str
-    first_name: str
-    last_name: str
-    user_type: int
-    status: str
-    missing_in_zoom: bool
-    changed_in_zoom: str | None
-    last_synced_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def display_name(self) -> str:
-        """First and last name, or the email when Zoom has no name."""
-        return f"{self.first_name} {self.last_name}".strip() or self.email
-
-
-@dataclass(frozen=True)
-class HostOverview:
-    """A row of the hosts view: the host and when its next session starts."""
-
-    host: HostRecord
-    next_session_at: datetime | None
-
-
-@dataclass(frozen=True)
 class UpsertResult:
     """What :meth:`HostRepository.upsert` did."""
 
@@ -97,22 +48,15 @@ class UpsertResult:
     unchanged: int
 
 
-def _words(field: str, value: Any) -> str:
-    if field == "status":
-        return status_words(value)
-    if field == "user_type":
-        return type_words(value)
-    return f"“{value}”" if value else "(empty)"
-
-
 def _describe_changes(old: Any, new: dict[str, Any]) -> str | None:
-    """``type Basic → Licensed; first name (empty) → “Ada”``, or None when nothing changed."""
-    changes = [
-        f"{label} {_words(name, getattr(old, name))} → {_words(name, new[name])}"
-        for name, label in _ZOOM_FIELDS.items()
-        if getattr(old, name) != new[name]
-    ]
-    return "; ".join(changes) or None
+    """The Zoom-owned fields that differ, encoded for the ``changed_in_zoom`` column."""
+    return encode_changes(
+        tuple(
+            FieldChange(name, getattr(old, name), new[name])
+            for name in _ZOOM_FIELDS
+            if getattr(old, name) != new[name]
+        )
+    )
 
 
 class HostRepository:
@@ -268,8 +212,10 @@ class HostRepository:
         *,
         unassigned: bool = False,
         size: int = 500,
+        host_ids: Sequence[int] | None = None,
     ) -> Iterator[list[HostOverview]]:
-        """:meth:`overview` in pages of ``size`` hosts, each read as it is asked for."""
+        """:meth:`overview` in pages of ``size`` hosts, each read as it is asked for
+        (only ``host_ids``, when given)."""
         upcoming = (
             select(_meeting.c.host_id, func.min(_occ.c.start_time, type_=UtcDateTime).label("nxt"))
             .select_from(_occ.join(_meeting))
@@ -286,6 +232,8 @@ class HostRepository:
             query = query.where(_host.c.tenant_id.is_(None))
         elif tenant_id is not None:
             query = query.where(_host.c.tenant_id == tenant_id)
+        if host_ids is not None:
+            query = query.where(_host.c.id.in_(list(host_ids)))
         width = len(_host.c)
         with self._engine.connect() as conn:
             for part in conn.execute(query).partitions(size):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import Connection, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from zoomadmin.core.records import SessionRecord
 from zoomadmin.store._sql import Bind, table_of, upsert_dialect
 from zoomadmin.store.errors import NotFoundError
 from zoomadmin.store.models import Host, Meeting, MeetingOccurrence
@@ -59,26 +60,6 @@ class MeetingRecord:
     created_at: datetime
     updated_at: datetime
     occurrences: tuple[OccurrenceData, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class SessionRecord:
-    """One session on the calendar: an occurrence with its meeting and host."""
-
-    meeting_id: int
-    occurrence_id: str
-    topic: str
-    start_time: datetime
-    duration_minutes: int
-    status: str
-    host_id: int
-    host_email: str
-    tenant_id: int | None
-
-    @property
-    def end_time(self) -> datetime:
-        """When the session is planned to end."""
-        return self.start_time + timedelta(minutes=self.duration_minutes)
 
 
 def _sessions_query() -> Select[tuple[object, ...]]:

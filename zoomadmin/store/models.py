@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME
 from zoomadmin.store.types import UtcDateTime, utc_now
 
 # Stable constraint names, so later migrations (SQLite batch mode included) can refer to them.
@@ -18,8 +19,6 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-DEFAULT_EMAIL_SCHEME = "{mailbox}+{tenant}-{n}@{domain}"
 
 
 class Tenant(SQLModel, table=True):

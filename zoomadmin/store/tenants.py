@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,10 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from zoomadmin.core.errors import InvalidValue
+from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME, TenantRecord, TenantSummary, slugify
 from zoomadmin.store._sql import Bind, table_of
 from zoomadmin.store.errors import InvalidValueError, NotFoundError, TenantExistsError
 from zoomadmin.store.meetings import DELETED
-from zoomadmin.store.models import DEFAULT_EMAIL_SCHEME, Host, Meeting, MeetingOccurrence, Tenant
+from zoomadmin.store.models import Host, Meeting, MeetingOccurrence, Tenant
 from zoomadmin.store.types import UtcDateTime, utc_now
 
 _tenant = table_of(Tenant)
@@ -30,52 +31,6 @@ class _Unset:
 
 
 UNSET: Final = _Unset()
-
-
-@dataclass(frozen=True)
-class TenantRecord:
-    """A stored tenant."""
-
-    id: int
-    name: str
-    slug: str
-    timezone: str
-    mailbox: str
-    domain: str
-    email_scheme: str
-    settings_policy: str | None
-    created_at: datetime
-    updated_at: datetime
-
-    def host_email(self, n: int) -> str:
-        """The email of this tenant's ``n``-th host under its scheme."""
-        return render_email(self.email_scheme, self.mailbox, self.slug, self.domain, n)
-
-
-@dataclass(frozen=True)
-class TenantSummary:
-    """A row of the tenants list."""
-
-    tenant: TenantRecord
-    host_count: int
-    coming_sessions: int
-    next_session_at: datetime | None
-
-
-def slugify(name: str) -> str:
-    """A short lowercase tag for emails from a tenant name: "Acme Corp." -> "acme-corp"."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def render_email(scheme: str, mailbox: str, tenant: str, domain: str, n: int) -> str:
-    """Fill an email scheme such as ``{mailbox}+{tenant}-{n}@{domain}``."""
-    try:
-        return scheme.format(mailbox=mailbox, tenant=tenant, domain=domain, n=n)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise InvalidValueError(
-            f"The email scheme {scheme!r} can only use {{mailbox}}, {{tenant}}, {{n}} and "
-            f"{{domain}} ({exc})."
-        ) from exc
 
 
 def _check(values: dict[str, Any]) -> None:
@@ -96,7 +51,10 @@ def _check(values: dict[str, Any]) -> None:
 
 
 def _check_scheme(record: TenantRecord) -> None:
-    first, second = record.host_email(1), record.host_email(2)
+    try:
+        first, second = record.host_email(1), record.host_email(2)
+    except InvalidValue as exc:
+        raise InvalidValueError(exc.user_message) from exc
     if first == second:
         raise InvalidValueError(f"The email scheme {record.email_scheme!r} needs {{n}}.")
     if first.count("@") != 1 or first.startswith("@") or first.endswith("@"):

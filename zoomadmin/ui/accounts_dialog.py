@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
@@ -23,16 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.profiles import DEFAULT_WS_URL, AccountProfile
 from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount
 from zoomadmin.services.credentials import SecretStore
-from zoomadmin.store.preferences import DEFAULT_WS_URL, AccountProfile
-from zoomadmin.ui.account_scopes import feature_scopes, scopes_html
+from zoomadmin.services.scopes import feature_scopes
+from zoomadmin.ui.account_scopes import scopes_html
 from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
-from zoomadmin.zoom.models import ZoomUser
 
 ProfileRole = Qt.ItemDataRole.UserRole + 1
 """The row's profile name (None for the sandbox)."""
+
+
+class _Owner(Protocol):
+    """The account owner Zoom named when the profile was checked."""
+
+    @property
+    def email(self) -> str: ...
 
 
 class AccountsModel(QAbstractListModel):
@@ -323,7 +330,7 @@ class AccountsDialog(QDialog):
             label="Checking the Zoom account…",
         )
 
-    def _on_added(self, profile: AccountProfile, owner: ZoomUser) -> None:
+    def _on_added(self, profile: AccountProfile, owner: _Owner) -> None:
         for edit in (
             self.name_edit,
             self.account_id_edit,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zoomadmin.logs import redact
+from zoomadmin.core.redaction import redact
 
 log = logging.getLogger(__name__)
 

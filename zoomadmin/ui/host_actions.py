@@ -8,11 +8,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
+from zoomadmin.core.enums import UserStatus
+from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostRow, HostService, RemovalImpact
 from zoomadmin.services.sync import SyncReport, SyncService
-from zoomadmin.store.hosts import HostRecord
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.ui.host_dialogs import (
     AddHostDialog,
@@ -24,7 +24,6 @@ from zoomadmin.ui.hosts_model import local_time
 from zoomadmin.ui.hosts_panel import HostsPanel
 from zoomadmin.ui.icons import icon
 from zoomadmin.ui.import_wizard import ImportWizard
-from zoomadmin.zoom.models import UserStatus
 
 
 def confirm(

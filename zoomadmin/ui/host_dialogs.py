@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.enums import CreateAction, UserType
+from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.services.host_errors import EmailInAccountError
 from zoomadmin.services.hosts import HostService, NewHost
-from zoomadmin.store.hosts import HostRecord
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
-from zoomadmin.zoom.models import CreateAction, UserType
 
 CREATE_ACTIONS = (
     ("Send an invitation (the user confirms by email)", CreateAction.CREATE),

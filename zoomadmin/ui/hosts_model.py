@@ -20,10 +20,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QPalette
 
+from zoomadmin.core.enums import HOST_DAILY_LIMIT, UserStatus
 from zoomadmin.services.hosts import HostRow
-from zoomadmin.store.hosts import status_words, type_words
-from zoomadmin.zoom.limits import HOST_DAILY_LIMIT
-from zoomadmin.zoom.models import UserStatus
+from zoomadmin.ui.common.words import changes_words, status_words, type_words
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -130,8 +129,9 @@ def _tooltip(row: HostRow, column: HostColumn) -> str | None:
     host = row.host
     if host.missing_in_zoom:
         return "Zoom no longer lists this user (removed in Zoom). Remove it here too."
-    if host.changed_in_zoom:
-        return f"Changed in Zoom since the last sync: {host.changed_in_zoom}"
+    changes = changes_words(host.zoom_changes)
+    if changes:
+        return f"Changed in Zoom since the last sync: {changes}"
     if column == HostColumn.STATUS and host.status == UserStatus.PENDING:
         return "Zoom sent an invitation; the user has not accepted it yet."
     return None

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.enums import UserStatus, UserType
+from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.hosts import HostRow
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.ui.hosts_filter import NO_TENANT, HostsFilterProxy
 from zoomadmin.ui.hosts_model import ROW_ROLE, HostColumn, HostsModel
-from zoomadmin.zoom.models import UserStatus, UserType
 
 #: Rows added to the model per event-loop turn: small enough that no turn stalls the UI.
 LOAD_CHUNK = 400

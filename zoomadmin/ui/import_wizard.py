@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.host_import import (
     CsvError,
     HostImporter,
@@ -33,7 +34,6 @@ from zoomadmin.services.host_import import (
     ImportRow,
     parse_csv,
 )
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
 from zoomadmin.ui.host_dialogs import CREATE_ACTIONS, error_label, tenant_combo
 from zoomadmin.ui.import_model import ImportColumn, ImportRowsModel

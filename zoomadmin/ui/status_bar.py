@@ -47,6 +47,8 @@ class AppStatusBar(QStatusBar):
         self.connection.setAccessibleName("Connection")
         self.events = QLabel(self)
         self.events.setAccessibleName("Event stream")
+        self.jobs = QLabel(self)
+        self.jobs.setAccessibleName("Always-on work")
         self.clock = QLabel(self)
         self.clock.setObjectName("sandboxClock")
         self.clock.setAccessibleName("Sandbox clock")
@@ -56,7 +58,14 @@ class AppStatusBar(QStatusBar):
         for value in speeds:
             self.speed.addItem(speed_text(value), value)
         self.speed.activated.connect(self._on_speed_activated)
-        for widget in (self.account, self.connection, self.events, self.clock, self.speed):
+        for widget in (
+            self.account,
+            self.connection,
+            self.events,
+            self.jobs,
+            self.clock,
+            self.speed,
+        ):
             self.addPermanentWidget(widget)
         self.set_busy(False)
         self.show_account("Not connected", is_sandbox=False)
@@ -86,6 +95,12 @@ class AppStatusBar(QStatusBar):
         4 s``), with why it is not connected as a tooltip."""
         self.events.setText(text)
         self.events.setToolTip(detail)
+
+    def show_jobs(self, text: str, detail: str = "") -> None:
+        """Show how the always-on work is doing (``Jobs: running``, ``Jobs: 1 failed``,
+        ``Jobs: run elsewhere``), each job's state in the tooltip."""
+        self.jobs.setText(text)
+        self.jobs.setToolTip(detail)
 
     def show_clock(self, now: datetime, speed: float) -> None:
         """Show the sandbox's time and select its speed in the control."""

@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME, TenantRecord
 from zoomadmin.services.tenants import TenantDraft, TenantService
-from zoomadmin.store.models import DEFAULT_EMAIL_SCHEME
-from zoomadmin.store.tenants import TenantRecord
 from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
 
 DEFAULT_TIMEZONE = "Europe/London"

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from zoomadmin.services.tenants import TenantSummary
+from zoomadmin.core.records import TenantSummary
 from zoomadmin.ui.hosts_model import local_time
 
 Index = QModelIndex | QPersistentModelIndex

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Slot
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,27 +20,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.changes import ChangeBus
+from zoomadmin.core.clock import Clock
+from zoomadmin.core.records import TenantRecord, TenantSummary
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostRow, HostService
 from zoomadmin.services.sync import SyncService
-from zoomadmin.services.tenants import TenantService, TenantSummary
-from zoomadmin.store.tenants import TenantRecord
+from zoomadmin.services.tenants import TenantService
 from zoomadmin.ui.async_runner import AsyncRunner
 from zoomadmin.ui.host_actions import HostActions, confirm
 from zoomadmin.ui.host_dialogs import open_dialog
-from zoomadmin.ui.host_live import Clock, HostsLiveUpdates
 from zoomadmin.ui.hosts_panel import HostsPanel, HostsTable
+from zoomadmin.ui.hosts_refresh import HostsLiveUpdates
 from zoomadmin.ui.icons import icon
 from zoomadmin.ui.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
-from zoomadmin.zoom.events.stream import EventStream
 
 NO_TENANTS = "No tenants yet — create one with New tenant (Ctrl+N)."
 ROW_HEIGHT = 26
 MAX_TENANT_ROWS = 8
 HEADING_HEIGHT = 28
-TENANTS_REFRESH_DELAY_MS = 500
-"""Meeting events come in bursts at the hour; the tenant counts are re-read once after."""
 
 
 class TenantsTab(QWidget):
@@ -48,8 +47,9 @@ class TenantsTab(QWidget):
 
     Selecting a tenant filters the hosts to it. Services come in from app.py; the tab holds
     no database session and runs every service call through the :class:`AsyncRunner`.
-    With the account's ``events``, hosts changed in Zoom and meetings that start or end
-    refresh their rows; with ``clock``, today's quota is refreshed on the clock's midnight.
+    With the account's ``changes`` bus, the hosts and tenants that changed (here, by a job
+    reacting to Zoom's events, or elsewhere) refresh in place; with ``clock``, today's quota
+    is refreshed on the clock's midnight.
     """
 
     def __init__(
@@ -61,7 +61,7 @@ class TenantsTab(QWidget):
         importer: HostImporter,
         runner: AsyncRunner,
         clock: Clock | None = None,
-        events: EventStream | None = None,
+        changes: ChangeBus | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,15 +88,13 @@ class TenantsTab(QWidget):
         self.host_actions.hosts_changed.connect(self.refresh_tenants)
         self.host_actions.reload_requested.connect(self.refresh)
         self.live = HostsLiveUpdates(
-            self.hosts_panel, hosts=hosts, runner=runner, clock=clock, events=events
+            self.hosts_panel, hosts=hosts, runner=runner, clock=clock, changes=changes
         )
         # Actions may spend a host's meeting requests: show the new counts in place.
         self.host_actions.hosts_changed.connect(self.live.refresh_quota)
-        self._tenants_timer = QTimer(self)
-        self._tenants_timer.setSingleShot(True)
-        self._tenants_timer.setInterval(TENANTS_REFRESH_DELAY_MS)
-        self._tenants_timer.timeout.connect(self.refresh_tenants)
-        self.live.sessions_moved.connect(self._tenants_timer.start)
+        # The change listener folds bursts (a sync, meetings starting on the hour) into one.
+        self.live.tenants_changed.connect(self.refresh_tenants)
+        self.live.hosts_reload_needed.connect(self.refresh_hosts)
         self._build_tenant_actions()
         self._build_layout()
         self.tenants_view.selectionModel().currentRowChanged.connect(self._on_tenant_chosen)

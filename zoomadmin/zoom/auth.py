@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from zoomadmin.logs import register_secret
+from zoomadmin.core.redaction import register_secret
 from zoomadmin.zoom.errors import ZoomUnavailable, oauth_error
 from zoomadmin.zoom.scopes import parse_scopes
 

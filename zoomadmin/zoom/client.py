@@ -5,8 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Unpack
 
+from zoomadmin.core.enums import HOST_DAILY_LIMIT
 from zoomadmin.zoom.auth import TokenProvider, ZoomCredentials
-from zoomadmin.zoom.limits import HOST_DAILY_LIMIT, next_utc_midnight
+from zoomadmin.zoom.limits import next_utc_midnight
 from zoomadmin.zoom.meetings_api import MeetingsApi
 from zoomadmin.zoom.models import QuotaStatus
 from zoomadmin.zoom.recordings_api import RecordingsApi

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
-from zoomadmin.logs import redact
+from zoomadmin.core.errors import EnvironmentFault
+from zoomadmin.core.redaction import redact
 from zoomadmin.zoom.wire import json_object
 
 _MISSING_SCOPE = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
@@ -23,7 +24,7 @@ def scrub(text: str) -> str:
     return _SECRETISH.sub(r"\1=***", redact(text))
 
 
-class ZoomError(Exception):
+class ZoomError(EnvironmentFault):
     """Zoom (or the way to it) refused or failed a request.
 
     ``user_message`` is in plain words for the person at the screen; ``str()`` adds the
@@ -40,11 +41,11 @@ class ZoomError(Exception):
         http_status: int | None = None,
         zoom_message: str = "",
     ) -> None:
-        self.user_message = scrub(user_message or self.default_message)
         self.code = code
         self.http_status = http_status
         self.zoom_message = scrub(zoom_message)
-        super().__init__(self._describe())
+        super().__init__(scrub(user_message or self.default_message))
+        self.args = (self._describe(),)
 
     def _describe(self) -> str:
         parts = [self.user_message]
@@ -120,6 +121,8 @@ class MissingScope(ZoomError):
 class RateLimited(ZoomError):
     """Zoom's per-second limit was hit and retries ran out."""
 
+    retryable: ClassVar[bool] = True
+
     default_message = "Zoom is receiving too many requests right now. Try again in a moment."
 
     def __init__(self, user_message: str | None = None, **kwargs: Any) -> None:
@@ -144,6 +147,8 @@ class DailyQuotaExceeded(ZoomError):
 
 class ZoomUnavailable(ZoomError):
     """Zoom could not be reached or answered with a server error (5xx, network)."""
+
+    retryable: ClassVar[bool] = True
 
     default_message = "Zoom cannot be reached right now. Check the connection and try again."
 

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-#: Zoom allows each host user this many meeting create/update requests per UTC day.
-HOST_DAILY_LIMIT = 100
+from zoomadmin.core.enums import HOST_DAILY_LIMIT
 
 
 class RateCategory(enum.StrEnum):

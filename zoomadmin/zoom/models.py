@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from zoomadmin.core.enums import UserStatus, UserType
+
 T = TypeVar("T")
 
 
@@ -23,32 +25,6 @@ class ZoomModel(BaseModel):
         if isinstance(data, dict):
             return {k: v for k, v in data.items() if v != ""}
         return data
-
-
-class UserType(enum.IntEnum):
-    """Zoom's user ``type``."""
-
-    BASIC = 1
-    LICENSED = 2
-    UNASSIGNED = 4
-    NONE = 99
-
-
-class UserStatus(enum.StrEnum):
-    """Zoom's user ``status`` (also the ``status`` filter of the user list)."""
-
-    ACTIVE = "active"
-    INACTIVE = "inactive"
-    PENDING = "pending"
-
-
-class CreateAction(enum.StrEnum):
-    """How ``POST /users`` creates the user."""
-
-    CREATE = "create"
-    AUTO_CREATE = "autoCreate"
-    CUST_CREATE = "custCreate"
-    SSO_CREATE = "ssoCreate"
 
 
 class ZoomUser(ZoomModel):

@@ -13,6 +13,7 @@ from typing import Any, TypedDict, Unpack
 
 import httpx
 
+from zoomadmin.core.enums import HOST_DAILY_LIMIT
 from zoomadmin.zoom.auth import TokenProvider, ZoomCredentials
 from zoomadmin.zoom.errors import (
     DailyQuotaExceeded,
@@ -23,7 +24,6 @@ from zoomadmin.zoom.errors import (
     error_from_response,
 )
 from zoomadmin.zoom.limits import (
-    HOST_DAILY_LIMIT,
     Budget,
     MemoryQuotaLedger,
     Plan,

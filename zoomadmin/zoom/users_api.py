@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from zoomadmin.core.enums import CreateAction, UserStatus, UserType
 from zoomadmin.zoom.client_base import ClientBase, page_params, parse_page
 from zoomadmin.zoom.models import (
-    CreateAction,
     LockSettings,
     Page,
     PlanUsage,
     UserSettings,
     UsersSummary,
-    UserStatus,
-    UserType,
     ZoomUser,
 )
 from zoomadmin.zoom.paging import PAGE_SIZE, iterate_pages

@@ -1,0 +1,75 @@
+"""Opens an account into an :class:`AccountRuntime`: its database first, then its client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from zoomadmin.account.runtime import AccountRuntime
+from zoomadmin.core.changes import ChangeBus
+from zoomadmin.core.profiles import AccountProfile
+from zoomadmin.jobs.lease import LeadershipLease
+from zoomadmin.services.connection import ConnectionService
+from zoomadmin.services.tenants import TenantDraft
+from zoomadmin.store.quota import SqlQuotaLedger
+from zoomadmin.store.repositories import Store
+from zoomadmin.zoom.auth import ZoomCredentials
+from zoomadmin.zoom.client import ZoomClient
+
+StoreOpener = Callable[[AccountProfile | None], Store]
+"""Opens (and migrates) the database of a profile (None: the sandbox); runs on a worker."""
+LeaseFor = Callable[[AccountProfile | None, Store], LeadershipLease]
+"""The lease that decides which process runs the jobs of that account."""
+
+
+class AccountOpener:
+    """Turns "open this profile" into a running account world, the same way everywhere.
+
+    The account's database is opened before its client is built, so the client counts
+    each host's meeting requests in that database from its very first request.
+    """
+
+    def __init__(
+        self,
+        connection: ConnectionService,
+        *,
+        open_store: StoreOpener,
+        lease_for: LeaseFor,
+        demo_tenants: Sequence[TenantDraft] = (),
+        bus: Callable[[], ChangeBus] = ChangeBus,
+    ) -> None:
+        self.connection = connection
+        self._open_store = open_store
+        self._lease_for = lease_for
+        self._demo = list(demo_tenants)
+        self._bus = bus
+
+    async def open(self, profile: str | None, *, remember: bool = True) -> AccountRuntime:
+        """Close the current account (the caller closed its runtime) and open ``profile``."""
+        opened: list[Store] = []
+
+        async def client_for(
+            credentials: ZoomCredentials, chosen: AccountProfile | None
+        ) -> ZoomClient:
+            store = await asyncio.to_thread(self._open_store, chosen)
+            opened.append(store)
+            ledger = SqlQuotaLedger(store.engine)
+            return ZoomClient(credentials, now=self.connection.clock.now, ledger=ledger)
+
+        try:
+            account = await self.connection.switch(
+                profile, remember=remember, client_for=client_for
+            )
+        except BaseException:
+            for store in opened:
+                await asyncio.to_thread(store.close)
+            raise
+        store = opened[-1]
+        return AccountRuntime(
+            account=account,
+            store=store,
+            clock=self.connection.clock,
+            bus=self._bus(),
+            lease=self._lease_for(account.profile, store),
+            demo_tenants=self._demo,
+        )

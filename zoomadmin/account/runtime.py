@@ -1,0 +1,110 @@
+"""``AccountRuntime``: everything one open account is, built once for every front end."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from zoomadmin.account.events import event_stream
+from zoomadmin.core.changes import ChangeBus
+from zoomadmin.core.clock import Clock
+from zoomadmin.jobs.event_stream import EventStreamJob
+from zoomadmin.jobs.host_events import HostEventsJob
+from zoomadmin.jobs.lease import LeadershipLease, LocalLease
+from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
+from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
+from zoomadmin.services.connection import ActiveAccount
+from zoomadmin.services.first_open import FirstOpen
+from zoomadmin.services.host_import import HostImporter
+from zoomadmin.services.hosts import HostService
+from zoomadmin.services.sync import SyncService
+from zoomadmin.services.tenants import TenantDraft, TenantService
+from zoomadmin.store.repositories import Store
+from zoomadmin.zoom.events.poller import Poller
+from zoomadmin.zoom.events.stream import EventStream
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AccountServices:
+    """Exactly one instance of each service of an open account."""
+
+    tenants: TenantService
+    hosts: HostService
+    sync: SyncService
+    importer: HostImporter
+    first_open: FirstOpen
+
+
+class AccountRuntime:
+    """One open account: its store, Zoom client, events, services and jobs supervisor.
+
+    The desktop, the command line, the agent and the tests all build an account through
+    this class, and nothing else constructs services, so each exists once per account (the
+    sync's "one at a time" holds across every caller). :meth:`start` runs the jobs (once
+    this process holds the account's lease); :meth:`stop` ends them. Closing the client
+    and the store is the opener's business (:class:`ConnectionService` and the store's).
+    """
+
+    def __init__(
+        self,
+        *,
+        account: ActiveAccount,
+        store: Store,
+        clock: Clock,
+        bus: ChangeBus | None = None,
+        lease: LeadershipLease | None = None,
+        demo_tenants: Sequence[TenantDraft] = (),
+        stream: tuple[EventStream, Poller] | None = None,
+    ) -> None:
+        self.account = account
+        self.store = store
+        self.clock = clock
+        self.bus = bus or ChangeBus()
+        self.events, self.poller = stream or event_stream(account, clock)
+        zoom, now = account.client, clock.now
+        hosts = HostService(store, zoom, now=now, bus=self.bus)
+        tenants = TenantService(store, now=now, bus=self.bus)
+        sync = SyncService(store, zoom, now=now, bus=self.bus)
+        self.services = AccountServices(
+            tenants=tenants,
+            hosts=hosts,
+            sync=sync,
+            importer=HostImporter(store, zoom, hosts),
+            first_open=FirstOpen(
+                store,
+                tenants=tenants,
+                hosts=hosts,
+                sync=sync,
+                demo_tenants=demo_tenants if account.is_sandbox else (),
+            ),
+        )
+        self.jobs: list[Job] = [
+            EventStreamJob(self.events),
+            HostEventsJob(self.events, hosts, self.bus),
+            QuotaMidnightJob(clock, self.bus),
+        ]
+        self.supervisor = Supervisor(
+            self.jobs, lease=lease or LocalLease(), bus=self.bus, clock=clock
+        )
+
+    @property
+    def job_statuses(self) -> list[JobStatus]:
+        """Every job's state (for the status bar and ``zoomadmin agent status``)."""
+        return self.supervisor.statuses
+
+    def start(self) -> None:
+        """Run the account's jobs once this process holds its lease (on the running loop)."""
+        self.supervisor.start()
+
+    async def stop(self) -> None:
+        """Stop every job (the event stream's connections are closed before this returns)."""
+        await self.supervisor.stop()
+
+    async def close(self) -> None:
+        """Stop the jobs and release the database (the client closes with the connection)."""
+        await self.stop()
+        await asyncio.to_thread(self.store.close)

@@ -1,0 +1,1 @@
+"""The vocabulary every layer shares: records, enums, the clock, errors and changes."""

@@ -1,0 +1,96 @@
+"""Time inside zoomadmin: always aware UTC, and "now" may be the sandbox's fast clock."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+MAX_NAP = 30.0
+"""Real seconds a sleeper waits at most before it looks at the clock again (its speed may
+have changed, or the sandbox's time jumped)."""
+
+
+def utc_now() -> datetime:
+    """The wall clock, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    """The first 00:00 UTC after ``now`` (when Zoom resets each host's daily quota)."""
+    day: date = now.astimezone(UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+class Clock(Protocol):
+    """What work that waits needs of a clock: "now" and how fast it runs."""
+
+    @property
+    def speed(self) -> float:
+        """Clock seconds per real second."""
+        ...
+
+    def now(self) -> datetime:
+        """The current time (aware UTC)."""
+        ...
+
+
+class AppClock:
+    """ "Now" for one account: real UTC time, or the sandbox's clock while on the sandbox.
+
+    Following the sandbox means extrapolating from the last reading at its speed, so a
+    demo day passes in minutes when the sandbox runs at 60x.
+    """
+
+    def __init__(
+        self,
+        *,
+        wall: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._wall = wall
+        self._monotonic = monotonic
+        self._anchor: tuple[datetime, float] | None = None
+        self._speed = 1.0
+
+    @property
+    def speed(self) -> float:
+        """How many seconds of app time pass per real second."""
+        return self._speed
+
+    @property
+    def follows_sandbox(self) -> bool:
+        """Whether ``now()`` is the sandbox's time rather than the real one."""
+        return self._anchor is not None
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        if self._anchor is None:
+            return self._wall()
+        at, mono = self._anchor
+        return at + timedelta(seconds=(self._monotonic() - mono) * self._speed)
+
+    def follow(self, now: datetime, speed: float) -> None:
+        """Take ``now`` as the current time, moving ``speed`` times as fast as real time."""
+        self._anchor = (now.astimezone(UTC), self._monotonic())
+        self._speed = speed
+
+    def use_real_time(self) -> None:
+        """Go back to the wall clock (a real Zoom account)."""
+        self._anchor = None
+        self._speed = 1.0
+
+
+def real_seconds_until(clock: Clock, when: datetime) -> float:
+    """Real seconds until ``clock`` shows ``when`` at its current speed (0 if past)."""
+    ahead = (when - clock.now()).total_seconds()
+    return max(0.0, ahead / max(clock.speed, 1e-6))
+
+
+async def sleep_until(clock: Clock, when: datetime) -> None:
+    """Wait until ``clock`` shows ``when``, looking again at least every :data:`MAX_NAP`."""
+    # Polling on purpose: nothing tells when the sandbox's speed changes or its time jumps.
+    while (wait := real_seconds_until(clock, when)) > 0:  # noqa: ASYNC110
+        await asyncio.sleep(min(wait, MAX_NAP))

@@ -1,0 +1,1 @@
+"""What every tab shares: the async runner, the change-bus adapter, table and dialog parts."""
