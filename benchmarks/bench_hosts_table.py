@@ -79,7 +79,7 @@ def fill(store: Store, hosts: int) -> None:
         )
     for n in range(0, hosts, 3):
         for _ in range(n % 7):
-            store.quota.record_request(f"user{n:06d}", NOW.date())
+            store.quota.blocking.record_request(f"user{n:06d}", NOW.date())
 
 
 class Heartbeat:

@@ -60,7 +60,7 @@ def main() -> int:
         timed(
             "1,000 quota record_request calls",
             None,
-            lambda: [store.quota.record_request("zu-1", day) for _ in range(1000)],
+            lambda: [store.quota.blocking.record_request("zu-1", day) for _ in range(1000)],
         )
         store.close()
     targets = [UPSERT_TARGET_S] * 3 + [OVERVIEW_TARGET_S]

@@ -117,7 +117,7 @@ async def test_quota_use_today_comes_from_the_ledger(tenancy: Tenancy) -> None:
     await tenancy.hosts.link_email("ann@school.example", tenant.id)
     today = tenancy.now().astimezone(UTC).date()
     for _ in range(37):
-        tenancy.store.quota.record_request(user_id, today)
+        await tenancy.store.quota.record_request(user_id, today)
     [row] = await tenancy.hosts.rows()
     assert (row.quota_used, row.quota_limit) == (37, 100)
 

@@ -107,7 +107,7 @@ async def test_quota_cells_refresh_in_place(
     # What the client counts when it sends a meeting create/update for the host.
     day = app.clock.now().astimezone(UTC).date()
     for _ in range(3):
-        account.client.transport.ledger.record_request(row.host.zoom_user_id, day)
+        await account.client.transport.ledger.record_request(row.host.zoom_user_id, day)
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
     cells: list[tuple[int, int]] = []

@@ -37,8 +37,8 @@ async def test_meeting_lifecycle_and_quota_count(sandbox: SandboxServer, zoom: Z
     assert fetched.topic == "Algebra 1 (room B)"
     assert fetched.start_time == SANDBOX_START + timedelta(days=1)
     # One create plus one update, charged to the host.
-    assert zoom.quota(host).describe() == "2 of 100 used today, resets 00:00 UTC"
-    assert zoom.quota(host).resets_at == NEXT_MIDNIGHT
+    assert (await zoom.quota(host)).describe() == "2 of 100 used today, resets 00:00 UTC"
+    assert (await zoom.quota(host)).resets_at == NEXT_MIDNIGHT
     await zoom.delete_meeting(meeting.id)
     with pytest.raises(NotFound) as caught:
         await zoom.get_meeting(meeting.id)
@@ -64,7 +64,7 @@ async def test_recurring_meeting_occurrences(sandbox: SandboxServer, zoom: ZoomC
     statuses = {o.occurrence_id: o.status for o in again.occurrences}
     assert statuses.get(meeting.occurrences[1].occurrence_id, "deleted") == "deleted"
     assert statuses[first.occurrence_id] == "available"
-    assert zoom.quota(host).used == 2
+    assert (await zoom.quota(host)).used == 2
 
 
 async def test_every_meeting_of_a_host_is_listed(sandbox: SandboxServer, zoom: ZoomClient) -> None:
@@ -86,7 +86,7 @@ async def test_daily_quota_raises_with_host_and_reset(
     assert caught.value.host_id == host
     assert caught.value.resets_at == NEXT_MIDNIGHT
     assert "2026-03-03 00:00 UTC" in caught.value.user_message
-    assert zoom.quota(host).describe() == "100 of 100 used today, resets 00:00 UTC"
+    assert (await zoom.quota(host)).describe() == "100 of 100 used today, resets 00:00 UTC"
     # Never retried blindly, and not even sent again today.
     sent = zoom.transport.stats.requests
     with pytest.raises(DailyQuotaExceeded):
@@ -95,7 +95,7 @@ async def test_daily_quota_raises_with_host_and_reset(
     # After 00:00 UTC the host has a fresh quota.
     sandbox.sandbox.clock.advance(NEXT_MIDNIGHT - SANDBOX_START + timedelta(minutes=1))
     await zoom.create_meeting(host, _request("tomorrow"))
-    assert zoom.quota(host).used == 1
+    assert (await zoom.quota(host)).used == 1
 
 
 async def test_meeting_create_with_lost_answer_is_outcome_unknown(
@@ -125,7 +125,7 @@ async def test_updates_finish_under_faults(
                 await zoom.update_meeting(meeting_id, {"agenda": f"week {n}"}, host_id=host)
         assert zoom.transport.stats.retries >= 1
         # Each attempt is counted, since Zoom may have counted one whose answer was lost.
-        assert all(zoom.quota(h).used >= 20 for h in hosts)
+        assert all([(await zoom.quota(h)).used >= 20 for h in hosts])
     state = sandbox.sandbox.state
     assert all(
         state.meetings[m].agenda == f"week {n}"
@@ -138,11 +138,11 @@ async def test_zoom_host_counter_headers_feed_the_ledger(zoom: ZoomClient) -> No
     # Zoom quirk: some answers carry the host's own 100-a-day counter; others the account's.
     day = zoom.transport.today()
     per_host = {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "63"}
-    zoom.transport.observe_headers(httpx.Response(204, headers=per_host), "host-1", day)
-    assert zoom.quota("host-1").describe() == "37 of 100 used today, resets 00:00 UTC"
+    await zoom.transport.observe_headers(httpx.Response(204, headers=per_host), "host-1", day)
+    assert (await zoom.quota("host-1")).describe() == "37 of 100 used today, resets 00:00 UTC"
     account = {"X-RateLimit-Limit": "6000", "X-RateLimit-Remaining": "10"}
-    zoom.transport.observe_headers(httpx.Response(204, headers=account), "host-1", day)
-    assert zoom.quota("host-1").used == 37
+    await zoom.transport.observe_headers(httpx.Response(204, headers=account), "host-1", day)
+    assert (await zoom.quota("host-1")).used == 37
     stale = {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "90"}
-    zoom.transport.observe_headers(httpx.Response(204, headers=stale), "host-1", day)
-    assert zoom.quota("host-1").used == 37  # an older answer never lowers the count
+    await zoom.transport.observe_headers(httpx.Response(204, headers=stale), "host-1", day)
+    assert (await zoom.quota("host-1")).used == 37  # an older answer never lowers the count

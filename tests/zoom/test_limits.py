@@ -109,20 +109,24 @@ def test_pause_and_a_smaller_budget_from_zoom() -> None:
     assert limiter.delay_needed() == pytest.approx(0.25)
 
 
-def test_memory_ledger_counts_observes_and_exhausts() -> None:
+async def test_memory_ledger_counts_observes_and_exhausts() -> None:
     ledger = MemoryQuotaLedger()
     assert isinstance(ledger, QuotaLedger)
     day = date(2026, 3, 4)
-    assert ledger.used("h", day) == 0
-    assert ledger.record_request("h", day) == 1
-    ledger.observe("h", day, limit=100, remaining=60)
-    assert ledger.used("h", day) == 40
-    ledger.observe("h", day, limit=100, remaining=90)  # counts never go down
-    assert ledger.used("h", day) == 40
-    ledger.mark_exhausted("h", day)
-    assert ledger.used("h", day) == 100
-    assert ledger.used("h", date(2026, 3, 5)) == 0
-    assert ledger.used("other", day) == 0
+    assert await ledger.used("h", day) == 0
+    assert await ledger.record_request("h", day) == 1
+    await ledger.observe("h", day, limit=100, remaining=60)
+    assert await ledger.used("h", day) == 40
+    await ledger.observe("h", day, limit=100, remaining=90)  # counts never go down
+    assert await ledger.used("h", day) == 40
+    assert not await ledger.exhausted("h", day)
+    await ledger.mark_exhausted("h", day)
+    assert await ledger.used("h", day) == 100
+    assert await ledger.exhausted("h", day)
+    assert await ledger.used("h", date(2026, 3, 5)) == 0
+    assert await ledger.used("other", day) == 0
+    await ledger.record_request("other", day)
+    assert await ledger.used_on(day) == {"h": (100, 100), "other": (1, 100)}
 
 
 def test_quota_status_describes_itself() -> None:

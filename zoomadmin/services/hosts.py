@@ -179,7 +179,7 @@ class HostService:
 
     def _context(self) -> tuple[dict[int, TenantRecord], dict[str, tuple[int, int]]]:
         tenants = {t.id: t for t in self._store.tenants.all()}
-        return tenants, self._store.quota.used_on(self._now().astimezone(UTC).date())
+        return tenants, self._store.quota.blocking.used_on(self._now().astimezone(UTC).date())
 
     def _rows_of(
         self,
@@ -209,7 +209,7 @@ class HostService:
     async def quota_today(self) -> dict[str, tuple[int, int]]:
         """Each host's ``(used, limit)`` of today's (UTC) meeting requests, by Zoom user id."""
         day = self._now().astimezone(UTC).date()
-        return await asyncio.to_thread(self._store.quota.used_on, day)
+        return await self._store.quota.used_on(day)
 
     async def host_id_of(self, zoom_user_id: str) -> int | None:
         """The local host of a Zoom user, if it is one."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from zoomadmin.store._sql import Bind, table_of, upsert_dialect
 from zoomadmin.store.models import QuotaLedgerEntry
@@ -17,10 +18,11 @@ _ledger = table_of(QuotaLedgerEntry)
 DEFAULT_DAILY_LIMIT = 100
 
 
-class SqlQuotaLedger:
-    """Implements ``zoomadmin.zoom.limits.QuotaLedger`` with one row per host and UTC day.
+class SqlQuotaCounts:
+    """The ledger's statements, run on the calling thread (a worker thread, never the loop).
 
-    Each call is one short statement on an indexed row, quick enough for the event loop.
+    One row per host and UTC day; each call is one short statement on that indexed row,
+    but it may wait up to SQLite's busy timeout behind another connection's write.
     Counts only go up within a day; the next UTC day starts from a new row.
     """
 
@@ -71,23 +73,33 @@ class SqlQuotaLedger:
             daily_limit=limit,
             exhausted=remaining <= 0,
             on_conflict={
-                "used": func.max(_ledger.c.used, seen)
-                if self._engine.dialect.name == "sqlite"
-                else func.greatest(_ledger.c.used, seen),
+                "used": self._greatest(_ledger.c.used, seen),
                 "daily_limit": limit,
                 "exhausted": _ledger.c.exhausted | (remaining <= 0),
             },
         )
 
     def mark_exhausted(self, host_id: str, day: date) -> None:
-        """Zoom answered the daily-limit 429: nothing is left for ``host_id`` on ``day``."""
+        """Zoom answered the daily-limit 429: nothing is left for ``host_id`` on ``day``.
+
+        The count rises to the daily limit as well, so "100 of 100 used" is what a host
+        list shows and the client refuses the host locally until the next UTC day.
+        """
         self._upsert(
             host_id,
             day,
             used=self._limit,
             exhausted=True,
-            on_conflict={"exhausted": True},
+            on_conflict={
+                "used": self._greatest(_ledger.c.used, _ledger.c.daily_limit),
+                "exhausted": True,
+            },
         )
+
+    def _greatest(self, column: ColumnElement[int], other: Any) -> ColumnElement[int]:
+        if self._engine.dialect.name == "sqlite":
+            return func.max(column, other)
+        return func.greatest(column, other)
 
     def _upsert(
         self,
@@ -113,3 +125,40 @@ class SqlQuotaLedger:
         ).returning(_ledger.c.used)
         with self._engine.begin() as conn:
             return int(conn.execute(stmt).scalar_one())
+
+
+class SqlQuotaLedger:
+    """Implements ``zoomadmin.zoom.limits.QuotaLedger`` over :class:`SqlQuotaCounts`.
+
+    The client awaits it on the event loop (the GUI thread under qasync); each statement
+    runs in a worker thread (``asyncio.to_thread``), so a worker's write transaction that
+    holds SQLite's lock makes the request wait, never the window. Code that already runs
+    on a worker thread uses :attr:`blocking` directly.
+    """
+
+    def __init__(self, engine: Bind, limit: int = DEFAULT_DAILY_LIMIT) -> None:
+        self.blocking = SqlQuotaCounts(engine, limit)
+
+    async def used(self, host_id: str, day: date) -> int:
+        """Requests counted for ``host_id`` on ``day`` (0 when none)."""
+        return await asyncio.to_thread(self.blocking.used, host_id, day)
+
+    async def used_on(self, day: date) -> dict[str, tuple[int, int]]:
+        """Every host's ``(used, daily_limit)`` on ``day``, in one query (for host lists)."""
+        return await asyncio.to_thread(self.blocking.used_on, day)
+
+    async def exhausted(self, host_id: str, day: date) -> bool:
+        """Whether Zoom said (or the count shows) nothing is left for ``host_id`` on ``day``."""
+        return await asyncio.to_thread(self.blocking.exhausted, host_id, day)
+
+    async def record_request(self, host_id: str, day: date) -> int:
+        """Count one create/update about to be sent; returns the new count."""
+        return await asyncio.to_thread(self.blocking.record_request, host_id, day)
+
+    async def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
+        """Adopt Zoom's own figures: used becomes at least ``limit - remaining``."""
+        await asyncio.to_thread(self.blocking.observe, host_id, day, limit, remaining)
+
+    async def mark_exhausted(self, host_id: str, day: date) -> None:
+        """Zoom answered the daily-limit 429: nothing is left for ``host_id`` on ``day``."""
+        await asyncio.to_thread(self.blocking.mark_exhausted, host_id, day)

@@ -52,12 +52,13 @@ class ZoomClient(UsersApi, MeetingsApi, RecordingsApi):
         """Close the HTTP connections this client opened."""
         await self.transport.aclose()
 
-    def quota(self, host_id: str) -> QuotaStatus:
+    async def quota(self, host_id: str) -> QuotaStatus:
         """How much of ``host_id``'s daily meeting create/update quota is used today."""
         day = self.transport.today()
+        used = await self.transport.ledger.used(host_id, day)
         return QuotaStatus(
             host_id=host_id,
-            used=min(HOST_DAILY_LIMIT, self.transport.ledger.used(host_id, day)),
+            used=min(HOST_DAILY_LIMIT, used),
             limit=HOST_DAILY_LIMIT,
             resets_at=next_utc_midnight(day),
         )

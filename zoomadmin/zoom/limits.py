@@ -232,55 +232,81 @@ def next_utc_midnight(day: date) -> datetime:
 class QuotaLedger(Protocol):
     """Per-host count of meeting create/update requests per UTC day (Zoom allows 100).
 
-    Synchronous and small so a SQL table can implement it; the client calls it from the
-    event loop, so implementations must be quick (one indexed row). ``day`` is always a
-    UTC date. Counts never go down within a day.
+    Every method is ``async``: the client awaits it on the event loop, which is the GUI
+    thread under qasync, so an implementation that needs the disk or the network must do
+    that work elsewhere (the SQL ledger runs each statement in a worker thread) and never
+    block the loop. ``day`` is always a UTC date. Counts never go down within a day.
     """
 
-    def used(self, host_id: str, day: date) -> int:
+    async def used(self, host_id: str, day: date) -> int:
         """Requests counted for ``host_id`` on ``day`` (0 when none)."""
         ...
 
-    def record_request(self, host_id: str, day: date) -> int:
-        """Count one create/update about to be sent; returns the new count."""
+    async def used_on(self, day: date) -> dict[str, tuple[int, int]]:
+        """Every counted host's ``(used, daily_limit)`` on ``day`` (for host lists)."""
         ...
 
-    def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
+    async def exhausted(self, host_id: str, day: date) -> bool:
+        """Whether Zoom said (or the count shows) nothing is left for ``host_id`` on ``day``."""
+        ...
+
+    async def record_request(self, host_id: str, day: date) -> int:
+        """Count one create/update about to be sent; returns the new count.
+
+        The client awaits this before it sends the request, so a request is never sent
+        uncounted (one cancelled in between is counted but not sent: the safe side).
+        """
+        ...
+
+    async def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
         """Adopt Zoom's own figures: used becomes at least ``limit - remaining``."""
         ...
 
-    def mark_exhausted(self, host_id: str, day: date) -> None:
+    async def mark_exhausted(self, host_id: str, day: date) -> None:
         """Zoom answered the daily-limit 429: nothing is left for ``host_id`` on ``day``."""
         ...
 
 
 class MemoryQuotaLedger:
-    """A :class:`QuotaLedger` kept in memory (tests, the sandbox, a first run)."""
+    """A :class:`QuotaLedger` kept in memory (tests, the sandbox, a first run).
+
+    Each call is a dictionary look-up on the loop's thread, so it never waits.
+    """
 
     def __init__(self, limit: int = HOST_DAILY_LIMIT) -> None:
         self._limit = limit
         self._used: dict[tuple[str, date], int] = {}
         self._lock = threading.Lock()
 
-    def used(self, host_id: str, day: date) -> int:
+    async def used(self, host_id: str, day: date) -> int:
         """Requests counted for ``host_id`` on ``day``."""
         with self._lock:
             return self._used.get((host_id, day), 0)
 
-    def record_request(self, host_id: str, day: date) -> int:
+    async def used_on(self, day: date) -> dict[str, tuple[int, int]]:
+        """Every counted host's ``(used, limit)`` on ``day``."""
+        with self._lock:
+            return {h: (n, self._limit) for (h, d), n in self._used.items() if d == day}
+
+    async def exhausted(self, host_id: str, day: date) -> bool:
+        """Whether the count reached the limit (Zoom's daily 429 raises it there)."""
+        with self._lock:
+            return self._used.get((host_id, day), 0) >= self._limit
+
+    async def record_request(self, host_id: str, day: date) -> int:
         """Count one request and return the new count."""
         with self._lock:
             count = self._used.get((host_id, day), 0) + 1
             self._used[(host_id, day)] = count
             return count
 
-    def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
+    async def observe(self, host_id: str, day: date, limit: int, remaining: int) -> None:
         """Raise the count to what Zoom reports as used."""
         with self._lock:
             key = (host_id, day)
             self._used[key] = max(self._used.get(key, 0), limit - remaining)
 
-    def mark_exhausted(self, host_id: str, day: date) -> None:
+    async def mark_exhausted(self, host_id: str, day: date) -> None:
         """Set the count to the daily limit."""
         with self._lock:
             key = (host_id, day)

@@ -100,6 +100,9 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self._limiters = {c: TokenBucketLimiter(budget_for(plan, c)) for c in RateCategory}
         self._slots = asyncio.Semaphore(max_concurrency)
+        # Checking a host's quota and counting the request are one step: two requests for
+        # a host with one left must not both pass the check while the first is counted.
+        self._quota_lock = asyncio.Lock()
         self._now = now or (lambda: datetime.now(UTC))
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -129,7 +132,7 @@ class Transport:
         method = method.upper()
         await self._check_scope(method, template)
         host = options.get("quota_host")
-        day = self._reserve_quota(host)
+        day = self.today() if host is not None else None
         url_path = expand(template, options.get("path"))
         params, body = options.get("params"), options.get("json")
         spec = _Spec(method, template, url_path, params, body, host, day)
@@ -141,17 +144,19 @@ class Transport:
         if scope is not None:
             raise MissingScope(scope)
 
-    def _reserve_quota(self, host_id: str | None) -> date | None:
-        if host_id is None:
-            return None
-        day = self.today()
-        self.check_quota(host_id, day)
-        return day
-
-    def check_quota(self, host_id: str, day: date) -> None:
+    async def check_quota(self, host_id: str, day: date) -> None:
         """Raise DailyQuotaExceeded, without asking Zoom, when the ledger shows none left."""
-        if self.ledger.used(host_id, day) >= HOST_DAILY_LIMIT:
+        if await self.ledger.exhausted(host_id, day):
             raise DailyQuotaExceeded(host_id, next_utc_midnight(day))
+
+    async def count_request(self, host_id: str, day: date) -> None:
+        """Refuse ``host_id`` locally when none is left, else count one request to send.
+
+        Awaited before the request goes out, so the ledger never lags what Zoom counted.
+        """
+        async with self._quota_lock:
+            await self.check_quota(host_id, day)
+            await self.ledger.record_request(host_id, day)
 
     async def send_once(
         self,
@@ -200,7 +205,7 @@ class Transport:
         if remaining is not None:
             limiter.observe(ticket, remaining)
 
-    def observe_headers(
+    async def observe_headers(
         self,
         response: httpx.Response,
         host_id: str | None,
@@ -212,7 +217,7 @@ class Transport:
         # Zoom quirk: only the per-host meeting counter has a limit of 100; account daily
         # counters (6,000 and up) say nothing about the host.
         if host_id and day and limit == HOST_DAILY_LIMIT and remaining is not None:
-            self.ledger.observe(host_id, day, limit, remaining)
+            await self.ledger.observe(host_id, day, limit, remaining)
 
     def now(self) -> datetime:
         """The current time by the injectable clock."""
@@ -274,7 +279,7 @@ class _Call:
 
     async def run(self) -> httpx.Response:
         while True:
-            self._count_quota()
+            await self._count_quota()
             try:
                 response, token = await self.t.send_once(
                     self.method, self.url_path, self.category, self.params, self.json
@@ -282,16 +287,15 @@ class _Call:
             except httpx.TransportError as exc:
                 await self._on_network_error(exc)
                 continue
-            self.t.observe_headers(response, self.quota_host, self.day)
+            await self.t.observe_headers(response, self.quota_host, self.day)
             if response.is_success:
                 return response
             await self._on_failure(response, token)
 
-    def _count_quota(self) -> None:
+    async def _count_quota(self) -> None:
         if self.quota_host is None or self.day is None or not self.count_next:
             return
-        self.t.check_quota(self.quota_host, self.day)
-        self.t.ledger.record_request(self.quota_host, self.day)
+        await self.t.count_request(self.quota_host, self.day)
         # The next attempt counts again only if Zoom may have counted this one (a lost
         # answer or a 5xx); a 401 or a per-second 429 was never processed.
         self.count_next = False
@@ -336,7 +340,7 @@ class _Call:
         self.t.stats.rate_limited += 1
         wait, moment = parse_retry_after(response.headers.get("retry-after"), self.t.now())
         if _is_daily(response):
-            self._raise_daily(response, moment)
+            await self._raise_daily(response, moment)
         self.rate_retries += 1
         if self.rate_retries > self.t.retry.max_rate_retries:
             raise RateLimited(http_status=429, code=429, retry_after=wait)
@@ -346,14 +350,14 @@ class _Call:
         self.t.stats.retries += 1
         await self.t.sleep(delay)
 
-    def _raise_daily(self, response: httpx.Response, moment: datetime | None) -> None:
+    async def _raise_daily(self, response: httpx.Response, moment: datetime | None) -> None:
         message = str(json_object(response).get("message", ""))
         day = self.day or self.t.today()
         resets_at = moment or next_utc_midnight(day)
         host: str | None = None
         if self.quota_host is not None and _is_per_host(response, message):
             host = self.quota_host
-            self.t.ledger.mark_exhausted(host, day)
+            await self.t.ledger.mark_exhausted(host, day)
         raise DailyQuotaExceeded(host, resets_at, code=429, http_status=429, zoom_message=message)
 
 
