@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from zoomadmin.account.ledger import PublishingLedger
 from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.core.changes import ChangeBus
 from zoomadmin.core.profiles import AccountProfile
@@ -47,13 +48,14 @@ class AccountOpener:
     async def open(self, profile: str | None, *, remember: bool = True) -> AccountRuntime:
         """Close the current account (the caller closed its runtime) and open ``profile``."""
         opened: list[Store] = []
+        bus = self._bus()
 
         async def client_for(
             credentials: ZoomCredentials, chosen: AccountProfile | None
         ) -> ZoomClient:
             store = await asyncio.to_thread(self._open_store, chosen)
             opened.append(store)
-            ledger = SqlQuotaLedger(store.engine)
+            ledger = PublishingLedger(SqlQuotaLedger(store.engine), bus)
             return ZoomClient(credentials, now=self.connection.clock.now, ledger=ledger)
 
         try:
@@ -69,7 +71,7 @@ class AccountOpener:
             account=account,
             store=store,
             clock=self.connection.clock,
-            bus=self._bus(),
+            bus=bus,
             lease=self._lease_for(account.profile, store),
             demo_tenants=self._demo,
         )

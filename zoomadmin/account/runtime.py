@@ -87,9 +87,7 @@ class AccountRuntime:
             HostEventsJob(self.events, hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
         ]
-        self.supervisor = Supervisor(
-            self.jobs, lease=lease or LocalLease(), bus=self.bus, clock=clock
-        )
+        self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 
     @property
     def job_statuses(self) -> list[JobStatus]:

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Protocol
 
 from zoomadmin.core.changes import ChangeBus, ChangeKind
-from zoomadmin.core.clock import Clock
 from zoomadmin.jobs.lease import LeadershipLease, LeaseHolder
 
 log = logging.getLogger(__name__)
@@ -105,12 +104,14 @@ class Supervisor:
         *,
         lease: LeadershipLease,
         bus: ChangeBus,
-        clock: Clock,
+        backoff: tuple[float, float] = (FIRST_BACKOFF, MAX_BACKOFF),
+        lease_retry: float = LEASE_RETRY,
     ) -> None:
         self._jobs = list(jobs)
+        self._backoff = backoff
+        self._lease_retry = lease_retry
         self._lease = lease
         self._bus = bus
-        self._clock = clock
         self._statuses = {j.name: JobStatus(j.name, JobState.STOPPED) for j in self._jobs}
         self._main: asyncio.Task[None] | None = None
         self.holder: LeaseHolder | None = None
@@ -148,7 +149,7 @@ class Supervisor:
             who = self.holder.describe() if self.holder else "another process"
             for job in self._jobs:
                 self._set(job.name, JobState.STANDBY, f"run by {who}")
-            await asyncio.sleep(LEASE_RETRY)
+            await asyncio.sleep(self._lease_retry)
         self.holder = None
         tasks = [asyncio.create_task(self._keep(j), name=f"job-{j.name}") for j in self._jobs]
         try:
@@ -159,7 +160,8 @@ class Supervisor:
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _keep(self, job: Job) -> None:
-        backoff = FIRST_BACKOFF
+        first, most = self._backoff
+        backoff = first
         restarts = 0
         loop = asyncio.get_running_loop()
         while True:
@@ -173,10 +175,10 @@ class Supervisor:
                 log.exception("Job %s crashed", job.name)
                 reason = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
                 self._set(job.name, JobState.FAILED, str(reason), restarts=restarts)
-            if loop.time() - began > MAX_BACKOFF:
-                backoff = FIRST_BACKOFF
+            if loop.time() - began > most:
+                backoff = first  # it ran a good while: a fresh failure, not a crash loop
             await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF)
+            backoff = min(backoff * 2, most)
             restarts += 1
 
     def _set(

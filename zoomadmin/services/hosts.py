@@ -164,7 +164,7 @@ class HostService:
         for item in items:
             tenant = tenants.get(item.host.tenant_id) if item.host.tenant_id else None
             name, zone = (tenant.name, tenant.timezone) if tenant else ("", "UTC")
-            used = self._store.quota.used(item.host.zoom_user_id, day)
+            used = self._store.quota.blocking.used(item.host.zoom_user_id, day)
             rows.append(
                 HostRow(
                     item.host,
