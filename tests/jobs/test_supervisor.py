@@ -105,7 +105,7 @@ HOLD = textwrap.dedent(
 
 async def test_while_another_process_holds_the_lease_the_jobs_stand_by(tmp_path: Path) -> None:
     lock = tmp_path / "jobs.lock"
-    holder = subprocess.Popen(  # noqa: ASYNC220 - a child that holds the lock meanwhile
+    holder = subprocess.Popen(  # noqa: ASYNC220, S603 - our own child holds the lock meanwhile
         [sys.executable, "-c", HOLD, str(lock)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
