@@ -37,8 +37,8 @@ from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
 from zoomadmin.store.repositories import Store
-from zoomadmin.ui.hosts_model import HostColumn
-from zoomadmin.ui.hosts_panel import HostsPanel
+from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.client import ZoomClient
 

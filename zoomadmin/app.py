@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from zoomadmin.services.first_open import FirstOpenReport
     from zoomadmin.store.preferences import PreferencesFile
     from zoomadmin.store.repositories import Store
-    from zoomadmin.ui.accounts_dialog import AccountsDialog
-    from zoomadmin.ui.error_dialog import ErrorReporter
+    from zoomadmin.ui.accounts.accounts_dialog import AccountsDialog
+    from zoomadmin.ui.common.error_dialog import ErrorReporter
     from zoomadmin.ui.main_window import MainWindow
     from zoomadmin.ui.status_bar import AppStatusBar
     from zoomadmin.warmup import Warmup
@@ -80,7 +80,7 @@ class Application:
         from zoomadmin.services.accounts import AccountService
         from zoomadmin.services.connection import ConnectionService
         from zoomadmin.store.preferences import PreferencesFile
-        from zoomadmin.ui.async_runner import AsyncRunner
+        from zoomadmin.ui.common.async_runner import AsyncRunner
 
         self.paths = paths
         self.reporter = reporter
@@ -288,7 +288,7 @@ class Application:
 
     def open_accounts_dialog(self) -> None:
         """Settings → Accounts (non-modal; one at a time)."""
-        from zoomadmin.ui.accounts_dialog import AccountsDialog
+        from zoomadmin.ui.accounts.accounts_dialog import AccountsDialog
 
         dialog = self._accounts_dialog
         if dialog is None:
@@ -351,10 +351,10 @@ def run_app(args: argparse.Namespace) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from zoomadmin.ui.error_dialog import ErrorReporter
+    from zoomadmin.ui.common.error_dialog import ErrorReporter
+    from zoomadmin.ui.common.icons import stylesheet
     from zoomadmin.ui.first_paint import PAINT_WAIT_SECONDS, show_until_painted
     from zoomadmin.ui.gui_garbage import collect_garbage_in_gui_thread
-    from zoomadmin.ui.icons import stylesheet
 
     existing = QApplication.instance()
     qt_app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from zoomadmin.paths import AppPaths
     from zoomadmin.services.accounts import AccountService
     from zoomadmin.services.tenants import TenantDraft
-    from zoomadmin.ui.async_runner import AsyncRunner
+    from zoomadmin.ui.common.async_runner import AsyncRunner
     from zoomadmin.ui.main_window import TabSpec
 
 
@@ -46,7 +46,7 @@ def tab_builders() -> list[TabBuilder]:
 def _tenants_tab(context: AccountContext) -> TabSpec:
     """Tenants & Hosts: tenants, their host users, CSV import and sync with Zoom."""
     from zoomadmin.ui.main_window import TabSpec
-    from zoomadmin.ui.tenants_tab import TenantsTab
+    from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
     runtime = context.runtime
     services = runtime.services

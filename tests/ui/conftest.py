@@ -46,8 +46,8 @@ from PySide6.QtWidgets import QApplication
 from zoomadmin.app import Application, build_window
 from zoomadmin.paths import AppPaths
 from zoomadmin.services.credentials import MemorySecretStore
-from zoomadmin.ui.async_runner import AsyncRunner
-from zoomadmin.ui.error_dialog import ErrorReporter
+from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.common.error_dialog import ErrorReporter
 
 DEFAULT_WAIT = 5.0
 HERE = Path(__file__).parent

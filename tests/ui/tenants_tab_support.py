@@ -13,8 +13,8 @@ from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.store.repositories import Store
-from zoomadmin.ui.async_runner import AsyncRunner
-from zoomadmin.ui.tenants_tab import TenantsTab
+from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.limits import MemoryQuotaLedger
 

@@ -18,8 +18,8 @@ from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount, sandbox_
 from zoomadmin.services.credentials import KeyringSecretStore, MemorySecretStore, SecretKind
 from zoomadmin.services.scopes import feature_scopes
 from zoomadmin.store.preferences import PreferencesFile
-from zoomadmin.ui.accounts_dialog import AccountsDialog, AccountsModel
-from zoomadmin.ui.async_runner import AsyncRunner
+from zoomadmin.ui.accounts.accounts_dialog import AccountsDialog, AccountsModel
+from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import AuthenticationFailed
 

@@ -19,7 +19,7 @@ from zoomadmin.services.connection import SANDBOX_LABEL, ConnectionState
 from zoomadmin.services.credentials import MemorySecretStore
 from zoomadmin.start_time import process_start_time
 from zoomadmin.store.preferences import PreferencesFile
-from zoomadmin.ui.error_dialog import ErrorReporter
+from zoomadmin.ui.common.error_dialog import ErrorReporter
 from zoomadmin.warmup import Warmup, sandbox_plan
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ from zoomadmin.core.clock import AppClock
 from zoomadmin.paths import AppPaths
 from zoomadmin.services.first_open import DEMO_ACTOR
 from zoomadmin.store.repositories import Store
-from zoomadmin.ui.hosts_model import HostColumn
-from zoomadmin.ui.hosts_refresh import ms_until_utc_midnight
-from zoomadmin.ui.tenants_tab import TenantsTab
+from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.hosts_refresh import ms_until_utc_midnight
+from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
 
 def _tab(app: Application) -> TenantsTab:

@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
-from zoomadmin.ui.error_dialog import ErrorReporter
+from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.error_dialog import ErrorReporter
 from zoomadmin.zoom.errors import SeatLimitReached, ZoomError
 
 

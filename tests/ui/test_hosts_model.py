@@ -19,9 +19,9 @@ from zoomadmin.core.records import (
 )
 from zoomadmin.services.hosts import HostRow
 from zoomadmin.ui.common.words import changes_words
-from zoomadmin.ui.hosts_filter import NO_TENANT, HostsFilterProxy
-from zoomadmin.ui.hosts_model import ROW_ROLE, SORT_ROLE, HostColumn, HostsModel
-from zoomadmin.ui.tenants_model import TenantColumn, TenantsModel
+from zoomadmin.ui.tenants.hosts_filter import NO_TENANT, HostsFilterProxy
+from zoomadmin.ui.tenants.hosts_model import ROW_ROLE, SORT_ROLE, HostColumn, HostsModel
+from zoomadmin.ui.tenants.tenants_model import TenantColumn, TenantsModel
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

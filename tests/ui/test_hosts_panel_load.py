@@ -5,8 +5,8 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 from test_hosts_model import host_row
 
-from zoomadmin.ui.hosts_model import HostColumn
-from zoomadmin.ui.hosts_panel import HostsPanel
+from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 
 
 async def test_load_adds_every_row_in_order_and_paints_again_after(qtbot: QtBot) -> None:

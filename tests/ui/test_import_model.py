@@ -10,7 +10,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from zoomadmin.services.host_import import ImportReport, Outcome, RowResult, parse_csv
-from zoomadmin.ui.import_model import ImportColumn, ImportRowsModel, RowKind
+from zoomadmin.ui.tenants.import_model import ImportColumn, ImportRowsModel, RowKind
 
 CSV = "email,first_name,last_name,type\na@school.example,Ann,Lee,\nbad,Bob,Ray,Gold\n"
 

@@ -14,12 +14,12 @@ from zoom_users import add_zoom_user
 
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
-from zoomadmin.ui.host_dialogs import AddHostDialog, LinkUsersDialog
-from zoomadmin.ui.hosts_model import HostColumn
-from zoomadmin.ui.import_wizard import ImportWizard
-from zoomadmin.ui.tenant_dialog import TenantDialog
-from zoomadmin.ui.tenants_model import TenantColumn
-from zoomadmin.ui.tenants_tab import NO_TENANTS
+from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, LinkUsersDialog
+from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.import_wizard import ImportWizard
+from zoomadmin.ui.tenants.tenant_dialog import TenantDialog
+from zoomadmin.ui.tenants.tenants_model import TenantColumn
+from zoomadmin.ui.tenants.tenants_tab import NO_TENANTS
 
 __all__ = ["world"]
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from zoomadmin import APP_NAME, __version__
-from zoomadmin.ui.icons import icon
+from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.status_bar import AppStatusBar
 
 MAX_TAB_SHORTCUTS = 9

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
-from zoomadmin.ui.hosts_model import SORT_ROLE, HostsModel, Index
+from zoomadmin.ui.tenants.hosts_model import SORT_ROLE, HostsModel, Index
 
 NO_TENANT = -1
 """Tenant filter value for hosts in no tenant."""

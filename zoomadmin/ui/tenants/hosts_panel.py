@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from zoomadmin.core.enums import UserStatus, UserType
 from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.hosts import HostRow
-from zoomadmin.ui.hosts_filter import NO_TENANT, HostsFilterProxy
-from zoomadmin.ui.hosts_model import ROW_ROLE, HostColumn, HostsModel
+from zoomadmin.ui.tenants.hosts_filter import NO_TENANT, HostsFilterProxy
+from zoomadmin.ui.tenants.hosts_model import ROW_ROLE, HostColumn, HostsModel
 
 #: Rows added to the model per event-loop turn: small enough that no turn stalls the UI.
 LOAD_CHUNK = 400

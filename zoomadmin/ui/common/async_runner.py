@@ -12,7 +12,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from zoomadmin.ui.error_dialog import ErrorReporter
+from zoomadmin.ui.common.error_dialog import ErrorReporter
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from zoomadmin.core.records import TenantSummary
-from zoomadmin.ui.hosts_model import local_time
+from zoomadmin.ui.tenants.hosts_model import local_time
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME, TenantRecord
 from zoomadmin.services.tenants import TenantDraft, TenantService
-from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
 
 DEFAULT_TIMEZONE = "Europe/London"
 

@@ -24,7 +24,7 @@ from zoomadmin.core.enums import CreateAction, UserType
 from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.services.host_errors import EmailInAccountError
 from zoomadmin.services.hosts import HostService, NewHost
-from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
 
 CREATE_ACTIONS = (
     ("Send an invitation (the user confirms by email)", CreateAction.CREATE),

@@ -28,8 +28,8 @@ from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount
 from zoomadmin.services.credentials import SecretStore
 from zoomadmin.services.scopes import feature_scopes
-from zoomadmin.ui.account_scopes import scopes_html
-from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.accounts.account_scopes import scopes_html
+from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
 
 ProfileRole = Qt.ItemDataRole.UserRole + 1
 """The row's profile name (None for the sandbox)."""

@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from zoomadmin.core.changes import ChangeBus, ChangeKind
 from zoomadmin.core.clock import Clock
 from zoomadmin.services.hosts import HostRow, HostService
-from zoomadmin.ui.async_runner import AsyncRunner
+from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.change_listener import ChangeListener, Folded
-from zoomadmin.ui.hosts_panel import HostsPanel
+from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 
 QUOTA_REFRESH_MS = 60_000
 MAX_TIMER_MS = 2**31 - 1

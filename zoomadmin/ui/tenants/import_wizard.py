@@ -34,9 +34,9 @@ from zoomadmin.services.host_import import (
     ImportRow,
     parse_csv,
 )
-from zoomadmin.ui.async_runner import AsyncRunner, user_message_of
-from zoomadmin.ui.host_dialogs import CREATE_ACTIONS, error_label, tenant_combo
-from zoomadmin.ui.import_model import ImportColumn, ImportRowsModel
+from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.tenants.host_dialogs import CREATE_ACTIONS, error_label, tenant_combo
+from zoomadmin.ui.tenants.import_model import ImportColumn, ImportRowsModel
 
 FORMAT_HELP = (
     "A CSV file with a header line: <b>email,first_name,last_name,type</b>. Type is Basic or "

@@ -27,14 +27,14 @@ from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostRow, HostService
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantService
-from zoomadmin.ui.async_runner import AsyncRunner
-from zoomadmin.ui.host_actions import HostActions, confirm
-from zoomadmin.ui.host_dialogs import open_dialog
-from zoomadmin.ui.hosts_panel import HostsPanel, HostsTable
-from zoomadmin.ui.hosts_refresh import HostsLiveUpdates
-from zoomadmin.ui.icons import icon
-from zoomadmin.ui.tenant_dialog import TenantDialog
-from zoomadmin.ui.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
+from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.common.icons import icon
+from zoomadmin.ui.tenants.host_actions import HostActions, confirm
+from zoomadmin.ui.tenants.host_dialogs import open_dialog
+from zoomadmin.ui.tenants.hosts_panel import HostsPanel, HostsTable
+from zoomadmin.ui.tenants.hosts_refresh import HostsLiveUpdates
+from zoomadmin.ui.tenants.tenant_dialog import TenantDialog
+from zoomadmin.ui.tenants.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
 
 NO_TENANTS = "No tenants yet — create one with New tenant (Ctrl+N)."
 ROW_HEIGHT = 26

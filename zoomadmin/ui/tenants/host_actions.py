@@ -13,17 +13,17 @@ from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostRow, HostService, RemovalImpact
 from zoomadmin.services.sync import SyncReport, SyncService
-from zoomadmin.ui.async_runner import AsyncRunner
-from zoomadmin.ui.host_dialogs import (
+from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.common.icons import icon
+from zoomadmin.ui.tenants.host_dialogs import (
     AddHostDialog,
     LinkUsersDialog,
     MoveHostsDialog,
     open_dialog,
 )
-from zoomadmin.ui.hosts_model import local_time
-from zoomadmin.ui.hosts_panel import HostsPanel
-from zoomadmin.ui.icons import icon
-from zoomadmin.ui.import_wizard import ImportWizard
+from zoomadmin.ui.tenants.hosts_model import local_time
+from zoomadmin.ui.tenants.hosts_panel import HostsPanel
+from zoomadmin.ui.tenants.import_wizard import ImportWizard
 
 
 def confirm(

@@ -1,0 +1,1 @@
+"""Settings → Accounts: the sandbox and real Zoom accounts, their scopes and secrets."""

@@ -1,0 +1,1 @@
+"""Tenants & Hosts: tenants, their host users, CSV import, sync with Zoom."""
