@@ -14,11 +14,14 @@ from zoomadmin.jobs.event_stream import EventStreamJob
 from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
 from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
+from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
 from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
 from zoomadmin.services.connection import ActiveAccount
+from zoomadmin.services.curriculum import CurriculumService
 from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostService
+from zoomadmin.services.schedule_queue import ScheduleQueue
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.store.repositories import Store
@@ -37,6 +40,8 @@ class AccountServices:
     sync: SyncService
     importer: HostImporter
     first_open: FirstOpen
+    curricula: CurriculumService
+    queue: ScheduleQueue
 
 
 class AccountRuntime:
@@ -69,6 +74,7 @@ class AccountRuntime:
         hosts = HostService(store, zoom, now=now, bus=self.bus)
         tenants = TenantService(store, now=now, bus=self.bus)
         sync = SyncService(store, zoom, now=now, bus=self.bus)
+        queue = ScheduleQueue(store, zoom, now=now, bus=self.bus)
         self.services = AccountServices(
             tenants=tenants,
             hosts=hosts,
@@ -81,11 +87,16 @@ class AccountRuntime:
                 sync=sync,
                 demo_tenants=demo_tenants if account.is_sandbox else (),
             ),
+            curricula=CurriculumService(
+                store, zoom, hosts, now=now, bus=self.bus, on_submitted=queue.wake
+            ),
+            queue=queue,
         )
         self.jobs: list[Job] = [
             EventStreamJob(self.events),
             HostEventsJob(self.events, hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
+            ScheduleQueueJob(queue, clock),
         ]
         self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 

@@ -20,6 +20,8 @@ class ChangeKind(enum.StrEnum):
     SESSIONS = "sessions"
     QUOTA = "quota"
     """A host's meeting requests today (ids are Zoom user ids)."""
+    QUEUE = "queue"
+    """The schedule queue's intents (ids are intent ids)."""
     JOBS = "jobs"
     """The state of the always-on work (ids are job names)."""
 

@@ -129,3 +129,51 @@ class AuditEntry(SQLModel, table=True):
     object_id: str
     old_value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     new_value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class ScheduleIntent(SQLModel, table=True):
+    """One Zoom write the schedule queue will send (or sent): a meeting to create, or an
+    occurrence to delete from a meeting another intent creates."""
+
+    __tablename__ = "schedule_intent"
+    __table_args__ = (
+        Index("ix_schedule_intent_queue", "state", "zoom_user_id", "first_start", "seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch: str = Field(index=True)
+    """The submission it came from."""
+    marker: str = Field(unique=True)
+    """Written into the meeting's agenda, so a meeting found in Zoom is known as ours."""
+    kind: str = "create"
+    """``create`` or ``delete_occurrence``."""
+    host_id: int = Field(
+        sa_column=Column(ForeignKey("host.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    zoom_user_id: str
+    tenant_id: int | None = None
+    topic: str
+    meeting_type: int = 2
+    start_local: str
+    """Wall-clock start ``YYYY-MM-DDTHH:MM:SS`` in ``timezone`` (what Zoom is sent)."""
+    timezone: str
+    duration_minutes: int
+    weekly_days: str | None = None
+    end_times: int | None = None
+    first_start: datetime = Field(sa_type=UtcDateTime)
+    """UTC start of the meeting's first session: the queue sends each host's in this order."""
+    seq: int = 0
+    """0 for a create; 1, 2, ... for the deletes that follow it."""
+    session_starts: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """UTC starts (ISO) of the sessions it creates, or of the occurrence it deletes."""
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=Column(ForeignKey("schedule_intent.id", ondelete="CASCADE"), nullable=True),
+    )
+    state: str = "queued"
+    wait_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    reason: str | None = None
+    attempts: int = 0
+    meeting_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)

@@ -1,0 +1,368 @@
+"""The schedule queue: sends each host's intents in start order within its daily quota, once."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.clock import Clock, next_utc_midnight, sleep_until
+from zoomadmin.core.errors import AppError
+from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState, QueueCounts
+from zoomadmin.store.meetings import MeetingData, MeetingRecord, OccurrenceData
+from zoomadmin.store.repositories import Store, Transaction
+from zoomadmin.zoom.client import ZoomClient
+from zoomadmin.zoom.errors import DailyQuotaExceeded, OutcomeUnknown
+from zoomadmin.zoom.models import Meeting, MeetingRequest, MeetingType, Recurrence
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+"""Tries of one intent whose outcome stayed unknown before it is marked failed."""
+HOST_CONCURRENCY = 16
+"""Hosts whose intents are sent at the same time (the client's budgets still apply)."""
+
+
+class _Next(enum.Enum):
+    GO_ON = "go on"
+    STOP_HOST = "stop host"
+    """The host waits (quota) or must be tried again later (Zoom unreachable)."""
+
+
+@dataclass
+class QueueRound:
+    """What one pass over the queue did."""
+
+    created: int = 0
+    failed: int = 0
+    waiting_hosts: int = 0
+    retry_later: bool = False
+    """Some intent met a passing error (Zoom unreachable) and should be tried again soon."""
+    next_wait: datetime | None = None
+    """The earliest time a waiting host's quota comes back."""
+
+    @property
+    def progressed(self) -> bool:
+        """Whether anything was created or failed."""
+        return bool(self.created or self.failed)
+
+
+@dataclass
+class QueueReport:
+    """What :meth:`ScheduleQueue.run_until_idle` did in all, and what is left."""
+
+    created: int
+    failed: int
+    counts: QueueCounts
+
+
+def _request(intent: IntentRecord) -> MeetingRequest:
+    recurrence = None
+    if intent.meeting_type == MeetingType.RECURRING_FIXED_TIME:
+        recurrence = Recurrence(
+            type=2, repeat_interval=1, weekly_days=intent.weekly_days, end_times=intent.end_times
+        )
+    return MeetingRequest(
+        topic=intent.topic,
+        type=MeetingType(intent.meeting_type),
+        start_time=datetime.fromisoformat(intent.start_local),
+        duration=intent.duration_minutes,
+        timezone=intent.timezone,
+        agenda=intent.agenda_marker,
+        recurrence=recurrence,
+    )
+
+
+def _is_ours(intent: IntentRecord, meeting: Meeting) -> bool:
+    """Our marker in the agenda, or (no marker seen) the same topic and first start."""
+    if meeting.agenda and intent.marker in meeting.agenda:
+        return True
+    return (
+        not meeting.agenda
+        and meeting.topic == intent.topic
+        and meeting.start_time is not None
+        and meeting.start_time == intent.first_start
+    )
+
+
+class ScheduleQueue:
+    """Sends the stored intents to Zoom.
+
+    Per host, intents go in session start order while the host has quota left today (by the
+    ledger); when it is spent (the ledger, or Zoom's daily 429) the host's intents wait for
+    00:00 UTC while other hosts go on. Every intent is marked ``sending`` before it is sent,
+    and an intent found ``sending`` (a crash, a lost answer) is looked for in the host's
+    meetings in Zoom, by the marker in its agenda, before it is ever sent again.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        zoom: ZoomClient,
+        *,
+        now: Callable[[], datetime],
+        bus: ChangeBus,
+        host_concurrency: int = HOST_CONCURRENCY,
+    ) -> None:
+        self._store = store
+        self._zoom = zoom
+        self._now = now
+        self._bus = bus
+        self._gate = asyncio.Semaphore(host_concurrency)
+        self._wake = asyncio.Event()
+
+    # --- what screens and commands ask -------------------------------------------------
+
+    async def intents(
+        self,
+        states: Iterable[IntentState] | None = None,
+        *,
+        host_id: int | None = None,
+        tenant_id: int | None = None,
+    ) -> list[IntentRecord]:
+        """Intents in start order (optionally in ``states``, of a host or a tenant)."""
+        chosen = None if states is None else list(states)
+        return await asyncio.to_thread(
+            self._store.schedule.listed, chosen, host_id=host_id, tenant_id=tenant_id
+        )
+
+    async def counts(self) -> QueueCounts:
+        """Sessions queued, waiting and failed (for the status bar)."""
+        return await asyncio.to_thread(self._store.schedule.counts)
+
+    async def retry(self, intent_ids: Iterable[int]) -> int:
+        """Put failed intents back in the queue; how many."""
+        moved = await asyncio.to_thread(self._store.schedule.retry, list(intent_ids))
+        self._changed()
+        return moved
+
+    async def cancel(self, intent_ids: Iterable[int]) -> int:
+        """Drop open or failed intents (and the deletes that follow them); how many."""
+        moved = await asyncio.to_thread(self._store.schedule.cancel, list(intent_ids))
+        self._changed()
+        return moved
+
+    def wake(self) -> None:
+        """New work: a waiting :meth:`wait_for_work` returns now."""
+        self._wake.set()
+
+    async def wait_for_work(self, clock: Clock, until: datetime | None) -> None:
+        """Sleep until ``until`` on ``clock`` (None: no time set) or until :meth:`wake`."""
+        self._wake.clear()
+        tasks: set[asyncio.Future[object]] = {asyncio.ensure_future(self._woken())}
+        if until is not None:
+            tasks.add(asyncio.ensure_future(sleep_until(clock, until)))
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _woken(self) -> object:
+        return await self._wake.wait()
+
+    # --- sending -----------------------------------------------------------------------
+
+    async def run_until_idle(self) -> QueueReport:
+        """Send what the quotas allow now, until nothing more can go; what happened."""
+        created = failed = 0
+        while True:
+            done = await self.run_once()
+            created += done.created
+            failed += done.failed
+            if not done.progressed:
+                break
+        return QueueReport(created, failed, await self.counts())
+
+    async def run_once(self) -> QueueRound:
+        """One pass: every host with intents to send, each in its own order."""
+        done = QueueRound()
+        released = await asyncio.to_thread(self._store.schedule.release_waits, self._now())
+        if released:
+            self._changed()
+        hosts = await asyncio.to_thread(self._store.schedule.open_hosts)
+        await asyncio.gather(*(self._host(h, done) for h in hosts))
+        counts = await self.counts()
+        done.next_wait = counts.wait_until
+        return done
+
+    async def _host(self, zoom_user_id: str, done: QueueRound) -> None:
+        async with self._gate:
+            intents = await asyncio.to_thread(self._store.schedule.open_for_host, zoom_user_id)
+            for intent in intents:
+                if intent.state is IntentState.WAITING:
+                    done.waiting_hosts += 1
+                    return
+                ledger, today = self._zoom.transport.ledger, self._zoom.transport.today()
+                if await ledger.exhausted(zoom_user_id, today):
+                    await self._wait_host(zoom_user_id, next_utc_midnight(self._now()), done)
+                    return
+                if await self._one(intent, done) is _Next.STOP_HOST:
+                    return
+
+    async def _wait_host(self, zoom_user_id: str, until: datetime, done: QueueRound) -> None:
+        await asyncio.to_thread(self._store.schedule.wait_host, zoom_user_id, until)
+        done.waiting_hosts += 1
+        self._changed()
+
+    async def _one(self, intent: IntentRecord, done: QueueRound) -> _Next:
+        if intent.kind is IntentKind.DELETE_OCCURRENCE:
+            return await self._delete(intent, done)
+        if intent.state is IntentState.SENDING:
+            try:
+                found = await self._find(intent)
+            except AppError as exc:
+                log.info("Could not look for queue entry %s in Zoom: %s", intent.id, exc)
+                done.retry_later = True
+                return _Next.STOP_HOST
+            if found is not None:
+                await self._created(intent, found, done)
+                return _Next.GO_ON
+        return await self._create(intent, done)
+
+    async def _create(self, intent: IntentRecord, done: QueueRound) -> _Next:
+        await self._set(intent, IntentState.SENDING, attempted=True)
+        try:
+            meeting = await self._zoom.create_meeting(intent.zoom_user_id, _request(intent))
+        except DailyQuotaExceeded as exc:
+            await self._set(intent, IntentState.QUEUED)
+            await self._wait_host(intent.zoom_user_id, exc.resets_at, done)
+            return _Next.STOP_HOST
+        except OutcomeUnknown:
+            return await self._after_unknown(intent, done)
+        except AppError as exc:
+            return await self._error(intent, exc, done)
+        await self._created(intent, meeting, done)
+        return _Next.GO_ON
+
+    async def _after_unknown(self, intent: IntentRecord, done: QueueRound) -> _Next:
+        """The answer was lost: Zoom has the meeting or it does not; look before going on."""
+        try:
+            found = await self._find(intent)
+        except AppError as exc:
+            log.info("Could not look for intent %s after a lost answer: %s", intent.id, exc)
+            done.retry_later = True
+            return _Next.STOP_HOST  # stays "sending": looked for again before any resend
+        if found is not None:
+            await self._created(intent, found, done)
+            return _Next.GO_ON
+        if intent.attempts + 1 >= MAX_ATTEMPTS:
+            reason = f"Zoom's answer was lost {MAX_ATTEMPTS} times; check Zoom, then retry."
+            await self._fail(intent, reason, done)
+            return _Next.GO_ON
+        await self._set(intent, IntentState.QUEUED)
+        done.retry_later = True
+        return _Next.STOP_HOST
+
+    async def _error(self, intent: IntentRecord, exc: AppError, done: QueueRound) -> _Next:
+        if exc.retryable:
+            done.retry_later = True  # stays "sending": looked for before it is sent again
+            return _Next.STOP_HOST
+        await self._fail(intent, exc.user_message, done)
+        return _Next.GO_ON
+
+    async def _find(self, intent: IntentRecord) -> Meeting | None:
+        """The meeting an earlier try of ``intent`` created in Zoom, if there is one."""
+        async for listed in self._zoom.iter_meetings(intent.zoom_user_id):
+            if _is_ours(intent, listed):
+                return await self._zoom.get_meeting(listed.id, show_previous_occurrences=True)
+        return None
+
+    async def _created(self, intent: IntentRecord, meeting: Meeting, done: QueueRound) -> None:
+        occurrences = [
+            OccurrenceData(
+                o.start_time, o.duration or intent.duration_minutes, o.occurrence_id, o.status
+            )
+            for o in meeting.occurrences
+            if o.start_time is not None
+        ] or None
+        data = MeetingData(
+            id=meeting.id,
+            host_id=intent.host_id,
+            topic=meeting.topic or intent.topic,
+            start_time=meeting.start_time or intent.first_start,
+            duration_minutes=meeting.duration or intent.duration_minutes,
+            meeting_type=meeting.type,
+            timezone=meeting.timezone or intent.timezone,
+        )
+
+        def work(tx: Transaction) -> None:
+            tx.meetings.save(data, occurrences)
+            tx.schedule.set_state(intent.id, IntentState.CREATED, meeting_id=meeting.id)
+
+        await asyncio.to_thread(self._store.atomically, work)
+        done.created += 1
+        self._changed(sessions=[meeting.id])
+
+    async def _delete(self, intent: IntentRecord, done: QueueRound) -> _Next:
+        parent = await asyncio.to_thread(self._store.schedule.get, intent.parent_id or 0)
+        if parent.state is not IntentState.CREATED or parent.meeting_id is None:
+            if not parent.state.open:
+                await self._fail(intent, "Its meeting was not created.", done)
+                return _Next.GO_ON
+            return _Next.STOP_HOST  # its meeting waits: so does it
+        meeting_id, start = parent.meeting_id, intent.session_starts[0]
+        await self._set(intent, IntentState.SENDING, attempted=True)
+        try:
+            stored = await asyncio.to_thread(self._store.meetings.get, meeting_id)
+            occ = next((o for o in stored.occurrences if o.start_time == start), None)
+            if occ is not None and occ.status != "deleted":
+                await self._zoom.delete_meeting(
+                    meeting_id, occ.occurrence_id, host_id=intent.zoom_user_id
+                )
+        except DailyQuotaExceeded as exc:
+            await self._set(intent, IntentState.QUEUED)
+            await self._wait_host(intent.zoom_user_id, exc.resets_at, done)
+            return _Next.STOP_HOST
+        except AppError as exc:
+            return await self._error(intent, exc, done)
+
+        def work(tx: Transaction) -> None:
+            if occ is not None:
+                rest = [replace(o, status="deleted") if o == occ else o for o in stored.occurrences]
+                tx.meetings.save(_data_of(stored), rest)
+            tx.schedule.set_state(intent.id, IntentState.CREATED, meeting_id=meeting_id)
+
+        await asyncio.to_thread(self._store.atomically, work)
+        done.created += 1
+        self._changed(sessions=[meeting_id])
+        return _Next.GO_ON
+
+    async def _fail(self, intent: IntentRecord, reason: str, done: QueueRound) -> None:
+        await self._set(intent, IntentState.FAILED, reason=reason)
+        done.failed += 1
+
+    async def _set(
+        self,
+        intent: IntentRecord,
+        state: IntentState,
+        *,
+        reason: str | None = None,
+        attempted: bool = False,
+    ) -> None:
+        await asyncio.to_thread(
+            self._store.schedule.set_state, intent.id, state, reason=reason, attempted=attempted
+        )
+        self._bus.publish(ChangeKind.QUEUE, [intent.id])
+
+    def _changed(self, sessions: Iterable[int] = ()) -> None:
+        self._bus.publish(ChangeKind.QUEUE)
+        ids = list(sessions)
+        if ids:
+            self._bus.publish(ChangeKind.SESSIONS, ids)
+
+
+def _data_of(stored: MeetingRecord) -> MeetingData:
+    return MeetingData(
+        id=stored.id,
+        host_id=stored.host_id,
+        topic=stored.topic,
+        start_time=stored.start_time,
+        duration_minutes=stored.duration_minutes,
+        meeting_type=stored.meeting_type,
+        timezone=stored.timezone,
+    )
