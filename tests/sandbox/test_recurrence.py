@@ -101,8 +101,10 @@ def test_end_date_time_includes_last_day_and_end_times_counts() -> None:
 
 def test_occurrences_are_capped_at_fifty() -> None:
     start = datetime(2025, 1, 6, 15, 0, tzinfo=UTC)
-    assert len(series_starts({"type": 1, "end_times": 60}, start, "UTC")) == 50
-    assert len(series_starts({"type": 1, "end_times": 0}, start, "UTC")) == 50
+    assert len(series_starts({"type": 1, "end_times": 50}, start, "UTC")) == 50
+    for refused in (0, 51, 60):
+        with pytest.raises(RecurrenceError, match=r"end_times must be 1\.\.50"):
+            series_starts({"type": 1, "end_times": refused}, start, "UTC")
     assert (
         len(series_starts({"type": 1, "end_date_time": "2030-01-01T00:00:00Z"}, start, "UTC")) == 50
     )

@@ -131,8 +131,8 @@ def series_starts(
     """UTC starts of a recurrence whose first session is ``first_start``.
 
     The wall-clock time stays fixed in ``tz_name`` across DST changes, so UTC starts shift.
-    The series ends after ``end_times`` occurrences (default 1; 0 means no end) or at
-    ``end_date_time`` (UTC), and never exceeds 50 occurrences.
+    The series ends after ``end_times`` occurrences (default 1; Zoom refuses anything
+    outside 1..50) or at ``end_date_time`` (UTC), and never exceeds 50 occurrences.
     """
     if rule.get("end_times") and rule.get("end_date_time"):
         raise RecurrenceError("recurrence takes end_times or end_date_time, not both")
@@ -142,9 +142,10 @@ def series_starts(
     end_at = _parse_end(rule["end_date_time"]) if rule.get("end_date_time") else None
     raw_count = rule.get("end_times")
     count = 1 if raw_count is None else int(raw_count)
-    if count < 0 or count > 60:
-        raise RecurrenceError(f"end_times must be 0..60, got {count}")
-    limit = MAX_OCCURRENCES if end_at is not None or count == 0 else min(count, MAX_OCCURRENCES)
+    if end_at is None and not 1 <= count <= MAX_OCCURRENCES:
+        # Zoom: "end_times: 1 to 50 ... to increase this value, contact Zoom Support".
+        raise RecurrenceError(f"end_times must be 1..{MAX_OCCURRENCES}, got {count}")
+    limit = MAX_OCCURRENCES if end_at is not None else count
     starts: list[datetime] = []
     for day in _dates(rule, local.date()):
         # fold=0 picks the first of a repeated wall time; a skipped one maps forward via UTC.

@@ -286,11 +286,14 @@ def _restore(meeting: Meeting, saved: dict[str, Any]) -> None:
 
 
 def delete_meeting(req: ApiRequest) -> Response:
-    """DELETE /meetings/{meetingId} (whole series, or one ``occurrence_id``)."""
+    """DELETE /meetings/{meetingId} (whole series, or one ``occurrence_id``); like creates
+    and updates, it counts toward the host's daily limit."""
     meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
     occ_id = req.query.get("occurrence_id")
     if occ_id:
         _occurrence(meeting, occ_id)
+    req.take_host_quota(meeting.host_id)
+    if occ_id:
         meeting.deleted_occurrences.add(occ_id)
         return no_content()
     meeting.deleted = True
