@@ -16,6 +16,7 @@ from zoomadmin.jobs.lease import LeadershipLease, LocalLease
 from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
 from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
 from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
+from zoomadmin.services.calendar import CalendarService
 from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.services.curriculum import CurriculumService
 from zoomadmin.services.first_open import FirstOpen
@@ -42,6 +43,7 @@ class AccountServices:
     first_open: FirstOpen
     curricula: CurriculumService
     queue: ScheduleQueue
+    calendar: CalendarService
 
 
 class AccountRuntime:
@@ -91,6 +93,7 @@ class AccountRuntime:
                 store, zoom, hosts, now=now, bus=self.bus, on_submitted=queue.wake
             ),
             queue=queue,
+            calendar=CalendarService(store, queue),
         )
         self.jobs: list[Job] = [
             EventStreamJob(self.events),

@@ -1,0 +1,196 @@
+"""The calendar's sessions (created in Zoom, or still in the queue) and their export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState
+from zoomadmin.services.schedule_queue import ScheduleQueue
+from zoomadmin.store.repositories import Store
+
+PRODID = "-//zoomadmin//calendar export//EN"
+CSV_EXPORT_COLUMNS = (
+    "start_utc",
+    "end_utc",
+    "local_start",
+    "timezone",
+    "title",
+    "host_email",
+    "tenant_id",
+    "status",
+    "meeting_id",
+    "occurrence_id",
+)
+
+
+@dataclass(frozen=True)
+class CalendarSession:
+    """One session as the calendar shows it."""
+
+    start: datetime
+    """Aware UTC."""
+    duration_minutes: int
+    title: str
+    host_id: int
+    host_email: str
+    tenant_id: int | None
+    timezone: str
+    status: str
+    """Zoom's (``available``) once created; else the intent's state (queued, waiting, ...)."""
+    meeting_id: int | None = None
+    occurrence_id: str = ""
+    intent_id: int | None = None
+
+    @property
+    def end(self) -> datetime:
+        """When it is planned to end."""
+        return self.start + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def local_start(self) -> datetime:
+        """The start in the session's own zone."""
+        return self.start.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def uid(self) -> str:
+        """A stable iCalendar UID."""
+        if self.meeting_id is not None:
+            return f"{self.meeting_id}-{self.occurrence_id or 'single'}@zoomadmin"
+        return f"intent-{self.intent_id}-{int(self.start.timestamp())}@zoomadmin"
+
+
+class CalendarService:
+    """Sessions for the calendar views and their iCalendar and CSV exports."""
+
+    def __init__(self, store: Store, queue: ScheduleQueue) -> None:
+        self._store = store
+        self._queue = queue
+
+    async def sessions(
+        self,
+        start: datetime,
+        end: datetime,
+        *,
+        tenant_id: int | None = None,
+        host_id: int | None = None,
+    ) -> list[CalendarSession]:
+        """Sessions starting in ``[start, end)``: Zoom's, then the queue's not yet created."""
+        return await asyncio.to_thread(self._sessions, start, end, tenant_id, host_id)
+
+    def _sessions(
+        self, start: datetime, end: datetime, tenant_id: int | None, host_id: int | None
+    ) -> list[CalendarSession]:
+        stored = self._store.meetings.sessions_between(
+            start, end, tenant_id=tenant_id, host_id=host_id
+        )
+        zones: dict[int, str] = {}
+        out: list[CalendarSession] = []
+        for s in stored:
+            if s.meeting_id not in zones:
+                zones[s.meeting_id] = self._store.meetings.get(s.meeting_id).timezone or "UTC"
+            out.append(
+                CalendarSession(
+                    s.start_time,
+                    s.duration_minutes,
+                    s.topic,
+                    s.host_id,
+                    s.host_email,
+                    s.tenant_id,
+                    zones[s.meeting_id],
+                    s.status,
+                    s.meeting_id,
+                    s.occurrence_id,
+                )
+            )
+        pending = self._store.schedule.listed(
+            (IntentState.QUEUED, IntentState.SENDING, IntentState.WAITING, IntentState.FAILED),
+            host_id=host_id,
+            tenant_id=tenant_id,
+        )
+        emails = {h.id: h.email for h in self._store.hosts.all()}
+        for intent in pending:
+            out.extend(_pending(intent, start, end, emails.get(intent.host_id, "")))
+        out.sort(key=lambda c: (c.start, c.host_email))
+        return out
+
+    async def export_ics(self, sessions: Sequence[CalendarSession]) -> bytes:
+        """An iCalendar file: one VEVENT per session, in its zone (zoneinfo VTIMEZONEs)."""
+        return await asyncio.to_thread(to_ics, sessions)
+
+    async def export_csv(self, sessions: Sequence[CalendarSession]) -> str:
+        """A CSV file, one row per session."""
+        return to_csv(sessions)
+
+
+def _pending(
+    intent: IntentRecord, start: datetime, end: datetime, email: str
+) -> list[CalendarSession]:
+    if intent.kind is not IntentKind.CREATE:
+        return []
+    return [
+        CalendarSession(
+            s,
+            intent.duration_minutes,
+            intent.topic,
+            intent.host_id,
+            email,
+            intent.tenant_id,
+            intent.timezone,
+            str(intent.state),
+            intent_id=intent.id,
+        )
+        for s in intent.session_starts
+        if start <= s < end
+    ]
+
+
+def to_ics(sessions: Sequence[CalendarSession]) -> bytes:
+    """The sessions as an iCalendar document (RFC 5545) with a VTIMEZONE per zone used."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    stamp = datetime.now(UTC)
+    for s in sessions:
+        event = icalendar.Event()
+        event.add("uid", s.uid)
+        event.add("dtstamp", stamp)
+        event.add("summary", s.title)
+        event.add("dtstart", s.local_start)
+        event.add("dtend", s.end.astimezone(ZoneInfo(s.timezone)))
+        event.add("status", "CONFIRMED" if s.meeting_id is not None else "TENTATIVE")
+        event.add("organizer", f"mailto:{s.host_email}")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    data: bytes = cal.to_ical()
+    return data
+
+
+def to_csv(sessions: Sequence[CalendarSession]) -> str:
+    """The sessions as CSV (:data:`CSV_EXPORT_COLUMNS`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_EXPORT_COLUMNS)
+    for s in sessions:
+        writer.writerow(
+            [
+                s.start.isoformat(),
+                s.end.isoformat(),
+                s.local_start.replace(tzinfo=None).isoformat(timespec="minutes"),
+                s.timezone,
+                s.title,
+                s.host_email,
+                "" if s.tenant_id is None else s.tenant_id,
+                s.status,
+                "" if s.meeting_id is None else s.meeting_id,
+                s.occurrence_id,
+            ]
+        )
+    return out.getvalue()
