@@ -21,6 +21,7 @@ from zoomadmin.core.changes import Change, ChangeKind
 from zoomadmin.core.curriculum import Session
 from zoomadmin.core.schedule import IntentState
 from zoomadmin.services.curriculum import CurriculumRefusedError
+from zoomadmin.services.schedule_queue import intent_json
 
 __all__ = ["store", "tenancy"]
 
@@ -108,6 +109,10 @@ async def test_a_host_over_100_requests_spills_to_the_next_utc_day_while_others_
     }
     assert report.counts.waiting == 20 + 3 and report.counts.wait_until == midnight
     assert "23 wait for Tue 00:00 UTC" in report.counts.text
+    assert report.to_json()["waiting_until"] == "2026-03-03T00:00:00+00:00"
+    assert {intent_json(i)["status"] for i in waiting} == {
+        "waiting for quota until 2026-03-03 00:00 UTC"
+    }
     assert (await queue.run_until_idle()).created == 0  # nothing goes before midnight
     admin_put_clock(tenancy, midnight + timedelta(minutes=1))
     await _drain(tenancy)

@@ -7,7 +7,8 @@ import enum
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from zoomadmin.core.changes import ChangeBus, ChangeKind
 from zoomadmin.core.clock import Clock, next_utc_midnight, sleep_until
@@ -58,6 +59,37 @@ class QueueReport:
     created: int
     failed: int
     counts: QueueCounts
+
+    def to_json(self) -> dict[str, Any]:
+        """The document ``zoomadmin queue run --until-idle --json`` prints."""
+        until = self.counts.wait_until
+        return {
+            "created": self.created,
+            "failed": self.failed,
+            "sessions_queued": self.counts.queued,
+            "sessions_waiting": self.counts.waiting,
+            "waiting_until": until.astimezone(UTC).isoformat() if until else None,
+            "sessions_failed": self.counts.failed,
+            "summary": self.counts.text,
+        }
+
+
+def intent_json(intent: IntentRecord) -> dict[str, Any]:
+    """One intent as ``zoomadmin queue list --json`` prints it."""
+    return {
+        "id": intent.id,
+        "kind": str(intent.kind),
+        "host_id": intent.host_id,
+        "topic": intent.topic,
+        "first_start": intent.first_start.isoformat(),
+        "sessions": len(intent.session_starts),
+        "state": str(intent.state),
+        "status": intent.status_text,
+        "wait_until": intent.wait_until.isoformat() if intent.wait_until else None,
+        "reason": intent.reason,
+        "attempts": intent.attempts,
+        "meeting_id": intent.meeting_id,
+    }
 
 
 def _request(intent: IntentRecord) -> MeetingRequest:
