@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.errors import AppError
 from zoomadmin.jobs.lease import LeadershipLease, LeaseHolder
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,11 @@ class Supervisor:
                 return
             except Exception as exc:  # a crashed job is restarted; the others go on
                 log.exception("Job %s crashed", job.name)
-                reason = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
+                reason = (
+                    exc.user_message
+                    if isinstance(exc, AppError)
+                    else f"{type(exc).__name__}: {exc}"
+                )
                 self._set(job.name, JobState.FAILED, str(reason), restarts=restarts)
             if loop.time() - began > most:
                 backoff = first  # it ran a good while: a fresh failure, not a crash loop
