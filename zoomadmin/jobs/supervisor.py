@@ -152,13 +152,11 @@ class Supervisor:
                 self._set(job.name, JobState.STANDBY, f"run by {who}")
             await asyncio.sleep(self._lease_retry)
         self.holder = None
-        tasks = [asyncio.create_task(self._keep(j), name=f"job-{j.name}") for j in self._jobs]
-        try:
-            await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        # _keep never raises, so the group ends only when cancelled, and then cancels
+        # every job and waits for each to unwind.
+        async with asyncio.TaskGroup() as group:
+            for job in self._jobs:
+                group.create_task(self._keep(job), name=f"job-{job.name}")
 
     async def _keep(self, job: Job) -> None:
         first, most = self._backoff
