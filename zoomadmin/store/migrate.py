@@ -210,7 +210,8 @@ def _leftovers(connection: Connection) -> dict[str, SchemaObject]:
     if strangers or filled:
         where = connection.engine.url.database or str(connection.engine.url)
         raise DatabaseNotUsableError(
-            f"The database {where} has tables its recorded schema version ({revision or 'none'})"
+            f"The database {where} has tables or indexes its recorded schema version"
+            f" ({revision or 'none'})"
             f" does not account for ({', '.join(strangers + sorted(filled))}), so zoomadmin"
             " changed nothing. Move the file aside to start with an empty database, or keep"
             " it and ask for help to recover its data."
@@ -225,8 +226,10 @@ def recover_interrupted_migration(engine: Engine) -> list[str]:
     a migration's tables created but the database's revision not moved on, and every later
     open failed on "table ... already exists". What such a kill left is exactly some objects
     of a later revision, and empty (nothing writes to a table before its migration is
-    recorded), so they are dropped and the upgrade runs again. Anything else, or a table with
-    rows, is refused with :class:`DatabaseNotUsableError` and the file is not touched.
+    recorded), so they are dropped and the upgrade runs again. A leftover that differs from
+    what its migration makes, or a leftover table with rows, is refused with
+    :class:`DatabaseNotUsableError` and the file is not touched; tables no migration makes
+    are left alone.
     """
     if engine.dialect.name != "sqlite":
         return []
