@@ -31,11 +31,6 @@ SchemaObject = tuple[str, str, str]
 class DatabaseNotUsableError(StoreError):
     """The database's schema is not one the migrations can go on from; it was left as it is."""
 
-    @property
-    def user_message(self) -> str:
-        """What to show: the app shows a ``user_message`` as a message the user can act on."""
-        return str(self)
-
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration that migrates ``engine`` with the packaged scripts."""
