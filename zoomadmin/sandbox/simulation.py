@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import random
 import secrets
 import threading
@@ -22,6 +23,10 @@ from zoomadmin.sandbox.wire import iso
 DOWNLOAD_TOKEN_LIFETIME = timedelta(hours=24)
 # Processing order of things due at the same instant: activations, ends, recordings, starts.
 _ACTIVATE, _END, _RECORD, _START = range(4)
+_log = logging.getLogger(__name__)
+#: What one meeting's bad data can raise while it is simulated (a bug elsewhere still stops
+#: the tick, which the server logs and retries).
+_MEETING_FAILURES = (ArithmeticError, ValueError, TypeError, IndexError, KeyError)
 
 
 @dataclass(order=True, slots=True)
@@ -52,7 +57,26 @@ class Simulation:
         self._natural_end: dict[int, datetime] = {}
         self._series: dict[int, tuple[tuple[Any, ...], list[ses.Session]]] = {}
         self._skipped: list[dict[str, Any]] = []
+        self._broken: dict[int, str] = {}
         self._seq = itertools.count()
+
+    def broken_meetings(self) -> dict[int, str]:
+        """Meetings the simulation could not advance (id -> the error), skipped since."""
+        with self._lock:
+            return dict(self._broken)
+
+    def _mark_broken(self, meeting_id: int, exc: Exception) -> None:
+        """Log a meeting the simulation cannot advance (once per error) and go on."""
+        message = f"{type(exc).__name__}: {exc}"
+        if self._broken.get(meeting_id) != message:
+            _log.error(
+                "The sandbox cannot simulate meeting %s (%s); its sessions are skipped, "
+                "the other meetings go on. Fix or delete the meeting.",
+                meeting_id,
+                message,
+                exc_info=exc,
+            )
+        self._broken[meeting_id] = message
 
     def skipped(self) -> list[dict[str, Any]]:
         """Sessions that did not start, with the reason (no-show, host busy, already live)."""
@@ -73,7 +97,7 @@ class Simulation:
                 return  # the clock was set back: what happened stays happened
             queue = self._initial_queue(self._cursor, now)
             while queue and queue[0].at <= now:
-                for follow in self._handle(heapq.heappop(queue)):
+                for follow in self._handle_isolated(heapq.heappop(queue)):
                     heapq.heappush(queue, follow)
             # Later ends are found again in state.live; later recordings wait in the state.
             self.state.pending_recordings = [(d.at, d.data) for d in queue if d.kind == _RECORD]
@@ -97,11 +121,33 @@ class Simulation:
         if since == now:
             return queue  # time stood still: only ends set to "now" (status end) are due
         for session in self._sessions_between(since - ses.MAX_LATE, now):
-            plan = ses.plan(session, self.state.account, self.seed)
+            try:
+                plan = ses.plan(session, self.state.account, self.seed)
+            except _MEETING_FAILURES as exc:
+                self._mark_broken(session.meeting_id, exc)
+                continue
             if since < plan.start <= now:
                 queue.append(self._due(plan.start, _START, (session, plan)))
         heapq.heapify(queue)
         return queue
+
+    def _handle_isolated(self, due: _Due) -> list[_Due]:
+        """Handle ``due``; a failure caused by one meeting marks it and spares the others."""
+        try:
+            return self._handle(due)
+        except _MEETING_FAILURES as exc:
+            self._mark_broken(self._meeting_of(due), exc)
+            return []
+
+    def _meeting_of(self, due: _Due) -> int:
+        if due.kind == _START:
+            session: ses.Session = due.data[0]
+            return session.meeting_id
+        if due.kind == _END:
+            meeting_id: int = due.data
+            return meeting_id
+        past = self.state.past.get(due.data) if due.kind == _RECORD else None
+        return past.meeting_id if past is not None else -1
 
     def _handle(self, due: _Due) -> list[_Due]:
         if due.kind == _ACTIVATE:
@@ -124,12 +170,21 @@ class Simulation:
         for meeting in self.state.meetings.values():
             if meeting.deleted or meeting.start_time is None:
                 continue
-            if meeting.type == 2:
-                if since < meeting.start_time <= until:
-                    found.extend(ses.sessions(meeting))
-            elif meeting.type == 8 and meeting.start_time <= until + timedelta(days=1):
-                found.extend(s for s in self._series_of(meeting) if since < s.start <= until)
+            try:
+                found.extend(self._meeting_sessions(meeting, since, until))
+            except _MEETING_FAILURES as exc:
+                self._mark_broken(meeting.id, exc)
         return found
+
+    def _meeting_sessions(
+        self, meeting: Meeting, since: datetime, until: datetime
+    ) -> list[ses.Session]:
+        assert meeting.start_time is not None
+        if meeting.type == 2:
+            return ses.sessions(meeting) if since < meeting.start_time <= until else []
+        if meeting.type == 8 and meeting.start_time <= until + timedelta(days=1):
+            return [s for s in self._series_of(meeting) if since < s.start <= until]
+        return []
 
     def _series_of(self, meeting: Meeting) -> list[ses.Session]:
         """The meeting's sessions, cached until the meeting's schedule changes."""
