@@ -1,7 +1,13 @@
-"""The ``/_sandbox`` admin API: clock, config, faults, webhooks, reset, counts (loopback only)."""
+"""The ``/_sandbox`` admin API: clock, config, faults, webhooks, reset, counts.
+
+It answers loopback clients only, unless the sandbox has an admin token: then it answers
+whoever presents that token, and nobody else (loopback included).
+"""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -135,9 +141,57 @@ def _counts(state: SandboxState, deliveries: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _endpoint(handler: Callable[[Request], Awaitable[Response]]) -> Endpoint:
+#: Header carrying the admin token, for clients that cannot set ``Authorization``.
+ADMIN_TOKEN_HEADER = "x-sandbox-admin-token"  # noqa: S105 - a header name, not a secret
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def _presented_token(request: Request) -> str | None:
+    value = request.headers.get(ADMIN_TOKEN_HEADER)
+    if value:
+        return value.strip()
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def check_admin_access(sandbox: Sandbox, request: Request) -> None:
+    """Loopback clients only, or, with an admin token configured, whoever presents it."""
+    expected = sandbox.admin_token
+    if expected is None:
+        client = request.client.host if request.client is not None else None
+        if not _is_loopback(client):
+            raise ZoomError(
+                403,
+                403,
+                "The sandbox admin API answers loopback clients only; start the sandbox "
+                "with --admin-token to reach it from another address.",
+            )
+        return
+    given = _presented_token(request)
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ZoomError(
+            401,
+            401,
+            "The sandbox admin API needs its admin token: send 'Authorization: Bearer "
+            f"<token>' or '{ADMIN_TOKEN_HEADER}: <token>'.",
+        )
+
+
+def _endpoint(sandbox: Sandbox, handler: Callable[[Request], Awaitable[Response]]) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
+            check_admin_access(sandbox, request)
             return await handler(request)
         except ZoomError as exc:
             return exc.response()
@@ -251,4 +305,6 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         ("/state", admin.counts, ["GET"]),
         ("/deliveries", admin.deliveries, ["GET"]),
     ]
-    return [Route(base + path, _endpoint(fn), methods=methods) for path, fn, methods in table]
+    return [
+        Route(base + path, _endpoint(sandbox, fn), methods=methods) for path, fn, methods in table
+    ]
