@@ -305,3 +305,24 @@ def test_one_meeting_that_cannot_be_simulated_does_not_stop_the_others(
         assert adm.post("/clock", json={"advance_seconds": 24 * 3600}).status_code == 200
     assert sum(1 for p in state.past.values() if p.meeting_id == good) == 7
     assert sandbox.sandbox.clock.now() == SANDBOX_START + timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"grant_type":' * 50_000, '{"grant_type": ' + "[" * 900 + "]" * 900 + "}", '{"a": NaN}'],
+)
+def test_the_token_endpoint_answers_odd_json_bodies_in_oauth_shape(
+    sandbox: SandboxServer, body: str
+) -> None:
+    info = sandbox.info
+    answer = httpx.post(
+        info.oauth_url,
+        params={"grant_type": "account_credentials", "account_id": info.account_id},
+        content=body,
+        auth=(info.client_id, "not the secret"),
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "reason": "Invalid client_id or client_secret",
+        "error": "invalid_client",
+    }
