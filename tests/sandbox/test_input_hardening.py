@@ -304,6 +304,8 @@ def test_one_meeting_that_cannot_be_simulated_does_not_stop_the_others(
     for _ in range(6):
         assert adm.post("/clock", json={"advance_seconds": 24 * 3600}).status_code == 200
     assert sum(1 for p in state.past.values() if p.meeting_id == good) == 7
+    assert api.delete(f"/meetings/{bad}").status_code == 204
+    assert adm.get("/state").json()["broken_meetings"] == []
     assert sandbox.sandbox.clock.now() == SANDBOX_START + timedelta(days=7)
 
 

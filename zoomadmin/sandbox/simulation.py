@@ -61,9 +61,14 @@ class Simulation:
         self._seq = itertools.count()
 
     def broken_meetings(self) -> dict[int, str]:
-        """Meetings the simulation could not advance (id -> the error), skipped since."""
-        with self._lock:
-            return dict(self._broken)
+        """Meetings the simulation could not advance (id -> the error), while they exist."""
+        with self._lock, self.state.lock:
+            meetings = self.state.meetings
+            return {
+                meeting_id: error
+                for meeting_id, error in self._broken.items()
+                if meeting_id in meetings and not meetings[meeting_id].deleted
+            }
 
     def _mark_broken(self, meeting_id: int, exc: Exception) -> None:
         """Log a meeting the simulation cannot advance (once per error) and go on."""
@@ -133,6 +138,8 @@ class Simulation:
 
     def _handle_isolated(self, due: _Due) -> list[_Due]:
         """Handle ``due``; a failure caused by one meeting marks it and spares the others."""
+        if due.kind == _ACTIVATE:
+            return self._handle(due)  # about a user, not a meeting
         try:
             return self._handle(due)
         except _MEETING_FAILURES as exc:
