@@ -29,6 +29,19 @@ _log = logging.getLogger(__name__)
 _MEETING_FAILURES = (ArithmeticError, ValueError, TypeError, IndexError, KeyError)
 
 
+def _schedule_key(meeting: Meeting) -> tuple[Any, ...]:
+    """What decides a meeting's sessions: equal keys, equal sessions."""
+    return (
+        meeting.type,
+        meeting.start_time,
+        meeting.duration,
+        meeting.timezone,
+        tuple(sorted((meeting.recurrence or {}).items())),
+        tuple(sorted(meeting.deleted_occurrences)),
+        repr(sorted(meeting.occurrence_overrides.items())),
+    )
+
+
 @dataclass(order=True, slots=True)
 class _Due:
     at: datetime
@@ -57,23 +70,29 @@ class Simulation:
         self._natural_end: dict[int, datetime] = {}
         self._series: dict[int, tuple[tuple[Any, ...], list[ses.Session]]] = {}
         self._skipped: list[dict[str, Any]] = []
-        self._broken: dict[int, str] = {}
+        #: meeting id -> (its schedule when it failed, the error); a new schedule clears it.
+        self._broken: dict[int, tuple[tuple[Any, ...], str]] = {}
         self._seq = itertools.count()
 
     def broken_meetings(self) -> dict[int, str]:
-        """Meetings the simulation could not advance (id -> the error), while they exist."""
+        """Meetings the simulation could not advance (id -> the error).
+
+        A meeting leaves the list once it is deleted or its schedule changes.
+        """
         with self._lock, self.state.lock:
-            meetings = self.state.meetings
-            return {
-                meeting_id: error
-                for meeting_id, error in self._broken.items()
-                if meeting_id in meetings and not meetings[meeting_id].deleted
-            }
+            found: dict[int, str] = {}
+            for meeting_id, (key, error) in self._broken.items():
+                meeting = self.state.meetings.get(meeting_id)
+                if meeting is not None and not meeting.deleted and _schedule_key(meeting) == key:
+                    found[meeting_id] = error
+            return found
 
     def _mark_broken(self, meeting_id: int, exc: Exception) -> None:
         """Log a meeting the simulation cannot advance (once per error) and go on."""
+        meeting = self.state.meetings.get(meeting_id)
+        key = _schedule_key(meeting) if meeting is not None else ()
         message = f"{type(exc).__name__}: {exc}"
-        if self._broken.get(meeting_id) != message:
+        if self._broken.get(meeting_id) != (key, message):
             _log.error(
                 "The sandbox cannot simulate meeting %s (%s); its sessions are skipped, "
                 "the other meetings go on. Fix or delete the meeting.",
@@ -81,7 +100,7 @@ class Simulation:
                 message,
                 exc_info=exc,
             )
-        self._broken[meeting_id] = message
+        self._broken[meeting_id] = (key, message)
 
     def skipped(self) -> list[dict[str, Any]]:
         """Sessions that did not start, with the reason (no-show, host busy, already live)."""
@@ -195,14 +214,7 @@ class Simulation:
 
     def _series_of(self, meeting: Meeting) -> list[ses.Session]:
         """The meeting's sessions, cached until the meeting's schedule changes."""
-        key = (
-            meeting.start_time,
-            meeting.duration,
-            meeting.timezone,
-            tuple(sorted((meeting.recurrence or {}).items())),
-            tuple(sorted(meeting.deleted_occurrences)),
-            repr(sorted(meeting.occurrence_overrides.items())),
-        )
+        key = _schedule_key(meeting)
         cached = self._series.get(meeting.id)
         if cached is None or cached[0] != key:
             listed = sorted(ses.sessions(meeting), key=lambda s: s.start)
