@@ -83,8 +83,14 @@ class SandboxServer:
         token_lifetime: int = 3599,
         start_time: datetime | None = None,
         simulate: bool = True,
+        admin_token: str | None = None,
     ) -> None:
-        """Build the world now; :meth:`start` binds and serves it."""
+        """Build the world now; :meth:`start` binds and serves it.
+
+        ``admin_token``: None keeps ``/_sandbox`` to loopback clients; a token opens it to
+        any address presenting it (``Authorization: Bearer <token>`` or
+        ``X-Sandbox-Admin-Token``) and closes it to requests without it.
+        """
         state = load_state_or_set_aside(state_file) if state_file is not None else None
         self.host = host
         self.port = port
@@ -98,6 +104,7 @@ class SandboxServer:
             state=state,
             faults=faults,
             simulate=simulate,
+            admin_token=admin_token,
         )
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
