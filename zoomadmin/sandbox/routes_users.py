@@ -173,7 +173,8 @@ def create_user(req: ApiRequest) -> Response:
     action = req.body.get("action", "create")
     info = req.body.get("user_info")
     email, user_type = _validate_new_user(info, action)
-    assert isinstance(info, dict)
+    if not isinstance(info, dict):  # _validate_new_user refuses anything else
+        raise TypeError("user_info passed validation without being an object")
     state = req.sandbox.state
     account = state.account
     if account.plan == "free" or (action == "custCreate" and not account.isv_partner):

@@ -192,8 +192,9 @@ class SandboxServer:
             loop.close()
 
     async def _main(self, sock: socket.socket) -> None:
-        assert self._server is not None
         server = self._server
+        if server is None:  # start() builds it before the thread runs this
+            raise RuntimeError("the sandbox server was not built before its loop started")
         helpers = [
             asyncio.create_task(self.sandbox.bus.run(), name="sandbox-events"),
             asyncio.create_task(self._background(server), name="sandbox-ticker"),
@@ -250,9 +251,11 @@ class SandboxServer:
 
     def _save(self) -> None:
         """Write the state file, one writer at a time."""
-        assert self.state_file is not None
+        state_file = self.state_file
+        if state_file is None:  # only called when the sandbox keeps a state file
+            return
         with self._save_lock:
-            save_state(self.sandbox.state, self.state_file)
+            save_state(self.sandbox.state, state_file)
 
     def stop(self) -> None:
         """Stop serving and save the state file if one is set; safe to call twice."""

@@ -205,7 +205,8 @@ class Simulation:
     def _meeting_sessions(
         self, meeting: Meeting, since: datetime, until: datetime
     ) -> list[ses.Session]:
-        assert meeting.start_time is not None
+        if meeting.start_time is None:  # instant meetings have no schedule to simulate
+            return []
         if meeting.type == 2:
             return ses.sessions(meeting) if since < meeting.start_time <= until else []
         if meeting.type == 8 and meeting.start_time <= until + timedelta(days=1):
