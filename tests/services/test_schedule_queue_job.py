@@ -70,3 +70,19 @@ async def test_the_job_sends_a_submission_and_wakes_at_utc_midnight(
         assert len(await queue.intents([IntentState.CREATED])) == 2
     finally:
         await supervisor.stop()
+
+
+async def test_a_submit_during_a_pass_is_not_slept_through(
+    tenancy: Tenancy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queue = tenancy.runtime.services.queue
+    schedule = tenancy.store.schedule
+    real = schedule.open_hosts
+
+    def open_hosts() -> list[str]:
+        queue.wake()  # a curriculum submitted while the pass reads the queue
+        return real()
+
+    monkeypatch.setattr(schedule, "open_hosts", open_hosts)
+    await queue.run_once()
+    await asyncio.wait_for(queue.wait_for_work(tenancy.server.sandbox.clock, None), timeout=10)

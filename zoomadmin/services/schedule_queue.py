@@ -183,8 +183,11 @@ class ScheduleQueue:
         self._wake.set()
 
     async def wait_for_work(self, clock: Clock, until: datetime | None) -> None:
-        """Sleep until ``until`` on ``clock`` (None: no time set) or until :meth:`wake`."""
-        self._wake.clear()
+        """Sleep until ``until`` on ``clock`` (None: no time set) or until :meth:`wake`.
+
+        A wake that came during the last :meth:`run_once` returns at once, so work
+        submitted while a pass was reading the queue is never left waiting.
+        """
         tasks: set[asyncio.Future[object]] = {asyncio.ensure_future(self._woken())}
         if until is not None:
             tasks.add(asyncio.ensure_future(sleep_until(clock, until)))
@@ -212,6 +215,7 @@ class ScheduleQueue:
 
     async def run_once(self) -> QueueRound:
         """One pass: every host with intents to send, each in its own order."""
+        self._wake.clear()  # before reading: a wake from now on means "look again"
         done = QueueRound()
         released = await asyncio.to_thread(self._store.schedule.release_waits, self._now())
         if released:
