@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,15 @@ def run_cli(capsys: pytest.CaptureFixture[str], basedir: Path, *argv: str) -> Ru
     leftover = [t.name for t in set(threading.enumerate()) - threads if t.is_alive()]
     assert not leftover, f"threads left running: {leftover}"
     return Run(code, captured.out, captured.err)
+
+
+def audit_at(database: Path, object_type: str) -> list[datetime]:
+    """When the audit log says the changes of ``object_type`` in ``database`` were made."""
+    store = Store.over(open_database(sqlite_url(database)))
+    try:
+        return [e.at for e in store.audit.entries(object_type=object_type)]
+    finally:
+        store.close()
 
 
 def audit_actors(database: Path, object_type: str) -> list[str]:

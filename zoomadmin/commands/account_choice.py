@@ -4,7 +4,6 @@ sandbox; and opening it through the same :class:`AccountOpener` as the desktop."
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
@@ -42,6 +41,10 @@ Progress = Callable[[str], None]
 
 class AccountChoiceError(AppError):
     """The account to use is not set up the way the command needs."""
+
+
+class SandboxInUse(EnvironmentFault):
+    """Another process (the desktop app) has the embedded sandbox open."""
 
 
 class SecretFileError(EnvironmentFault):
@@ -225,15 +228,38 @@ async def opened_account(
     """The chosen account's runtime (its jobs not started); closed with its client after."""
     world = _AccountWorld(paths, choice)
     await world.check_profile()
-    opener = world.opener()
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        if choice.is_embedded_sandbox:
+            await stack.enter_async_context(_sandbox_to_ourselves(paths))
+        opener = world.opener()
+        stack.push_async_callback(opener.connection.close)
         runtime = await _open(opener, choice, say)
-        try:
-            yield runtime
-        finally:
-            await runtime.close()
+        stack.push_async_callback(runtime.close)
+        yield runtime
+
+
+@contextlib.asynccontextmanager
+async def _sandbox_to_ourselves(paths: AppPaths) -> AsyncIterator[None]:
+    """Hold the embedded sandbox's jobs lease while the command runs.
+
+    The desktop holds it while it is open on the sandbox: two processes running the same
+    sandbox state file would overwrite each other's changes.
+    """
+    from zoomadmin.app import JOBS_LOCK_NAME, database_path
+    from zoomadmin.jobs.lease import FileLease
+
+    lease = FileLease(database_path(paths, None).with_name(JOBS_LOCK_NAME))
+    if not await lease.acquire():
+        holder = await lease.holder()
+        raise SandboxInUse(
+            f"The sandbox is in use by {holder.describe() if holder else 'another zoomadmin'}."
+            " Close it first, or run `zoomadmin sandbox serve` and point the ZOOMADMIN_ "
+            "variables at it (docs/cli.md)."
+        )
+    try:
+        yield
     finally:
-        await opener.connection.close()
+        await lease.release()
 
 
 async def _open(opener: AccountOpener, choice: AccountChoice, say: Progress) -> AccountRuntime:
@@ -248,8 +274,3 @@ async def _open(opener: AccountOpener, choice: AccountChoice, say: Progress) -> 
         return await opener.open(choice.profile, remember=False)
     say("Starting the sandbox (demo account)…")
     return await opener.open(None, remember=False)
-
-
-def current_environ() -> Mapping[str, str]:
-    """The process environment (a seam for tests)."""
-    return os.environ
