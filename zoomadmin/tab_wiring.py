@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.paths import AppPaths
     from zoomadmin.services.accounts import AccountService
@@ -46,20 +48,23 @@ def tab_builders() -> list[TabBuilder]:
 def _tenants_tab(context: AccountContext) -> TabSpec:
     """Tenants & Hosts: tenants, their host users, CSV import and sync with Zoom."""
     from zoomadmin.ui.main_window import TabSpec
-    from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
-    runtime = context.runtime
-    services = runtime.services
-    tab = TenantsTab(
-        tenants=services.tenants,
-        hosts=services.hosts,
-        sync=services.sync,
-        importer=services.importer,
-        runner=context.runner,
-        clock=runtime.clock,
-        changes=runtime.bus,
-    )
-    return TabSpec("Tenants && Hosts", tab, "link")
+    def build() -> QWidget:
+        from zoomadmin.ui.tenants.tenants_tab import TenantsTab
+
+        runtime = context.runtime
+        services = runtime.services
+        return TenantsTab(
+            tenants=services.tenants,
+            hosts=services.hosts,
+            sync=services.sync,
+            importer=services.importer,
+            runner=context.runner,
+            clock=runtime.clock,
+            changes=runtime.bus,
+        )
+
+    return TabSpec("Tenants && Hosts", build, "link")
 
 
 def demo_tenants() -> list[TenantDraft]:

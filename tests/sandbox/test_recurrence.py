@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -68,8 +68,8 @@ def test_daily_keeps_wall_clock_across_london_autumn_change() -> None:
 def test_weekly_days_number_sunday_as_one() -> None:
     assert weekly_days("1,7", 3) == [1, 7]
     assert weekly_days(None, 3) == [3]
-    assert zoom_weekday(datetime(2025, 3, 2).date()) == 1  # a Sunday
-    assert zoom_weekday(datetime(2025, 3, 8).date()) == 7  # a Saturday
+    assert zoom_weekday(date(2025, 3, 2)) == 1  # a Sunday
+    assert zoom_weekday(date(2025, 3, 8)) == 7  # a Saturday
     start = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)  # a Tuesday
     starts = series_starts({"type": 2, "weekly_days": "1,4", "end_times": 4}, start, "UTC")
     assert [zoom_weekday(s.date()) for s in starts] == [4, 1, 4, 1]

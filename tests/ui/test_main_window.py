@@ -37,17 +37,20 @@ def test_tabs_get_view_menu_entries_with_ctrl_number_shortcuts(
     window = _window(tmp_path)
     qtbot.addWidget(window)
     first, second = QLabel("hosts"), QLabel("calendar")
-    window.set_tabs([TabSpec("Tenants && Hosts", first), TabSpec("Calendar", second)])
+    window.set_tabs(
+        [TabSpec("Tenants && Hosts", lambda: first), TabSpec("Calendar", lambda: second)]
+    )
 
     actions = window.view_menu.actions()
     assert [a.text() for a in actions] == ["Tenants & Hosts", "Calendar"]
     assert [a.shortcut() for a in actions] == [QKeySequence("Ctrl+1"), QKeySequence("Ctrl+2")]
     actions[1].trigger()
-    assert window.tabs.currentWidget() is second
+    assert window.tabs.currentIndex() == 1 and window.tab_specs[1].widget is second
+    assert second.parent() is window.tabs.currentWidget()
     actions[0].trigger()
-    assert window.tabs.currentWidget() is first
+    assert window.tabs.currentIndex() == 0 and first.parent() is window.tabs.currentWidget()
 
-    window.set_tabs([TabSpec("Recordings", QLabel("recordings"))])
+    window.set_tabs([TabSpec("Recordings", lambda: QLabel("recordings"))])
     assert [a.text() for a in window.view_menu.actions()] == ["Recordings"]
     assert window.tabs.count() == 1
 
@@ -65,17 +68,36 @@ def test_menus_offer_quit_accounts_and_about_by_keyboard(qtbot: QtBot, tmp_path:
     assert asked == [True]
 
 
-async def test_ready_waits_for_every_tab(qtbot: QtBot, tmp_path: Path) -> None:
+async def test_ready_waits_for_the_tab_on_screen(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(tmp_path)
     qtbot.addWidget(window)
     slow, plain = SlowTab("sessions"), QWidget()
-    window.set_tabs([TabSpec("Calendar", slow), TabSpec("Licenses", plain)])
+    window.set_tabs([TabSpec("Calendar", lambda: slow), TabSpec("Licenses", lambda: plain)])
     waiting = asyncio.ensure_future(window.ready())
     await asyncio.sleep(0.02)
     assert not waiting.done()
     slow.loaded.set()
     await asyncio.wait_for(waiting, 2)
     await tab_ready(plain)  # a tab without ready() counts as loaded
+
+
+def test_a_tab_is_built_only_when_first_shown(qtbot: QtBot, tmp_path: Path) -> None:
+    window = _window(tmp_path)
+    qtbot.addWidget(window)
+    built: list[str] = []
+
+    def build(name: str) -> QWidget:
+        built.append(name)
+        return QLabel(name)
+
+    specs = [TabSpec(name, lambda n=name: build(n)) for name in ("A", "B", "C", "D", "E")]
+    window.set_tabs(specs)
+    assert built == ["A"]
+    assert [s.widget is None for s in window.tab_specs] == [False, True, True, True, True]
+    window.show_tab(3)
+    window.tabs.setCurrentIndex(3)
+    window.tabs.setCurrentIndex(0)
+    assert built == ["A", "D"]
 
 
 def test_loading_and_failure_pages_replace_the_tabs(qtbot: QtBot, tmp_path: Path) -> None:
@@ -95,7 +117,7 @@ def test_loading_and_failure_pages_replace_the_tabs(qtbot: QtBot, tmp_path: Path
 def test_geometry_and_current_tab_survive_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
     window = _window(tmp_path)
     qtbot.addWidget(window)
-    window.set_tabs([TabSpec("A", QLabel("a")), TabSpec("B", QLabel("b"))])
+    window.set_tabs([TabSpec("A", lambda: QLabel("a")), TabSpec("B", lambda: QLabel("b"))])
     window.resize(700, 510)
     window.tabs.setCurrentIndex(1)
     window.close()
@@ -103,7 +125,7 @@ def test_geometry_and_current_tab_survive_a_restart(qtbot: QtBot, tmp_path: Path
 
     again = _window(tmp_path)
     qtbot.addWidget(again)
-    again.set_tabs([TabSpec("A", QLabel("a")), TabSpec("B", QLabel("b"))])
+    again.set_tabs([TabSpec("A", lambda: QLabel("a")), TabSpec("B", lambda: QLabel("b"))])
     assert (again.width(), again.height()) == (700, 510)
     assert again.tabs.currentIndex() == 1
 

@@ -50,7 +50,7 @@ async def test_recurring_meeting_occurrences(sandbox: SandboxServer, zoom: ZoomC
     request = MeetingRequest(
         topic="Weekly seminar",
         type=MeetingType.RECURRING_FIXED_TIME,
-        start_time=datetime(2026, 3, 3, 10, 0),
+        start_time=datetime(2026, 3, 3, 10, 0),  # noqa: DTZ001 - wall time in the meeting zone
         timezone="Europe/Paris",
         duration=60,
         recurrence=Recurrence(type=2, weekly_days="3", end_times=4),

@@ -58,7 +58,8 @@ class AuditLog:
         }
         with self._engine.begin() as conn:
             key = conn.execute(insert(_audit).values(values)).inserted_primary_key
-        assert key is not None
+        if key is None:  # our bug, never the user's: every insert returns its key
+            raise RuntimeError("The database gave no id for the new audit entry.")
         return AuditRecord(id=int(key[0]), **values)
 
     def entries(

@@ -99,7 +99,8 @@ class TenantRepository:
                 new_id = conn.execute(insert(_tenant).values(values)).inserted_primary_key
             except IntegrityError as exc:
                 raise TenantExistsError(f"A tenant named {name!r} already exists.") from exc
-        assert new_id is not None
+        if new_id is None:  # our bug, never the user's: every insert returns its key
+            raise RuntimeError("The database gave no id for the new tenant.")
         return TenantRecord(id=int(new_id[0]), **values)
 
     def update(

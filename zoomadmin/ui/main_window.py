@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -31,17 +31,32 @@ MAX_TAB_SHORTCUTS = 9
 
 @dataclass
 class TabSpec:
-    """One feature tab as app.py hands it to the window.
+    """One feature tab as app.py hands it to the window: built when first shown.
 
-    ``widget`` may define ``async def ready(self) -> None`` that returns once the tab has
-    shown its first data (or its empty state); ``--screenshot`` and ``--smoke-test`` wait
-    for it, and the window waits for it before it counts as loaded. A tab without
-    ``ready`` counts as loaded as soon as it is shown.
+    ``build`` makes the tab's widget (importing its modules) the first time the tab is
+    shown, so five tabs cost at start-up what the one on screen costs. The widget may
+    define ``async def ready(self) -> None`` that returns once the tab has shown its first
+    data (or its empty state); ``--screenshot`` and ``--smoke-test`` wait for it, and the
+    window waits for the shown tab's before it counts as loaded.
     """
 
     title: str
-    widget: QWidget
+    build: Callable[[], QWidget]
     icon_name: str = ""
+    widget: QWidget | None = field(default=None, init=False)
+    """The tab's widget once it has been shown (None until then)."""
+    page: QWidget | None = field(default=None, init=False, repr=False)
+    """The page in the tab bar that holds the widget."""
+
+    def ensure_built(self) -> QWidget:
+        """The tab's widget, built now if it was not yet."""
+        if self.widget is None:
+            self.widget = self.build()
+            if self.page is not None:
+                layout = self.page.layout()
+                if layout is not None:
+                    layout.addWidget(self.widget)
+        return self.widget
 
 
 async def tab_ready(widget: QWidget) -> None:
@@ -125,6 +140,7 @@ class MainWindow(QMainWindow):
         self.status = status
         self.setStatusBar(status)
         self.tabs = QTabWidget(self)
+        self.tabs.currentChanged.connect(self._on_tab_shown)
         self.tabs.setObjectName("featureTabs")
         self.tabs.setDocumentMode(True)
         self._connected_text = ""
@@ -176,16 +192,18 @@ class MainWindow(QMainWindow):
         """Show ``specs`` as the feature tabs, replacing (and deleting) the previous ones."""
         current = _as_int(self._settings.value("window/tab", 0))
         self._clear_tabs()
+        self._tab_specs = list(specs)
         for number, spec in enumerate(specs, start=1):
-            self.tabs.addTab(spec.widget, icon(spec.icon_name), spec.title)
+            spec.page = _page()
+            self.tabs.addTab(spec.page, icon(spec.icon_name), spec.title)
             action = self.view_menu.addAction(spec.title.replace("&&", "&"))
             if number <= MAX_TAB_SHORTCUTS:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _=False, w=spec.widget: self.tabs.setCurrentWidget(w))
+            action.triggered.connect(lambda _=False, i=number - 1: self.tabs.setCurrentIndex(i))
             self._tab_actions.append(action)
-        self._tab_specs = list(specs)
         if 0 <= current < len(specs):
             self.tabs.setCurrentIndex(current)
+        self._on_tab_shown(self.tabs.currentIndex())
         if specs:
             self._stack.setCurrentWidget(self.tabs)
         elif self._connected_text:
@@ -214,9 +232,20 @@ class MainWindow(QMainWindow):
         """The tabs shown now, in order."""
         return list(self._tab_specs)
 
+    def _on_tab_shown(self, index: int) -> None:
+        if 0 <= index < len(self._tab_specs):
+            self._tab_specs[index].ensure_built()
+
+    def show_tab(self, index: int) -> QWidget:
+        """Make tab ``index`` current (building it if needed); its widget."""
+        self.tabs.setCurrentIndex(index)
+        return self._tab_specs[index].ensure_built()
+
     async def ready(self) -> None:
-        """Return once every tab has loaded its first data."""
-        waits: list[Awaitable[None]] = [tab_ready(spec.widget) for spec in self._tab_specs]
+        """Return once every tab built so far (the one on screen) has loaded its first data."""
+        waits: list[Awaitable[None]] = [
+            tab_ready(spec.widget) for spec in self._tab_specs if spec.widget is not None
+        ]
         await asyncio.gather(*waits)
 
     def _restore_geometry(self) -> None:
@@ -259,6 +288,14 @@ class MainWindow(QMainWindow):
     def _on_open_log_folder(self) -> None:
         if self.log_folder:
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.log_folder))
+
+
+def _page() -> QWidget:
+    """The tab bar's page for a tab not built yet: the widget goes in when first shown."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return page
 
 
 def _as_int(value: object) -> int:

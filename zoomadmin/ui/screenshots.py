@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zoomadmin.ui.main_window import tab_ready
+
 if TYPE_CHECKING:
     from zoomadmin.app import Application
 
@@ -57,7 +59,7 @@ async def save_tabs(app: Application, folder: Path) -> int:
     pages = range(tabs.count()) if tabs.count() else [None]
     for index in pages:
         if index is not None:
-            tabs.setCurrentIndex(index)
+            await tab_ready(app.window.show_tab(index))  # built and loaded when first shown
         await asyncio.sleep(PAINT_PAUSE)
         title = tabs.tabText(index) if index is not None else "main window"
         name = f"{(index or 0) + 1:02d}-{slug(title)}.png"

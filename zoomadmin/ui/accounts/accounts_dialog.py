@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
@@ -212,8 +213,6 @@ class AccountsDialog(QDialog):
         self._runner.run(self._load(), on_done=self._show, label="Loading accounts…")
 
     async def _load(self) -> tuple[list[AccountProfile], str]:
-        import asyncio
-
         problem = ""
         check = getattr(self._secrets, "check", None)
         if callable(check):
