@@ -48,14 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    if args.command == "sandbox":
-        from zoomadmin.sandbox.cli import serve
-
-        return serve(args)
     if getattr(args, "account_command", None) is not None:
         from zoomadmin.commands.runner import run_command
 
         return run_command(args)
+    if args.command == "sandbox":
+        from zoomadmin.sandbox.cli import serve
+
+        return serve(args)
     from zoomadmin.app import run_app
 
     return run_app(args)

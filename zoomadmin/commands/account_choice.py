@@ -198,15 +198,8 @@ class _AccountWorld:
         return SandboxServer(seed="demo", speed=speed, state_file=state_file)
 
     async def _credentials(self, profile: AccountProfile) -> ZoomCredentials:
-        from zoomadmin.services.accounts import AccountError
-        from zoomadmin.services.credentials import SecretStoreUnavailable
-
-        try:
-            return await self.accounts.credentials(profile.name)
-        except AccountError as exc:
-            raise AccountChoiceError(exc.user_message) from exc
-        except SecretStoreUnavailable as exc:
-            raise SecretFileError(exc.user_message) from exc
+        # A missing secret or keyring is an AppError the command reports (exit 1).
+        return await self.accounts.credentials(profile.name)
 
     async def check_profile(self) -> None:
         """Refuse an unknown ``--account`` name in words that list the saved ones."""

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from zoomadmin.commands.output import Json, Output, Result, iso, plural, shown_time, table
 from zoomadmin.commands.registry import AccountCommand, SubParsers, common_options
 from zoomadmin.commands.tenants import find_tenant
-from zoomadmin.core.errors import EnvironmentFault
+from zoomadmin.core.enums import UserType
+from zoomadmin.core.errors import AppError, EnvironmentFault
 
 if TYPE_CHECKING:
     from zoomadmin.account.runtime import AccountRuntime
@@ -122,7 +123,6 @@ async def list_hosts(runtime: AccountRuntime, args: argparse.Namespace, _out: Ou
 
 async def add_host(runtime: AccountRuntime, args: argparse.Namespace, out: Output) -> Result:
     """Create the user in Zoom and store it as a host of the tenant."""
-    from zoomadmin.core.enums import UserType
     from zoomadmin.services.hosts import NewHost
 
     hosts = runtime.services.hosts
@@ -147,8 +147,6 @@ async def add_host(runtime: AccountRuntime, args: argparse.Namespace, out: Outpu
 
 async def link_hosts(runtime: AccountRuntime, args: argparse.Namespace, out: Output) -> Result:
     """Link each email in turn; ones refused are reported, the others still linked."""
-    from zoomadmin.core.errors import AppError
-
     hosts = runtime.services.hosts
     tenant = await find_tenant(runtime, args.tenant)
     linked: list[HostRow] = []
