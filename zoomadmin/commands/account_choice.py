@@ -156,6 +156,7 @@ class _AccountWorld:
         self.accounts = AccountService(self.preferences, KeyringSecretStore())
 
     def opener(self) -> AccountOpener:
+        """The account opener, with this account's database, sandbox and keyring."""
         from zoomadmin.account.opener import AccountOpener
         from zoomadmin.core.clock import AppClock
         from zoomadmin.jobs.lease import LocalLease
@@ -171,7 +172,8 @@ class _AccountWorld:
         return AccountOpener(
             connection,
             open_store=self._open_store,
-            # One-shot commands run no jobs, so they never take the account's jobs lease.
+            # One-shot commands run no jobs. (The embedded sandbox's jobs lease is held
+            # for the whole command all the same: see _sandbox_to_ourselves.)
             lease_for=lambda _profile, _store: LocalLease(),
             demo_tenants=demo_tenants() if self.choice.is_embedded_sandbox else (),
         )
