@@ -155,10 +155,9 @@ def test_an_unreadable_secret_file_is_an_environment_error(
 async def test_the_sandbox_is_refused_while_another_process_has_it_open(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from zoomadmin.app import JOBS_LOCK_NAME, database_path
     from zoomadmin.jobs.lease import FileLease
 
-    desktop = FileLease(database_path(AppPaths.under(tmp_path), None).with_name(JOBS_LOCK_NAME))
+    desktop = FileLease(AppPaths.under(tmp_path).jobs_lock(None))
     assert await desktop.acquire()
     try:
         result = await asyncio.to_thread(run_cli, capsys, tmp_path, "tenants", "list", "--json")

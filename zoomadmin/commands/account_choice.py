@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from zoomadmin.core.errors import AppError, EnvironmentFault
 from zoomadmin.core.profiles import DEFAULT_API_URL, DEFAULT_OAUTH_URL
 from zoomadmin.core.redaction import register_secret
-from zoomadmin.paths import DATABASE_NAME, SANDBOX_STATE_NAME, AppPaths
+from zoomadmin.paths import DATABASE_NAME, AppPaths
 
 if TYPE_CHECKING:
     from zoomadmin.account.opener import AccountOpener
@@ -179,12 +179,10 @@ class _AccountWorld:
         )
 
     def _database(self, profile: AccountProfile | None) -> Path:
-        from zoomadmin.app import database_path
-
         environment = self.choice.environment
         if environment is not None:
             return credentials_database_path(self.paths, environment.credentials.account_id)
-        return database_path(self.paths, profile)
+        return self.paths.account_database(profile.name if profile else None)
 
     def _open_store(self, profile: AccountProfile | None) -> Store:
         from zoomadmin.store.db import open_database, sqlite_url
@@ -193,11 +191,10 @@ class _AccountWorld:
         return Store.over(open_database(sqlite_url(self._database(profile))))
 
     def _sandbox(self, speed: float) -> SandboxHandle:
-        from zoomadmin.sandbox import SandboxServer
+        from zoomadmin.warmup import embedded_sandbox
 
-        # The desktop's embedded sandbox (app.py): the same demo account and state file.
-        state_file = self.paths.sandbox_dir / SANDBOX_STATE_NAME
-        return SandboxServer(seed="demo", speed=speed, state_file=state_file)
+        # The desktop's embedded sandbox: the same demo account and state file.
+        return embedded_sandbox(self.paths, speed)
 
     async def _credentials(self, profile: AccountProfile) -> ZoomCredentials:
         # A missing secret or keyring is an AppError the command reports (exit 1).
@@ -240,10 +237,9 @@ async def _sandbox_to_ourselves(paths: AppPaths) -> AsyncIterator[None]:
     The desktop holds it while it is open on the sandbox: two processes running the same
     sandbox state file would overwrite each other's changes.
     """
-    from zoomadmin.app import JOBS_LOCK_NAME, database_path
     from zoomadmin.jobs.lease import FileLease
 
-    lease = FileLease(database_path(paths, None).with_name(JOBS_LOCK_NAME))
+    lease = FileLease(paths.jobs_lock(None))
     if not await lease.acquire():
         holder = await lease.holder()
         raise SandboxInUse(
