@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoomadmin import APP_NAME, __version__
 from zoomadmin.core.errors import AppError
 from zoomadmin.logs import setup_logging
-from zoomadmin.paths import DATABASE_NAME, SANDBOX_STATE_NAME, AppPaths
+from zoomadmin.paths import AppPaths
 from zoomadmin.start_time import process_start_time
 from zoomadmin.tab_wiring import AccountContext, demo_tenants, tab_builders
 
@@ -50,17 +50,6 @@ CLOCK_SYNC_EVERY = 30
 """Re-read the sandbox clock every this many refreshes; extrapolate in between."""
 SHUTDOWN_WAIT = 5.0
 """Seconds shutdown waits for cancelled jobs to unwind before closing the account."""
-
-
-def database_path(paths: AppPaths, profile: AccountProfile | None) -> Path:
-    """Each account keeps its own database, so sandbox data never mixes with a real account's."""
-    if profile is None:
-        return paths.sandbox_dir / DATABASE_NAME
-    return paths.account_dir(profile.name) / DATABASE_NAME
-
-
-JOBS_LOCK_NAME = "jobs.lock"
-"""Beside an account's database: held by the process that runs the account's jobs."""
 
 
 class Application:
@@ -142,10 +131,9 @@ class Application:
         early = self.warmup.take_sandbox(speed) if self.warmup is not None else None
         if early is not None:
             return early
-        from zoomadmin.sandbox import SandboxServer
+        from zoomadmin.warmup import embedded_sandbox
 
-        state_file = self.paths.sandbox_dir / SANDBOX_STATE_NAME
-        return SandboxServer(seed="demo", speed=speed, state_file=state_file)
+        return embedded_sandbox(self.paths, speed)
 
     def _wanted_profile(self) -> str | None:
         return None if self.force_sandbox else self.preferences.load().active_profile
@@ -212,14 +200,14 @@ class Application:
         from zoomadmin.store.db import open_database, sqlite_url
         from zoomadmin.store.repositories import Store
 
-        path = database_path(self.paths, profile)
+        path = self.paths.account_database(profile.name if profile else None)
         early = self.warmup.take_engine(path) if self.warmup is not None else None
         return Store.over(early if early is not None else open_database(sqlite_url(path)))
 
     def _lease_for(self, profile: AccountProfile | None, _store: Store) -> LeadershipLease:
         from zoomadmin.jobs.lease import FileLease
 
-        return FileLease(database_path(self.paths, profile).with_name(JOBS_LOCK_NAME))
+        return FileLease(self.paths.jobs_lock(profile.name if profile else None))
 
     def _on_connected(self, runtime: AccountRuntime) -> None:
         account = runtime.account

@@ -9,6 +9,7 @@ import platformdirs
 
 from zoomadmin import APP_NAME
 
+JOBS_LOCK_NAME = "jobs.lock"
 DATABASE_NAME = "zoomadmin.sqlite3"
 PREFERENCES_NAME = "preferences.json"
 LOG_NAME = "zoomadmin.log"
@@ -92,6 +93,15 @@ class AppPaths:
     def account_dir(self, profile: str) -> Path:
         """A real account's folder (its database); each account keeps its own."""
         return _ensure(self.data_root / "accounts" / profile)
+
+    def account_database(self, profile: str | None) -> Path:
+        """The database of a saved profile's account (None: the embedded sandbox's)."""
+        folder = self.sandbox_dir if profile is None else self.account_dir(profile)
+        return folder / DATABASE_NAME
+
+    def jobs_lock(self, profile: str | None) -> Path:
+        """Beside an account's database: held by the process that runs the account's jobs."""
+        return self.account_database(profile).with_name(JOBS_LOCK_NAME)
 
     @property
     def downloads_dir(self) -> Path:

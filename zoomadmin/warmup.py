@@ -147,6 +147,15 @@ class Warmup:
             engine.result().dispose()
 
 
+def embedded_sandbox(paths: AppPaths, speed: float) -> SandboxServer:
+    """The embedded sandbox with its demo account, kept in the sandbox folder (the desktop's
+    and the command line's alike)."""
+    from zoomadmin.sandbox.server import SandboxServer
+
+    state_file = paths.sandbox_dir / SANDBOX_STATE_NAME
+    return SandboxServer(seed="demo", speed=speed, state_file=state_file)
+
+
 def _demo_sandbox(plan: SandboxPlan) -> SandboxServer:
     from zoomadmin.sandbox.server import SandboxServer
 
