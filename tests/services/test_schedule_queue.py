@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -233,3 +236,24 @@ async def test_failed_intents_can_be_retried_or_cancelled(tenancy: Tenancy) -> N
     assert (await queue.run_until_idle()).created == 1
     states = {i.id: i.state for i in await queue.intents()}
     assert states == {first.id: IntentState.CREATED, second.id: IntentState.CANCELLED}
+
+
+async def test_an_intent_another_live_process_is_sending_is_left_alone(
+    tenancy: Tenancy,
+) -> None:
+    _, (email,) = await tenant_with_hosts(tenancy, "Acme", "UTC", 1)
+    rows = [f"Acme,{email},Algebra,Tue,09:00,30,2026-03-03,2026-03-03,,"]
+    await tenancy.runtime.services.curricula.submit_csv(curriculum_csv(rows))
+    queue, repo = tenancy.runtime.services.queue, tenancy.store.schedule
+    (intent,) = await queue.intents()
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    assert repo.claim(intent.id, "desk-2.example:4242", stale_before=long_ago)
+    assert (await queue.run_until_idle()).created == 0
+    assert repo.get(intent.id).state is IntentState.QUEUED
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await child.wait()
+    gone = child.pid
+    dead = f"{socket.gethostname()}:{gone}"  # a process of this computer that has ended
+    assert repo.claim(intent.id, dead, stale_before=datetime(2100, 1, 1, tzinfo=UTC))
+    assert (await queue.run_until_idle()).created == 1
+    assert repo.get(intent.id).claimed_by is None

@@ -84,6 +84,8 @@ class IntentRecord:
     reason: str | None
     attempts: int
     meeting_id: int | None
+    claimed_by: str | None
+    claimed_at: datetime | None
     created_at: datetime
     updated_at: datetime
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import os
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.changes import ChangeBus, ChangeKind, process_origin
 from zoomadmin.core.clock import Clock, next_utc_midnight, sleep_until
 from zoomadmin.core.errors import AppError
 from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState, QueueCounts
@@ -26,6 +28,9 @@ MAX_ATTEMPTS = 8
 """Tries of one intent whose outcome stayed unknown before it is marked failed."""
 HOST_CONCURRENCY = 16
 """Hosts whose intents are sent at the same time (the client's budgets still apply)."""
+CLAIM_TIMEOUT = timedelta(minutes=10)
+"""Real time after which another process's claim on an intent counts as abandoned (a
+claim of a process on this computer that is gone is taken over at once)."""
 
 
 class _Next(enum.Enum):
@@ -109,6 +114,20 @@ def _request(intent: IntentRecord) -> MeetingRequest:
     )
 
 
+def holder_alive(holder: str) -> bool:
+    """Whether the process ``host:pid`` may still be running (another computer's: yes)."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _is_ours(intent: IntentRecord, meeting: Meeting) -> bool:
     """Our marker in the agenda, or (no marker seen) the same topic and first start."""
     if meeting.agenda and intent.marker in meeting.agenda:
@@ -139,7 +158,9 @@ class ScheduleQueue:
         now: Callable[[], datetime],
         bus: ChangeBus,
         host_concurrency: int = HOST_CONCURRENCY,
+        owner: str | None = None,
     ) -> None:
+        self._owner = owner or process_origin()
         self._store = store
         self._zoom = zoom
         self._now = now
@@ -245,7 +266,24 @@ class ScheduleQueue:
         done.waiting_hosts += 1
         self._changed()
 
+    async def _claim(self, intent: IntentRecord) -> bool:
+        """Whether this process may send ``intent`` (no other live process is at it)."""
+        repo = self._store.schedule
+        stale = datetime.now(UTC) - CLAIM_TIMEOUT
+        if await asyncio.to_thread(repo.claim, intent.id, self._owner, stale_before=stale):
+            return True
+        holder = (await asyncio.to_thread(repo.get, intent.id)).claimed_by or ""
+        if not holder or holder_alive(holder):
+            log.info("Queue entry %s is being sent by %s; leaving it", intent.id, holder)
+            return False
+        return await asyncio.to_thread(
+            repo.claim, intent.id, self._owner, stale_before=stale, taking_from=holder
+        )
+
     async def _one(self, intent: IntentRecord, done: QueueRound) -> _Next:
+        if not await self._claim(intent):
+            done.retry_later = True
+            return _Next.STOP_HOST
         if intent.kind is IntentKind.DELETE_OCCURRENCE:
             return await self._delete(intent, done)
         if intent.state is IntentState.SENDING:

@@ -175,5 +175,8 @@ class ScheduleIntent(SQLModel, table=True):
     reason: str | None = None
     attempts: int = 0
     meeting_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    claimed_by: str | None = None
+    """The process (``host:pid``) sending it now; another process leaves it alone."""
+    claimed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)

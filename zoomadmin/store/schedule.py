@@ -144,12 +144,41 @@ class ScheduleRepository:
             "reason": reason,
             "updated_at": utc_now(),
         }
+        if state is not IntentState.SENDING:
+            values["claimed_by"] = values["claimed_at"] = None
         if meeting_id is not None:
             values["meeting_id"] = meeting_id
         if attempted:
             values["attempts"] = _intent.c.attempts + 1
         with self._engine.begin() as conn:
             conn.execute(update(_intent).where(_intent.c.id == intent_id).values(values))
+
+    def claim(
+        self, intent_id: int, owner: str, *, stale_before: datetime, taking_from: str = ""
+    ) -> bool:
+        """Make ``owner`` the one process that may send the intent; whether it is now.
+
+        It is when nobody holds it, ``owner`` does, its holder's claim is older than
+        ``stale_before``, or the holder is ``taking_from`` (a process known to be gone).
+        """
+        free = or_(
+            _intent.c.claimed_by.is_(None),
+            _intent.c.claimed_by == owner,
+            _intent.c.claimed_at < stale_before,
+        )
+        if taking_from:
+            free = or_(free, _intent.c.claimed_by == taking_from)
+        query = (
+            update(_intent)
+            .where(
+                _intent.c.id == intent_id,
+                _intent.c.state.in_([IntentState.QUEUED, IntentState.SENDING]),
+                free,
+            )
+            .values(claimed_by=owner, claimed_at=utc_now())
+        )
+        with self._engine.begin() as conn:
+            return int(conn.execute(query).rowcount) == 1
 
     def wait_host(self, zoom_user_id: str, until: datetime) -> int:
         """Every queued or waiting intent of the host waits until ``until``; how many."""
@@ -159,7 +188,13 @@ class ScheduleRepository:
                 _intent.c.zoom_user_id == zoom_user_id,
                 _intent.c.state.in_([IntentState.QUEUED, IntentState.WAITING]),
             )
-            .values(state=str(IntentState.WAITING), wait_until=until, updated_at=utc_now())
+            .values(
+                state=str(IntentState.WAITING),
+                wait_until=until,
+                claimed_by=None,
+                claimed_at=None,
+                updated_at=utc_now(),
+            )
         )
         with self._engine.begin() as conn:
             return int(conn.execute(query).rowcount)
@@ -203,7 +238,15 @@ class ScheduleRepository:
             .where(
                 _intent.c.id.in_(list(intent_ids)), _intent.c.state.in_([str(s) for s in states])
             )
-            .values(state=str(to), wait_until=None, reason=None, updated_at=utc_now(), **extra)
+            .values(
+                state=str(to),
+                wait_until=None,
+                reason=None,
+                claimed_by=None,
+                claimed_at=None,
+                updated_at=utc_now(),
+                **extra,
+            )
         )
         with self._engine.begin() as conn:
             return int(conn.execute(query).rowcount)
