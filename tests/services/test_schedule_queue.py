@@ -257,3 +257,21 @@ async def test_an_intent_another_live_process_is_sending_is_left_alone(
     assert repo.claim(intent.id, dead, stale_before=datetime(2100, 1, 1, tzinfo=UTC))
     assert (await queue.run_until_idle()).created == 1
     assert repo.get(intent.id).claimed_by is None
+
+
+async def test_a_curriculum_submitted_twice_clashes_with_its_queued_self(
+    tenancy: Tenancy,
+) -> None:
+    _, (email,) = await tenant_with_hosts(tenancy, "Acme", "UTC", 1)
+    term = curriculum_csv([f"Acme,{email},Algebra,Tue,09:00,30,{TERM},,"])
+    curricula = tenancy.runtime.services.curricula
+    await curricula.submit_csv(term)
+    again = await curricula.preview_csv(term)
+    clashes = [c for c in again.conflicts if c.kind.value == "existing_meeting"]
+    assert len(clashes) == again.cost.sessions == 9
+    assert "(in the queue)" in clashes[0].message
+    with pytest.raises(CurriculumRefusedError, match="conflict"):
+        await curricula.submit_csv(term)
+    await tenancy.runtime.services.queue.run_until_idle()
+    created = await curricula.preview_csv(term)  # now Zoom's meeting: the same clash
+    assert sum(c.kind.value == "existing_meeting" for c in created.conflicts) == 9

@@ -312,7 +312,8 @@ class Busy:
     start: datetime
     end: datetime
     topic: str
-    meeting_id: int
+    meeting_id: int | None
+    """Zoom's meeting, or None for a session still in the schedule queue."""
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,10 @@ def _double_bookings(email: str, sessions: Sequence[Session]) -> list[Conflict]:
     return found
 
 
+def _which(busy: Busy) -> str:
+    return "in the queue" if busy.meeting_id is None else f"meeting {busy.meeting_id}"
+
+
 def _clashes(email: str, sessions: Sequence[Session], busy: Sequence[Busy]) -> list[Conflict]:
     found: list[Conflict] = []
     taken = sorted(busy, key=lambda b: b.start)
@@ -376,7 +381,7 @@ def _clashes(email: str, sessions: Sequence[Session], busy: Sequence[Busy]) -> l
                 Conflict(
                     ConflictKind.EXISTING_MEETING,
                     email,
-                    f"{email} already has “{other.topic}” (meeting {other.meeting_id}) when "
+                    f"{email} already has “{other.topic}” ({_which(other)}) when "
                     f"“{session.title}” (row {session.row}) starts on {_when(session)}.",
                     (session,),
                 )

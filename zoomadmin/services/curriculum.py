@@ -25,7 +25,7 @@ from zoomadmin.core.enums import UserType
 from zoomadmin.core.errors import AppError
 from zoomadmin.core.planner import Plan, PlanCost, PlannedMeeting, cost, plan
 from zoomadmin.core.records import TenantRecord
-from zoomadmin.core.schedule import IntentKind, NewIntent
+from zoomadmin.core.schedule import IntentKind, IntentState, NewIntent
 from zoomadmin.services.hosts import HostService
 from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.zoom.client import ZoomClient
@@ -285,7 +285,19 @@ class CurriculumService:
                 self._store.meetings.sessions_between, start, end, host_id=target.host_id
             )
             busy[email] = [Busy(s.start_time, s.end_time, s.topic, s.meeting_id) for s in stored]
+            busy[email] += await self._queued(target.host_id)
         return busy
+
+    async def _queued(self, host_id: int) -> list[Busy]:
+        """The host's sessions still in the queue (a curriculum submitted twice clashes)."""
+        waiting = (IntentState.QUEUED, IntentState.SENDING, IntentState.WAITING)
+        intents = await asyncio.to_thread(self._store.schedule.listed, waiting, host_id=host_id)
+        return [
+            Busy(start, start + timedelta(minutes=i.duration_minutes), i.topic, None)
+            for i in intents
+            if i.kind is IntentKind.CREATE
+            for start in i.session_starts
+        ]
 
     async def submit_csv(self, text: str, *, link_users: bool = False) -> Submitted:
         """Validate a curriculum CSV as :meth:`preview_csv` does, then queue its writes."""
