@@ -259,7 +259,7 @@ class CurriculumService:
         basic = [e for e, t in targets.items() if t.user_type == UserType.BASIC]
         conflicts = find_conflicts(sessions, now=now, existing=busy, basic_hosts=basic)
         the_plan = plan(sessions)
-        left = {e: (await self._zoom.quota(t.zoom_user_id)).remaining for e, t in targets.items()}
+        left = {e: await self._left_today(t) for e, t in targets.items()}
         return CurriculumPreview(
             slots=slots,
             sessions=tuple(sessions),
@@ -287,6 +287,17 @@ class CurriculumService:
             busy[email] = [Busy(s.start_time, s.end_time, s.topic, s.meeting_id) for s in stored]
             busy[email] += await self._queued(target.host_id)
         return busy
+
+    async def _left_today(self, target: HostTarget) -> int:
+        """The host's requests left today, less what its queue already holds."""
+        remaining = (await self._zoom.quota(target.zoom_user_id)).remaining
+        if target.host_id is None:
+            return remaining
+        waiting = (IntentState.QUEUED, IntentState.SENDING, IntentState.WAITING)
+        queued = await asyncio.to_thread(
+            self._store.schedule.listed, waiting, host_id=target.host_id
+        )
+        return max(0, remaining - len(queued))
 
     async def _queued(self, host_id: int) -> list[Busy]:
         """The host's sessions still in the queue (a curriculum submitted twice clashes)."""
