@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -50,6 +51,10 @@ CLOCK_SYNC_EVERY = 30
 """Re-read the sandbox clock every this many refreshes; extrapolate in between."""
 SHUTDOWN_WAIT = 5.0
 """Seconds shutdown waits for cancelled jobs to unwind before closing the account."""
+QUIT_SIGNALS = ("SIGINT", "SIGTERM")
+"""Signals that quit the app as File > Quit does (Ctrl+C in a terminal, ``kill``)."""
+SIGNAL_POLL_MS = 200
+"""Where the loop cannot watch for signals, how often Python gets a turn to notice one."""
 
 
 class Application:
@@ -329,6 +334,72 @@ def _settings(paths: AppPaths, basedir: str | None) -> QSettings:
     return QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
 
 
+def quit_on_signals(
+    loop: asyncio.AbstractEventLoop, quit: Callable[[], None]
+) -> Callable[[], None]:
+    """Call ``quit`` on SIGINT and SIGTERM; returns the function that puts the old handlers back.
+
+    Qt's loop waits in C++, where Python notices a signal only when Python code runs again.
+    asyncio's ``add_signal_handler`` writes each signal to a wakeup socket that qasync watches
+    with a QSocketNotifier, so the loop wakes at once. A loop without it (Windows) gets a
+    plain handler and a timer that lets Python run every ``SIGNAL_POLL_MS``.
+    """
+    signums = [getattr(signal, name) for name in QUIT_SIGNALS if hasattr(signal, name)]
+
+    def on_signal(signum: int) -> None:
+        log.info("%s received: quitting", signal.Signals(signum).name)
+        quit()
+
+    added: list[int] = []
+    try:
+        for signum in signums:
+            loop.add_signal_handler(signum, on_signal, signum)
+            added.append(signum)
+    except (NotImplementedError, RuntimeError):
+        for signum in added:
+            loop.remove_signal_handler(signum)
+        return _poll_for_signals(loop, signums, on_signal)
+
+    def restore() -> None:
+        for signum in added:
+            loop.remove_signal_handler(signum)
+
+    return restore
+
+
+def _poll_for_signals(
+    loop: asyncio.AbstractEventLoop, signums: list[int], on_signal: Callable[[int], None]
+) -> Callable[[], None]:
+    from PySide6.QtCore import QTimer
+
+    previous = {signum: signal.getsignal(signum) for signum in signums}
+    for signum in signums:
+        signal.signal(signum, lambda number, _frame: loop.call_soon_threadsafe(on_signal, number))
+    timer = QTimer()
+    timer.setInterval(SIGNAL_POLL_MS)
+    timer.timeout.connect(lambda: None)  # a Python slot: signal handlers run on its turn
+    timer.start()
+
+    def restore() -> None:
+        timer.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    return restore
+
+
+def _quit_by_closing(window: MainWindow, quit_requested: asyncio.Event) -> Callable[[], None]:
+    """What a quit signal does: close the window as File > Quit does (geometry saved, then the
+    shutdown); if it is closed already, ask for the shutdown directly."""
+
+    def request() -> None:
+        if shiboken6_valid(window) and window.isVisible():
+            window.close()
+        quit_requested.set()
+
+    return request
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the app (or run ``--screenshot``/``--smoke-test``); returns the exit code."""
     from zoomadmin.warmup import Warmup, sandbox_plan
@@ -350,12 +421,19 @@ def run_app(args: argparse.Namespace) -> int:
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationVersion(__version__)
     qt_app.setStyleSheet(stylesheet())
+    # Closing the window must not stop Qt's loop: _main's shutdown still has to run on it
+    # (else "Event loop stopped before Future completed" and nothing saved). _main returns
+    # once the window's closing (File > Quit, Ctrl+Q, the close button) or a signal asked it.
+    qt_app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
+    quit_requested = asyncio.Event()
     reporter = ErrorReporter(paths.log_file)
     reporter.install(loop)
     collect_garbage_in_gui_thread(qt_app)
     window = build_window(paths, _settings(paths, args.basedir))
+    window.closing.connect(quit_requested.set)
+    restore_signals = quit_on_signals(loop, _quit_by_closing(window, quit_requested))
     window.show_loading("Starting…")
     if not show_until_painted(window):
         log.warning("The main window did not paint within %.0f s of show()", PAINT_WAIT_SECONDS)
@@ -368,10 +446,14 @@ def run_app(args: argparse.Namespace) -> int:
     log.info("Main window shown %.3f s after the process started", shown)
     try:
         with loop:
-            main = _main(args, paths, reporter, window, (started, shown), warmup=warmup)
+            times = (started, shown)
+            main = _main(
+                args, paths, reporter, window, times, warmup=warmup, quit_requested=quit_requested
+            )
             code: int = loop.run_until_complete(main)
             return code
     finally:
+        restore_signals()
         import gc
 
         gc.enable()
@@ -387,6 +469,7 @@ async def _main(
     times: tuple[float, float],
     *,
     warmup: Warmup,
+    quit_requested: asyncio.Event,
 ) -> int:
     from zoomadmin.services.credentials import KeyringSecretStore
     from zoomadmin.ui import screenshots
@@ -402,13 +485,15 @@ async def _main(
         force_sandbox=unattended,
         warmup=warmup,
     )
-    app.start()
     try:
+        if quit_requested.is_set():  # closed (or signalled) while the plan was made
+            return 0
+        app.start()
         if args.screenshot:
             return await screenshots.save_tabs(app, Path(args.screenshot))
         if args.smoke_test:
             return await screenshots.smoke_test(app, shown, started)
-        await app.quit_requested.wait()
+        await quit_requested.wait()
         return 0
     finally:
         await app.shutdown()

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from zoomadmin import __version__
 
@@ -34,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     sandbox = sub.add_parser("sandbox", help="the local Zoom look-alike server")
-    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True)
+    # Not required: ``zoomadmin sandbox`` alone shows what it can do (see main).
+    sandbox.set_defaults(sandbox_help=sandbox.format_help)
+    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", metavar="COMMAND")
     serve = sandbox_sub.add_parser("serve", help="serve a sandbox account until interrupted")
     from zoomadmin.sandbox.cli import add_serve_arguments
 
@@ -45,6 +49,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def folder_problem(args: argparse.Namespace) -> str | None:
+    """Why a folder the app must write to cannot be made or written, in one sentence; else None.
+
+    Makes the folders (``--basedir``'s or the platform's, and ``--screenshot``'s) as it checks.
+    """
+    from zoomadmin.paths import AppPaths
+
+    option = "--basedir" if args.basedir is not None else None
+    folders: list[tuple[Path | None, str | None]] = [(None, option)]
+    if args.screenshot:
+        folders.append((Path(args.screenshot), "--screenshot"))
+    for folder, named in folders:
+        try:
+            if folder is None:
+                paths = AppPaths.from_basedir(args.basedir)
+                made = [paths.data_dir, paths.config_dir, paths.log_dir]
+            else:
+                folder.mkdir(parents=True, exist_ok=True)
+                made = [folder]
+        except OSError as exc:
+            return _cannot_make(exc, named)
+        for path in made:
+            if not os.access(path, os.W_OK):
+                return _cannot_make(PermissionError(13, "Permission denied", str(path)), named)
+    return None
+
+
+def _cannot_make(exc: OSError, option: str | None) -> str:
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = (exc.strerror or str(exc)).rstrip(".")
+    fix = f"choose another with {option}" if option else "choose a folder with --basedir"
+    return f"zoomadmin cannot make or write the folder{where} ({reason}): {fix}."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
@@ -53,9 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_command(args)
     if args.command == "sandbox":
+        if args.sandbox_command is None:
+            print(args.sandbox_help(), file=sys.stderr, end="")
+            return 2
         from zoomadmin.sandbox.cli import serve
 
         return serve(args)
+    problem = folder_problem(args)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
     from zoomadmin.app import run_app
 
     return run_app(args)

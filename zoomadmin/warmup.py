@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import logging
 import threading
 from collections.abc import Callable
@@ -20,6 +22,29 @@ if TYPE_CHECKING:
     from zoomadmin.sandbox.server import SandboxInfo, SandboxServer
 
 log = logging.getLogger(__name__)
+
+HEAD_START_IMPORTS = (
+    "zoomadmin.store.preferences",
+    "zoomadmin.store.db",
+    "zoomadmin.sandbox.server",
+    "zoomadmin.sandbox.persist",
+    # What the sandbox's server thread imports when it starts serving: uvicorn's protocols,
+    # and httpx's transport for its webhook client (the app's client needs it too).
+    # tests/test_startup_race.py names any module that is missing here.
+    "uvicorn.lifespan.off",
+    "uvicorn.protocols.websockets.websockets_sansio_impl",
+    "httpcore",
+)
+"""Modules the head start's threads use, imported on the thread that begins it.
+
+Python imports a module once, but two threads importing the same modules at once can each
+see the other's half-initialised module (PySide's import hook makes that likelier: it reads
+the source of every importing module): the head start then failed in about one start in
+ten with "cannot import name ... from partially initialized module". So the threads only
+ever use modules already imported.
+"""
+OPTIONAL_HEAD_START_IMPORTS = ("uvloop",)
+"""Used by the head start where installed (the sandbox's loop; there is no uvloop on Windows)."""
 
 
 class EarlySandbox:
@@ -86,22 +111,25 @@ class Warmup:
         self._lock = threading.Lock()
 
     def begin(self) -> None:
-        """Start the work on a worker thread and return at once."""
-        threading.Thread(target=self._run, name="warmup", daemon=True).start()
-
-    async def planned(self) -> None:
-        """Return once the plan is made (the preferences read), so the app reads them after."""
-        await asyncio.wrap_future(self._sandbox)
-
-    def _run(self) -> None:
+        """Make the plan and import what the work needs here; start the work on worker
+        threads and return."""
         try:
             plan = self._plan()
+            if plan is not None:
+                _import_for(plan)
         except Exception:  # the app then reads the preferences itself and reports the problem
             log.exception("Could not plan the start-up head start")
             plan = None
         if plan is None:
             self._sandbox.set_result(None)
             return
+        threading.Thread(target=self._run, args=(plan,), name="warmup", daemon=True).start()
+
+    async def planned(self) -> None:
+        """Return once the plan is made (the preferences read), so the app reads them after."""
+        await asyncio.wrap_future(self._sandbox)
+
+    def _run(self, plan: SandboxPlan) -> None:
         # The sandbox first: it is the longer way (import, load, bind, then the first requests).
         sandbox = EarlySandbox(lambda: _demo_sandbox(plan))
         engine: Future[Engine] = Future()
@@ -154,6 +182,27 @@ def embedded_sandbox(paths: AppPaths, speed: float) -> SandboxServer:
 
     state_file = paths.sandbox_dir / SANDBOX_STATE_NAME
     return SandboxServer(seed="demo", speed=speed, state_file=state_file)
+
+
+def _import_for(plan: SandboxPlan) -> None:
+    """Import every module the head start for ``plan`` uses (see HEAD_START_IMPORTS)."""
+    for name in HEAD_START_IMPORTS:
+        importlib.import_module(name)
+    for name in OPTIONAL_HEAD_START_IMPORTS:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    from zoomadmin.store.db import create_db_engine, schema_is_current, sqlite_url
+
+    # Connecting loads SQLAlchemy's SQLite dialect; a database that is new or older than
+    # the code is migrated on the thread, with Alembic and the models imported here.
+    probe = create_db_engine(sqlite_url(plan.database))
+    try:
+        current = schema_is_current(probe)
+    finally:
+        probe.dispose()
+    if not current:
+        importlib.import_module("zoomadmin.store.migrate")
+        importlib.import_module("zoomadmin.store.models")
 
 
 def _demo_sandbox(plan: SandboxPlan) -> SandboxServer:

@@ -31,6 +31,11 @@ class NotLoaded(Exception):  # noqa: N818 - named for what the user reads
         super().__init__(user_message)
 
 
+def plain_title(title: str) -> str:
+    """A tab title as people read it: Qt's mnemonic ``&`` markers gone, ``&&`` a plain ``&``."""
+    return re.sub(r"&(&?)", r"\1", title)
+
+
 def slug(title: str) -> str:
     """A file-name-safe form of a tab title: ``Tenants && Hosts`` -> ``tenants-hosts``."""
     return re.sub(r"[^a-z0-9]+", "-", title.replace("&&", "").lower()).strip("-") or "tab"
@@ -70,11 +75,19 @@ async def save_tabs(app: Application, folder: Path) -> int:
     return 0
 
 
+def backend_name(secrets: object) -> str:
+    """The keyring backend's full class name, as ``PYTHON_KEYRING_BACKEND`` takes it
+    (``keyring.backends.SecretService.Keyring``); the store's own class when it has none."""
+    backend = getattr(secrets, "backend", None)
+    chosen = backend() if callable(backend) else secrets
+    kind = type(chosen)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 def keyring_status(app: Application) -> dict[str, Any]:
-    """Which keyring backend holds secrets, and whether it is a secure one."""
-    describe = getattr(app.secrets, "describe", None)
+    """Which keyring backend holds secrets (:func:`backend_name`), and whether it is secure."""
     check = getattr(app.secrets, "check", None)
-    backend = describe() if callable(describe) else type(app.secrets).__name__
+    backend = backend_name(app.secrets)
     problem = ""
     if callable(check):
         try:
@@ -87,7 +100,10 @@ def keyring_status(app: Application) -> dict[str, Any]:
 async def smoke_test(app: Application, shown: float, started: float) -> int:
     """Open on the sandbox, wait until loaded, check the keyring; print one JSON line.
 
-    Exit code 0 when everything worked, 1 when the keyring has no secure backend.
+    ``tabs`` are the tab titles as shown; ``keyring`` is the backend's full class name (the
+    value ``PYTHON_KEYRING_BACKEND`` takes, e.g. ``keyring.backends.SecretService.Keyring``),
+    with ``keyring_secure`` and ``keyring_problem``. Exit code 0 when everything worked, 1
+    when the keyring has no secure backend.
     """
     await wait_loaded(app)
     loaded = time.time() - started
@@ -97,7 +113,7 @@ async def smoke_test(app: Application, shown: float, started: float) -> int:
         "ok": bool(keyring["secure"]),
         "account": account.label if account else None,
         "owner": account.owner.email if account and account.owner else None,
-        "tabs": [spec.title for spec in app.window.tab_specs],
+        "tabs": [plain_title(spec.title) for spec in app.window.tab_specs],
         "window_shown_s": round(shown, 3),
         "loaded_s": round(loaded, 3),
         "keyring": keyring["backend"],
