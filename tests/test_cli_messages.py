@@ -37,6 +37,15 @@ def test_a_basedir_that_cannot_be_made_is_one_sentence_and_exit_2(
     assert "--basedir" in sentence
 
 
+def test_an_account_command_with_a_basedir_that_cannot_be_made_says_so_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert main(["--basedir", str(blocker / "base"), "tenants", "list", "--json"]) == 2
+    assert "--basedir" in _one_sentence(capsys.readouterr().err)
+
+
 def test_a_screenshot_folder_that_cannot_be_made_is_one_sentence_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -86,10 +86,6 @@ def _cannot_make(exc: OSError, option: str | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "account_command", None) is not None:
-        from zoomadmin.commands.runner import run_command
-
-        return run_command(args)
     if args.command == "sandbox":
         if args.sandbox_command is None:
             print(args.sandbox_help(), file=sys.stderr, end="")
@@ -97,10 +93,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zoomadmin.sandbox.cli import serve
 
         return serve(args)
+    # The desktop and every account command keep their files under --basedir.
     problem = folder_problem(args)
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
+    if getattr(args, "account_command", None) is not None:
+        from zoomadmin.commands.runner import run_command
+
+        return run_command(args)
     from zoomadmin.app import run_app
 
     return run_app(args)
