@@ -22,6 +22,8 @@ class ChangeKind(enum.StrEnum):
     """A host's meeting requests today (ids are Zoom user ids)."""
     JOBS = "jobs"
     """The state of the always-on work (ids are job names)."""
+    SETTINGS = "settings"
+    """Hosts' settings as read from Zoom, or a tenant's policy (ids are host ids)."""
 
 
 ChangeId = int | str

@@ -15,6 +15,7 @@ from zoomadmin.store.audit import AuditLog
 from zoomadmin.store.db import open_database, sqlite_url
 from zoomadmin.store.hosts import HostRepository
 from zoomadmin.store.meetings import MeetingRepository
+from zoomadmin.store.policies import PolicyRepository
 from zoomadmin.store.quota import SqlQuotaLedger
 from zoomadmin.store.tenants import TenantRepository
 
@@ -33,6 +34,7 @@ class Transaction:
     hosts: HostRepository
     meetings: MeetingRepository
     audit: AuditLog
+    policies: PolicyRepository
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Store:
     meetings: MeetingRepository
     quota: SqlQuotaLedger
     audit: AuditLog
+    policies: PolicyRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -67,6 +70,7 @@ class Store:
             meetings=MeetingRepository(engine),
             quota=SqlQuotaLedger(engine),
             audit=AuditLog(engine),
+            policies=PolicyRepository(engine),
         )
 
     @contextmanager
@@ -79,6 +83,7 @@ class Store:
                 hosts=HostRepository(bind),
                 meetings=MeetingRepository(bind),
                 audit=AuditLog(bind),
+                policies=PolicyRepository(bind),
             )
 
     def atomically(self, work: Callable[[Transaction], T]) -> T:
