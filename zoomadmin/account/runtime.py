@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from zoomadmin.account.events import event_stream
 from zoomadmin.core.changes import ChangeBus
 from zoomadmin.core.clock import Clock
+from zoomadmin.jobs.drift_watch import DriftWatchJob
 from zoomadmin.jobs.event_stream import EventStreamJob
 from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
 from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
 from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
 from zoomadmin.services.connection import ActiveAccount
+from zoomadmin.services.drift import DriftService
 from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
+from zoomadmin.services.host_settings import PolicyService
 from zoomadmin.services.hosts import HostService
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
@@ -37,6 +40,8 @@ class AccountServices:
     sync: SyncService
     importer: HostImporter
     first_open: FirstOpen
+    policies: PolicyService
+    drift: DriftService
 
 
 class AccountRuntime:
@@ -69,6 +74,9 @@ class AccountRuntime:
         hosts = HostService(store, zoom, now=now, bus=self.bus)
         tenants = TenantService(store, now=now, bus=self.bus)
         sync = SyncService(store, zoom, now=now, bus=self.bus)
+        policies = PolicyService(store, zoom, now=now, bus=self.bus)
+        hosts.on_new_hosts = policies.adopt
+        drift = DriftService(store, zoom, policies, now=now, bus=self.bus)
         self.services = AccountServices(
             tenants=tenants,
             hosts=hosts,
@@ -81,11 +89,14 @@ class AccountRuntime:
                 sync=sync,
                 demo_tenants=demo_tenants if account.is_sandbox else (),
             ),
+            policies=policies,
+            drift=drift,
         )
         self.jobs: list[Job] = [
             EventStreamJob(self.events),
             HostEventsJob(self.events, hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
+            DriftWatchJob(self.events, drift),
         ]
         self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 
