@@ -135,6 +135,11 @@ class DriftService:
         hosts = await asyncio.to_thread(self._store.hosts.all, tenant_id)
         return [h for h in hosts if h.tenant_id is not None and not h.missing_in_zoom]
 
+    async def host_choices(self, tenant_id: int | None = None) -> list[tuple[int, str]]:
+        """Hosts a policy applies to, as (id, email), by email."""
+        hosts = await self._hosts(tenant_id)
+        return sorted(((h.id, h.email) for h in hosts), key=lambda h: h[1])
+
     async def scan(
         self, tenant_id: int | None = None, *, progress: Progress | None = None
     ) -> ScanResult:

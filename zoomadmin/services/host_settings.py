@@ -94,6 +94,11 @@ class PolicyService:
         stored = await asyncio.to_thread(self._store.policies.get, tenant_id)
         return stored or TenantPolicy(tenant_id, default_policy(tenant.name))
 
+    async def tenant_names(self) -> list[tuple[int, str]]:
+        """Every tenant as (id, name), by name."""
+        tenants = await asyncio.to_thread(self._store.tenants.all)
+        return sorted(((t.id, t.name) for t in tenants), key=lambda t: t[1].casefold())
+
     async def policies(self) -> dict[int, TenantPolicy]:
         """Every tenant's policy, by tenant id."""
         tenants = await asyncio.to_thread(self._store.tenants.all)
