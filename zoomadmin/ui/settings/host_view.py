@@ -83,7 +83,9 @@ class HostView(QWidget):
     def _layout(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Host:", self))
+        label = QLabel("&Host:", self)
+        label.setBuddy(self.hosts)
+        top.addWidget(label)
         top.addWidget(self.hosts)
         top.addWidget(self.search, 1)
         top.addWidget(self.edit_button)

@@ -93,7 +93,9 @@ class PolicyEditor(QWidget):
         self.rows: list[SettingRow] = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("&Name:", self))
+        label = QLabel("&Name:", self)
+        label.setBuddy(self.name)
+        top.addWidget(label)
         top.addWidget(self.name, 1)
         layout.addLayout(top)
         sections = QHBoxLayout()
@@ -154,6 +156,7 @@ class PolicyEditor(QWidget):
                 "Applied to each host's own settings (no Zoom group): locks need a group."
             )
         self.unbind_button.setEnabled(bool(record.group_id))
+        self.bind_button.setEnabled(not record.group_id)
         self.problems.clear()
 
     def policy(self) -> SettingsPolicy:
