@@ -1,25 +1,45 @@
-"""The layers hold: each part imports only what the contracts in pyproject.toml allow."""
+"""The layers hold: each part imports only what the contracts in pyproject.toml allow.
+
+import-linter runs in a child process: it reconfigures logging (``dictConfig`` disables
+every logger that exists), which must not leak into the other tests.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-from importlinter.cli import EXIT_STATUS_ERROR, EXIT_STATUS_SUCCESS, lint_imports
-
 ROOT = Path(__file__).resolve().parents[1]
+LINT = (
+    "import sys; from importlinter.cli import lint_imports; "
+    "sys.exit(lint_imports({!r}, no_cache=True))"
+)
 
 
-def test_the_project_keeps_every_layer_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    status = lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True)
-    report = capsys.readouterr().out
-    assert status == EXIT_STATUS_SUCCESS, report
-    assert "0 broken" in report and "core imports nothing of ours KEPT" in report
+def _lint(config: Path, *, path: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if path is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(path), env.get("PYTHONPATH")]))
+    return subprocess.run(  # noqa: S603 - our own interpreter running the linter
+        [sys.executable, "-c", LINT.format(str(config))],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
-def test_a_deliberate_bad_import_breaks_a_contract(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_the_project_keeps_every_layer_contract() -> None:
+    result = _lint(ROOT / "pyproject.toml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout and "core imports nothing of ours KEPT" in result.stdout
+
+
+def test_a_deliberate_bad_import_breaks_a_contract(tmp_path: Path) -> None:
     package = tmp_path / "layered"
     (package / "core").mkdir(parents=True)
     (package / "ui").mkdir()
@@ -36,9 +56,7 @@ def test_a_deliberate_bad_import_breaks_a_contract(
         'name = "core imports nothing of ours"\ntype = "forbidden"\n'
         'source_modules = ["layered.core"]\nforbidden_modules = ["layered.ui"]\n'
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    status = lint_imports(config_filename=str(config), no_cache=True)
-    report = capsys.readouterr().out
-    assert status == EXIT_STATUS_ERROR
-    assert "core imports nothing of ours BROKEN" in report
-    assert "layered.core.records -> layered.ui.tab" in report
+    result = _lint(config, path=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "core imports nothing of ours BROKEN" in result.stdout
+    assert "layered.core.records -> layered.ui.tab" in result.stdout

@@ -193,7 +193,8 @@ class Application:
 
     def _on_event_status(self, status: StreamStatus) -> None:
         if shiboken6_valid(self.status):
-            self.status.show_events(f"Events: {status.text}", status.detail)
+            failed = " · a handler failed" if status.handler_failed else ""
+            self.status.show_events(f"Events: {status.text}{failed}", status.detail)
 
     def _on_jobs_changed(self, change: Change) -> None:
         from zoomadmin.core.changes import ChangeKind

@@ -10,6 +10,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
+from zoomadmin.services.accounts import AccountError
+from zoomadmin.services.credentials import SecretStoreUnavailable
+from zoomadmin.services.tenants import TenancyError
+from zoomadmin.store.errors import TenantExistsError
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
 from zoomadmin.ui.common.error_dialog import ErrorReporter
 from zoomadmin.zoom.errors import SeatLimitReached, ZoomError
@@ -212,11 +216,25 @@ async def test_errors_in_qt_slots_loop_callbacks_and_threads_reach_the_dialog(
     assert "in downloader" in reporter.dialog.details.toPlainText()
 
 
+class _LookalikeError(Exception):
+    user_message = "looks like a known error"
+
+
 @pytest.mark.parametrize(
     ("error", "expected"),
     [
         (ZoomError("Zoom said no."), "Zoom said no."),
+        # A store refusal reaches the person even when no service translated it.
+        (
+            TenantExistsError("A tenant named 'Acme' already exists."),
+            "A tenant named 'Acme' already exists.",
+        ),
+        (TenancyError("Pick a tenant first."), "Pick a tenant first."),
+        (AccountError("There is no account called 'x'."), "There is no account called 'x'."),
+        (SecretStoreUnavailable("No keyring."), "No keyring."),
         (KeyError("x"), None),
+        # The type decides, not an attribute someone happened to set.
+        (_LookalikeError(), None),
     ],
 )
 def test_user_message_of_tells_known_errors_from_bugs(

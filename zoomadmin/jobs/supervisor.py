@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from zoomadmin.core.changes import ChangeBus, ChangeKind
+from zoomadmin.core.errors import AppError
 from zoomadmin.jobs.lease import LeadershipLease, LeaseHolder
 
 log = logging.getLogger(__name__)
@@ -151,13 +152,11 @@ class Supervisor:
                 self._set(job.name, JobState.STANDBY, f"run by {who}")
             await asyncio.sleep(self._lease_retry)
         self.holder = None
-        tasks = [asyncio.create_task(self._keep(j), name=f"job-{j.name}") for j in self._jobs]
-        try:
-            await asyncio.gather(*tasks)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        # _keep never raises, so the group ends only when cancelled, and then cancels
+        # every job and waits for each to unwind.
+        async with asyncio.TaskGroup() as group:
+            for job in self._jobs:
+                group.create_task(self._keep(job), name=f"job-{job.name}")
 
     async def _keep(self, job: Job) -> None:
         first, most = self._backoff
@@ -173,7 +172,11 @@ class Supervisor:
                 return
             except Exception as exc:  # a crashed job is restarted; the others go on
                 log.exception("Job %s crashed", job.name)
-                reason = getattr(exc, "user_message", None) or f"{type(exc).__name__}: {exc}"
+                reason = (
+                    exc.user_message
+                    if isinstance(exc, AppError)
+                    else f"{type(exc).__name__}: {exc}"
+                )
                 self._set(job.name, JobState.FAILED, str(reason), restarts=restarts)
             if loop.time() - began > most:
                 backoff = first  # it ran a good while: a fresh failure, not a crash loop

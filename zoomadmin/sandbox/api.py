@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +22,10 @@ from zoomadmin.sandbox.state import Token
 if TYPE_CHECKING:
     from zoomadmin.sandbox.world import Sandbox
 
+_log = logging.getLogger(__name__)
 _BODY_METHODS = frozenset({"POST", "PATCH", "PUT"})
+#: Zoom's request bodies nest a few levels deep; anything deeper is refused before handling.
+MAX_BODY_DEPTH = 32
 #: Scope key telling an endpoint to answer with an injected per-second 429.
 BURST_KEY = "sandbox.burst429"
 
@@ -98,20 +102,46 @@ def authenticate(sandbox: Sandbox, request: Request, scopes: tuple[str, ...]) ->
     return token
 
 
+def _no_constant(name: str) -> Any:
+    """``parse_constant`` hook: JSON has no ``NaN``/``Infinity`` (Python's parser takes them)."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deeply ``value`` nests lists and objects (counting stops past ``limit``)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if not isinstance(node, dict | list) or level > limit + 1:
+            continue
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """A request body as a JSON object ({} when empty): finite numbers, nesting bounded.
+
+    400/300 (Zoom's "Request Body should be a valid JSON object.") for anything else,
+    including ``NaN``/``Infinity`` and bodies nested deeper than :data:`MAX_BODY_DEPTH`.
+    """
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise errors.bad_json() from exc
+    if not isinstance(data, dict) or _depth(data, MAX_BODY_DEPTH) > MAX_BODY_DEPTH:
+        raise errors.bad_json()
+    return data
+
+
 async def read_json_body(request: Request) -> dict[str, Any]:
     """The request body as a JSON object ({} when empty); 400/300 when it is not one."""
     if request.method not in _BODY_METHODS:
         return {}
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise errors.bad_json() from exc
-    if not isinstance(data, dict):
-        raise errors.bad_json()
-    return data
+    return parse_json_object(await request.body())
 
 
 def _with_headers(response: Response, headers: Mapping[str, str]) -> Response:
@@ -145,6 +175,9 @@ def make_endpoint(sandbox: Sandbox, route: ApiRoute) -> Callable[[Request], Awai
                 response = route.handler(api)
         except ZoomError as exc:
             return _with_headers(exc.response(), {**rate, **exc.headers})
+        except Exception:  # a sandbox bug: log it, and still answer as Zoom does (JSON)
+            _log.exception("%s %s failed inside the sandbox", request.method, request.url.path)
+            return _with_headers(errors.internal_error().response(), rate)
         return _with_headers(response, api.headers)
 
     return endpoint

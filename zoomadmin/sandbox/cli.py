@@ -25,6 +25,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token-lifetime", type=int, default=3599, help="access token lifetime in seconds"
     )
+    parser.add_argument(
+        "--admin-token",
+        default=None,
+        help="open the /_sandbox admin API to any address presenting this token "
+        "(Authorization: Bearer TOKEN); without it the admin API answers loopback only",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -44,6 +50,7 @@ def serve(args: argparse.Namespace) -> int:
             state_file=args.state,
             faults=args.faults,
             token_lifetime=args.token_lifetime,
+            admin_token=args.admin_token,
         )
         info = server.start()
     except (SandboxStartError, FaultSpecError, ValueError, OSError) as exc:

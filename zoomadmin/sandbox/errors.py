@@ -118,3 +118,8 @@ def no_privilege() -> ZoomError:
 def bad_json() -> ZoomError:
     """400/300 for a body that is not a JSON object."""
     return ZoomError(400, 300, "Request Body should be a valid JSON object.")
+
+
+def internal_error() -> ZoomError:
+    """500 with Zoom's body, for a failure inside the sandbox itself (it is logged too)."""
+    return ZoomError(500, 500, "Internal server error. Please try again later.")

@@ -50,12 +50,27 @@ def decode_meeting_key(raw: str) -> str:
     return unquote(raw) if "%" in raw else raw
 
 
+#: Meeting numbers are int64 at Zoom: at most 19 digits.
+_MAX_NUMBER_DIGITS = 19
+
+
+def meeting_number(key: str) -> int | None:
+    """``key`` as a meeting number when it is one (ASCII digits, int64-sized), else None.
+
+    ``str.isdigit`` alone also accepts "²" or "①", which ``int()`` refuses.
+    """
+    if key.isascii() and key.isdigit() and len(key) <= _MAX_NUMBER_DIGITS:
+        return int(key)
+    return None
+
+
 def find_meeting(state: SandboxState, raw: str) -> Meeting:
     """A live (not deleted) meeting by number, or by the UUID of one of its instances."""
     key = decode_meeting_key(raw)
     meeting: Meeting | None = None
-    if key.isdigit():
-        meeting = state.meetings.get(int(key))
+    number = meeting_number(key)
+    if number is not None:
+        meeting = state.meetings.get(number)
     else:
         meeting_id = _meeting_of_uuid(state, key)
         meeting = state.meetings.get(meeting_id) if meeting_id is not None else None

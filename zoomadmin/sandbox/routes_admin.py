@@ -1,7 +1,14 @@
-"""The ``/_sandbox`` admin API: clock, config, faults, webhooks, reset, counts (loopback only)."""
+"""The ``/_sandbox`` admin API: clock, config, faults, webhooks, reset, counts.
+
+It answers loopback clients only, unless the sandbox has an admin token: then it answers
+whoever presents that token, and nobody else (loopback included).
+"""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -12,14 +19,20 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from zoomadmin.sandbox.api import read_json_body
-from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
+from zoomadmin.sandbox.errors import ZoomError, internal_error, json_response, no_content
 from zoomadmin.sandbox.routes_settings import merge_settings
 from zoomadmin.sandbox.routes_users import publish_user_updated
 from zoomadmin.sandbox.state import SandboxState
+from zoomadmin.sandbox.wire import MAX_YEAR, MIN_YEAR
 from zoomadmin.sandbox.world import SEEDS, Sandbox
 
 _PLANS = ("free", "pro", "business")
+#: Longest single clock move: ten years (a longer jump would also run ten years of sessions).
+MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600
+#: Years the clock may be set to (as for start times).
+_CLOCK_YEARS = range(MIN_YEAR, MAX_YEAR + 1)
 Endpoint = Callable[[Request], Awaitable[Response]]
+_log = logging.getLogger(__name__)
 
 
 def _bad(message: str) -> ZoomError:
@@ -34,14 +47,20 @@ def _clock_json(sandbox: Sandbox) -> dict[str, Any]:
 def _move_clock(sandbox: Sandbox, body: dict[str, Any]) -> None:
     if "advance_seconds" in body:
         seconds = body["advance_seconds"]
-        if not isinstance(seconds, int | float) or seconds < 0:
-            raise _bad("advance_seconds must be a number >= 0")
+        if (
+            isinstance(seconds, bool)
+            or not isinstance(seconds, int | float)
+            or not 0 <= seconds <= MAX_ADVANCE_SECONDS
+        ):
+            raise _bad(f"advance_seconds must be a number from 0 to {MAX_ADVANCE_SECONDS}")
         sandbox.clock.advance(timedelta(seconds=seconds))
     if "now" in body:
         try:
             target = datetime.fromisoformat(str(body["now"]).replace("Z", "+00:00"))
         except ValueError as exc:
             raise _bad(f"now must be an ISO-8601 date-time, got {body['now']!r}") from exc
+        if target.year not in _CLOCK_YEARS:
+            raise _bad(f"now must be within the years {MIN_YEAR}..{MAX_YEAR}")
         if target.tzinfo is None:
             target = target.replace(tzinfo=UTC)
         sandbox.clock.set(target)
@@ -122,14 +141,65 @@ def _counts(state: SandboxState, deliveries: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _endpoint(handler: Callable[[Request], Awaitable[Response]]) -> Endpoint:
+#: Header carrying the admin token, for clients that cannot set ``Authorization``.
+ADMIN_TOKEN_HEADER = "x-sandbox-admin-token"  # noqa: S105 - a header name, not a secret
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped.is_loopback
+    return address.is_loopback
+
+
+def _presented_token(request: Request) -> str | None:
+    value = request.headers.get(ADMIN_TOKEN_HEADER)
+    if value:
+        return value.strip()
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def check_admin_access(sandbox: Sandbox, request: Request) -> None:
+    """Loopback clients only, or, with an admin token configured, whoever presents it."""
+    expected = sandbox.admin_token
+    if expected is None:
+        client = request.client.host if request.client is not None else None
+        if not _is_loopback(client):
+            raise ZoomError(
+                403,
+                403,
+                "The sandbox admin API answers loopback clients only; start the sandbox "
+                "with --admin-token to reach it from another address.",
+            )
+        return
+    given = _presented_token(request)
+    if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise ZoomError(
+            401,
+            401,
+            "The sandbox admin API needs its admin token: send 'Authorization: Bearer "
+            f"<token>' or '{ADMIN_TOKEN_HEADER}: <token>'.",
+        )
+
+
+def _endpoint(sandbox: Sandbox, handler: Callable[[Request], Awaitable[Response]]) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
+            check_admin_access(sandbox, request)
             return await handler(request)
         except ZoomError as exc:
             return exc.response()
         except ValueError as exc:  # bad clock moves, fault specs, seeds: say why
             return _bad(str(exc)).response()
+        except Exception:  # a sandbox bug: log it, and still answer in Zoom's shape
+            _log.exception("%s %s failed inside the sandbox", request.method, request.url.path)
+            return internal_error().response()
 
     return endpoint
 
@@ -208,6 +278,11 @@ class _Admin:
         with self.state.lock:
             counts = _counts(self.state, deliveries)
         counts["last_tick_error"] = error.as_json() if error is not None else None
+        simulation = self.sandbox.simulation
+        broken = simulation.broken_meetings() if simulation is not None else {}
+        counts["broken_meetings"] = [
+            {"meeting_id": meeting_id, "error": message} for meeting_id, message in broken.items()
+        ]
         return json_response(counts)
 
     async def deliveries(self, request: Request) -> Response:
@@ -230,4 +305,6 @@ def routes(sandbox: Sandbox) -> list[BaseRoute]:
         ("/state", admin.counts, ["GET"]),
         ("/deliveries", admin.deliveries, ["GET"]),
     ]
-    return [Route(base + path, _endpoint(fn), methods=methods) for path, fn, methods in table]
+    return [
+        Route(base + path, _endpoint(sandbox, fn), methods=methods) for path, fn, methods in table
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,32 +12,27 @@ from starlette.responses import Response
 from zoomadmin.sandbox import errors
 from zoomadmin.sandbox.api import ApiRequest, ApiRoute
 from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
+from zoomadmin.sandbox.meeting_input import duration as check_duration
+from zoomadmin.sandbox.meeting_input import is_int
+from zoomadmin.sandbox.meeting_input import recurrence as check_recurrence
 from zoomadmin.sandbox.meeting_view import (
     DEFAULT_MEETING_SETTINGS,
     find_meeting,
     list_item_json,
     meeting_json,
+    meeting_number,
     next_start,
 )
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.recurrence import RecurrenceError, occurrences
 from zoomadmin.sandbox.routes_users import require_user
 from zoomadmin.sandbox.state import Meeting, Occurrence, User
-from zoomadmin.sandbox.wire import iso, page, parse_start_time, zone
+from zoomadmin.sandbox.wire import iso, page, parse_start_time, zone_name
 
+_log = logging.getLogger(__name__)
 _TYPES = (1, 2, 3, 8)
 _AUTO_RECORDING = ("local", "cloud", "none")
 _LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
-_RECURRENCE_KEYS = (
-    "type",
-    "repeat_interval",
-    "weekly_days",
-    "monthly_day",
-    "monthly_week",
-    "monthly_week_day",
-    "end_times",
-    "end_date_time",
-)
 
 
 def _host_may_schedule(user: User) -> None:
@@ -65,13 +62,11 @@ def _settings(body: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _recurrence(body: dict[str, Any]) -> dict[str, Any] | None:
-    given = body.get("recurrence")
-    if given is None:
-        return None
-    if not isinstance(given, dict) or given.get("type") not in (1, 2, 3):
-        raise errors.validation("recurrence.type")
-    return {k: given[k] for k in _RECURRENCE_KEYS if given.get(k) is not None}
+def _meeting_type(value: Any) -> int:
+    if not is_int(value) or value not in _TYPES:
+        raise errors.validation("type")
+    result: int = value
+    return result
 
 
 def _password(req: ApiRequest, host: User) -> str:
@@ -86,9 +81,10 @@ def _password(req: ApiRequest, host: User) -> str:
 
 
 def _check_occurrences(meeting: Meeting) -> None:
+    """400/300 unless the meeting's series expands (and so can be shown and simulated)."""
     try:
         found = occurrences(meeting)
-    except (RecurrenceError, ValueError, TypeError) as exc:
+    except (RecurrenceError, ValueError, TypeError, OverflowError, IndexError) as exc:
         raise errors.validation("recurrence", f"Invalid field: {exc}") from exc
     if meeting.type == 8 and not found:
         raise errors.validation("recurrence", "Invalid field: the series has no occurrence.")
@@ -104,17 +100,12 @@ def create_meeting(req: ApiRequest) -> Response:
     host = require_user(req)
     _host_may_schedule(host)
     body = req.body
-    meeting_type = body.get("type", 2)
-    if meeting_type not in _TYPES:
-        raise errors.validation("type")
-    timezone = body.get("timezone") or host.timezone
-    zone(timezone)
+    meeting_type = _meeting_type(body.get("type", 2))
+    timezone = zone_name(body.get("timezone") or host.timezone)
     topic = body.get("topic", "Zoom meeting")
     if not isinstance(topic, str) or len(topic) > 200:
         raise errors.validation("topic")
-    duration = body.get("duration", 60)
-    if not isinstance(duration, int) or duration < 0:
-        raise errors.validation("duration")
+    duration = check_duration(body.get("duration", 60))
     now = req.now()
     base_settings = dict(DEFAULT_MEETING_SETTINGS)
     base_settings["auto_recording"] = host.settings["recording"].get("auto_recording", "none")
@@ -131,7 +122,7 @@ def create_meeting(req: ApiRequest) -> Response:
         agenda=str(body.get("agenda", ""))[:2000],
         password=_password(req, host),
         settings=_settings(body, base_settings),
-        recurrence=_recurrence(body),
+        recurrence=check_recurrence(body.get("recurrence")),
     )
     if meeting_type == 8 and meeting.recurrence is None:
         raise errors.validation("recurrence", "Invalid field: recurrence is required for type 8.")
@@ -148,32 +139,42 @@ def _is_upcoming(meeting: Meeting, now: datetime) -> bool:
     return start is not None and start + timedelta(minutes=meeting.duration) >= now
 
 
+#: What showing a meeting stored before its fields were checked at the door may raise.
+_UNSHOWABLE = (ArithmeticError, ValueError, TypeError, IndexError, KeyError)
+
+
+def _keep(state: Any, meeting: Meeting, kind: str, now: datetime) -> bool:
+    if kind == "live":
+        return meeting.id in state.live
+    if kind in ("upcoming", "upcoming_meetings"):
+        return meeting.type != 1 and _is_upcoming(meeting, now)
+    if kind == "previous_meetings":
+        return meeting.id in state.past_by_meeting or not _is_upcoming(meeting, now)
+    return meeting.type != 1
+
+
 def list_meetings(req: ApiRequest) -> Response:
-    """GET /users/{userId}/meetings."""
+    """GET /users/{userId}/meetings (a meeting that cannot be shown is left out and logged)."""
     host = require_user(req)
     kind = req.query.get("type") or "scheduled"
     if kind not in _LIST_TYPES:
         raise errors.invalid_parameter("Invalid parameter: type.")
     state = req.sandbox.state
     now = req.now()
-    found: list[Meeting] = []
+    found: list[tuple[datetime, int, Meeting]] = []
     for meeting_id in state.meetings_by_host.get(host.id, ()):
         meeting = state.meetings[meeting_id]
         if meeting.deleted:
             continue
-        if kind == "live":
-            keep = meeting.id in state.live
-        elif kind in ("upcoming", "upcoming_meetings"):
-            keep = meeting.type != 1 and _is_upcoming(meeting, now)
-        elif kind == "previous_meetings":
-            keep = meeting.id in state.past_by_meeting or not _is_upcoming(meeting, now)
-        else:
-            keep = meeting.type != 1
-        if keep:
-            found.append(meeting)
-    found.sort(key=lambda m: (next_start(m, now) or m.created_at, m.id))
+        try:
+            if _keep(state, meeting, kind, now):
+                found.append((next_start(meeting, now) or meeting.created_at, meeting.id, meeting))
+        except _UNSHOWABLE:
+            _log.exception("meeting %s cannot be listed; it is left out", meeting.id)
+    found.sort(key=lambda entry: (entry[0], entry[1]))
     items, meta = page(found, req.query)
-    return json_response({**meta, "meetings": [list_item_json(req.sandbox, m) for m in items]})
+    meetings = [list_item_json(req.sandbox, m) for _, _, m in items]
+    return json_response({**meta, "meetings": meetings})
 
 
 def _occurrence(meeting: Meeting, occ_id: str) -> Occurrence:
@@ -203,8 +204,8 @@ def _update_occurrence(req: ApiRequest, meeting: Meeting, occ_id: str) -> None:
     if "start_time" in req.body:
         start = parse_start_time(req.body["start_time"], meeting.timezone)
         override["start_time"] = start.isoformat()
-    if isinstance(req.body.get("duration"), int):
-        override["duration"] = req.body["duration"]
+    if req.body.get("duration") is not None:
+        override["duration"] = check_duration(req.body["duration"])
     if isinstance(req.body.get("agenda"), str):
         override["agenda"] = req.body["agenda"]
     meeting.occurrence_overrides[occ_id] = override
@@ -213,8 +214,7 @@ def _update_occurrence(req: ApiRequest, meeting: Meeting, occ_id: str) -> None:
 def _update_when(req: ApiRequest, meeting: Meeting) -> None:
     body = req.body
     if body.get("timezone"):
-        zone(body["timezone"])
-        meeting.timezone = body["timezone"]
+        meeting.timezone = zone_name(body["timezone"])
     if body.get("start_time") and meeting.type != 3:
         start = parse_start_time(body["start_time"], meeting.timezone)
         if start >= req.now():  # Zoom quirk: a start_time in the past is ignored
@@ -222,16 +222,13 @@ def _update_when(req: ApiRequest, meeting: Meeting) -> None:
 
 
 def _update_series(req: ApiRequest, meeting: Meeting) -> None:
+    """Apply the PATCH body to ``meeting`` (a working copy: it may fail half-way)."""
     body = req.body
     if "type" in body:
-        if body["type"] not in _TYPES:
-            raise errors.validation("type")
-        meeting.type = body["type"]
+        meeting.type = _meeting_type(body["type"])
     _update_when(req, meeting)
     if "duration" in body:
-        if not isinstance(body["duration"], int) or body["duration"] < 0:
-            raise errors.validation("duration")
-        meeting.duration = body["duration"]
+        meeting.duration = check_duration(body["duration"])
     for name, limit in (("topic", 200), ("agenda", 2000)):
         if isinstance(body.get(name), str):
             setattr(meeting, name, body[name][:limit])
@@ -240,30 +237,12 @@ def _update_series(req: ApiRequest, meeting: Meeting) -> None:
             raise errors.validation("password")
         meeting.password = body["password"]
     meeting.settings = _settings(body, meeting.settings)
-    recurrence = _recurrence(body)
+    recurrence = check_recurrence(body.get("recurrence"))
     if recurrence is not None:
         meeting.recurrence = recurrence
 
 
-def update_meeting(req: ApiRequest) -> Response:
-    """PATCH /meetings/{meetingId} (204; counts toward the host's daily limit)."""
-    meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
-    req.take_host_quota(meeting.host_id)
-    occ_id = req.query.get("occurrence_id")
-    if occ_id:
-        _update_occurrence(req, meeting, occ_id)
-        return no_content()
-    saved = _snapshot(meeting)
-    try:
-        _update_series(req, meeting)
-        _check_occurrences(meeting)
-    except ZoomError:
-        _restore(meeting, saved)
-        raise
-    return no_content()
-
-
-_SNAPSHOT_FIELDS = (
+_SERIES_FIELDS = (
     "type",
     "timezone",
     "start_time",
@@ -276,13 +255,24 @@ _SNAPSHOT_FIELDS = (
 )
 
 
-def _snapshot(meeting: Meeting) -> dict[str, Any]:
-    return {name: getattr(meeting, name) for name in _SNAPSHOT_FIELDS}
+def update_meeting(req: ApiRequest) -> Response:
+    """PATCH /meetings/{meetingId} (204; counts toward the host's daily limit).
 
-
-def _restore(meeting: Meeting, saved: dict[str, Any]) -> None:
-    for name, value in saved.items():
-        setattr(meeting, name, value)
+    The whole body is applied to a copy and the copy's series expanded first; the stored
+    meeting changes only when all of it is valid, so a refused PATCH changes nothing.
+    """
+    meeting = find_meeting(req.sandbox.state, req.params["meetingId"])
+    req.take_host_quota(meeting.host_id)
+    occ_id = req.query.get("occurrence_id")
+    if occ_id:
+        _update_occurrence(req, meeting, occ_id)
+        return no_content()
+    draft = copy.deepcopy(meeting)
+    _update_series(req, draft)
+    _check_occurrences(draft)
+    for name in _SERIES_FIELDS:
+        setattr(meeting, name, getattr(draft, name))
+    return no_content()
 
 
 def delete_meeting(req: ApiRequest) -> Response:
@@ -303,7 +293,8 @@ def update_status(req: ApiRequest) -> Response:
     action = req.body.get("action")
     if action == "recover":
         key = req.params["meetingId"]
-        meeting = state.meetings.get(int(key)) if key.isdigit() else None
+        number = meeting_number(key)
+        meeting = state.meetings.get(number) if number is not None else None
         if meeting is None:
             raise errors.meeting_not_found(key)
         meeting.deleted = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
 def _oauth_error(reason: str, error: str) -> Response:
     # Zoom quirk: the token endpoint answers 400 with an OAuth-style body, not {code, message}.
     return json_response({"reason": reason, "error": error}, 400)
+
+
+def _same_client(given: tuple[str, str] | None, client_id: str, secret: str) -> bool:
+    """Whether ``given`` is the account's client, compared in constant time."""
+    if given is None:
+        return False
+    same_id = hmac.compare_digest(given[0].encode(), client_id.encode())
+    return hmac.compare_digest(given[1].encode(), secret.encode()) and same_id
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
@@ -44,10 +53,12 @@ async def _parameters(request: Request) -> dict[str, str]:
     if raw.startswith(b"{"):
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
             data = {}
         if isinstance(data, dict):
-            values.update({k: str(v) for k, v in data.items() if v is not None})
+            # Only plain values can be parameters; a nested one is ignored, as a bad field is.
+            scalars = (str, int, float, bool)
+            values.update({k: str(v) for k, v in data.items() if isinstance(v, scalars)})
         return values
     text = raw.decode("utf-8", errors="replace")
     values.update(dict(parse_qsl(text, keep_blank_values=True)))
@@ -61,7 +72,7 @@ def token_endpoint(sandbox: Sandbox) -> Callable[[Request], Awaitable[Response]]
         params = await _parameters(request)
         account = sandbox.config
         credentials = _basic_credentials(request)
-        if credentials != (account.client_id, account.client_secret):
+        if not _same_client(credentials, account.client_id, account.client_secret):
             return _oauth_error("Invalid client_id or client_secret", "invalid_client")
         if params.get("grant_type") != "account_credentials":
             return _oauth_error("unsupported grant type", "unsupported_grant_type")

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from zoomadmin.sandbox import errors
 from zoomadmin.sandbox.api import ApiRequest, ApiRoute
 from zoomadmin.sandbox.errors import json_response
-from zoomadmin.sandbox.meeting_view import decode_meeting_key
+from zoomadmin.sandbox.meeting_view import decode_meeting_key, meeting_number
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM, RESOURCE_INTENSIVE
 from zoomadmin.sandbox.state import PastMeeting, SandboxState
 from zoomadmin.sandbox.wire import iso, page, parse_day
@@ -18,7 +18,8 @@ from zoomadmin.sandbox.wire import iso, page, parse_day
 
 def _find_past(state: SandboxState, raw: str) -> PastMeeting:
     key = decode_meeting_key(raw)
-    uuid = state.latest_instance(int(key)) if key.isdigit() else key
+    number = meeting_number(key)
+    uuid = state.latest_instance(number) if number is not None else key
     past = state.past.get(uuid) if uuid else None
     if past is None:
         raise errors.meeting_not_found(key)

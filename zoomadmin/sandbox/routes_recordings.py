@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from zoomadmin.sandbox import errors, media
 from zoomadmin.sandbox.api import ApiRequest, ApiRoute, bearer_token, check_token
 from zoomadmin.sandbox.errors import ZoomError, json_response
-from zoomadmin.sandbox.meeting_view import decode_meeting_key
+from zoomadmin.sandbox.meeting_view import decode_meeting_key, meeting_number
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.recording_view import recording_json
 from zoomadmin.sandbox.routes_users import require_own_account, require_user
@@ -23,7 +24,10 @@ from zoomadmin.sandbox.wire import bool_param, page, parse_day
 if TYPE_CHECKING:
     from zoomadmin.sandbox.world import Sandbox
 
+_log = logging.getLogger(__name__)
 _RECOVER_DAYS = 30
+#: A byte position longer than this cannot be inside any file the sandbox serves.
+_MAX_RANGE_DIGITS = 18
 
 
 def _visible(rec: Recording, now_ok: bool, trash: bool) -> bool:
@@ -98,8 +102,9 @@ def find_recording(state: SandboxState, raw: str, *, trashed_ok: bool = False) -
     """A meeting's recording by UUID, or by meeting number (its latest recorded instance)."""
     key = decode_meeting_key(raw)
     candidates: list[str] = [key]
-    if key.isdigit():
-        candidates = list(reversed(state.past_by_meeting.get(int(key), [])))
+    number = meeting_number(key)
+    if number is not None:
+        candidates = list(reversed(state.past_by_meeting.get(number, [])))
     for uuid in candidates:
         rec = state.recordings.get(uuid)
         if rec is not None and not rec.deleted and (trashed_ok or rec.trashed_at is None):
@@ -210,19 +215,26 @@ ROUTES: list[ApiRoute] = [
 ]
 
 
+def _byte_number(text: str) -> int:
+    """One position of a Range header: ASCII digits only (``int`` also takes "1_0" and "²")."""
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_RANGE_DIGITS:
+        raise ValueError(f"not a byte position: {text!r}")
+    return int(text)
+
+
 def _byte_range(header: str, size: int) -> tuple[int, int] | None:
-    """(first, last) of a single ``bytes=`` range; None when unsatisfiable."""
+    """(first, last) of a single ``bytes=`` range; None when unsatisfiable or malformed."""
     unit, _, spec = header.partition("=")
     first_text, _, last_text = spec.split(",")[0].strip().partition("-")
     if unit.strip() != "bytes":
         return None
     try:
         if first_text == "":
-            length = int(last_text)
+            length = _byte_number(last_text)
             first, last = max(0, size - length), size - 1
         else:
-            first = int(first_text)
-            last = int(last_text) if last_text else size - 1
+            first = _byte_number(first_text)
+            last = _byte_number(last_text) if last_text else size - 1
     except ValueError:
         return None
     last = min(last, size - 1)
@@ -237,6 +249,9 @@ def download_routes(sandbox: Sandbox) -> list[BaseRoute]:
             return _download(sandbox, request)
         except ZoomError as exc:
             return exc.response()
+        except Exception:  # a sandbox bug: log it, and still answer in Zoom's shape
+            _log.exception("GET %s failed inside the sandbox", request.url.path)
+            return errors.internal_error().response()
 
     endpoint: Callable[[Request], Awaitable[Response]] = download
     return [Route("/rec/download/{fileId}", endpoint, methods=["GET"])]
@@ -266,7 +281,8 @@ def _download(sandbox: Sandbox, request: Request) -> Response:
     chosen = _byte_range(header, size)
     if chosen is None:
         headers["Content-Range"] = f"bytes */{size}"
-        return Response(b"", 416, headers=headers)
+        error = ZoomError(416, 416, f"Requested range not satisfiable: {header[:100]!r}.")
+        return json_response(error.body(), 416, headers=headers)
     first, last = chosen
     headers["Content-Range"] = f"bytes {first}-{last}/{size}"
     return Response(data[first : last + 1], 206, headers=headers, media_type=media_type)

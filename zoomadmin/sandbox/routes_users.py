@@ -13,12 +13,15 @@ from zoomadmin.sandbox.api import ApiRequest, ApiRoute
 from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.state import SandboxState, User
-from zoomadmin.sandbox.wire import iso, page
+from zoomadmin.sandbox.wire import iso, page, zone_name
 
 if TYPE_CHECKING:
     from zoomadmin.sandbox.world import Sandbox
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+#: No white space or control characters (NUL included) anywhere in an address.
+_EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+$")
+#: Longest profile field the sandbox keeps (Zoom's names allow 64 characters).
+_MAX_PROFILE_FIELD = 128
 _CREATE_ACTIONS = ("create", "autoCreate", "custCreate", "ssoCreate")
 _PATCH_FIELDS = ("first_name", "last_name", "display_name", "timezone", "language", "dept")
 _READ = ("user:read:admin", "user:read:list_users:admin")
@@ -155,13 +158,14 @@ def _validate_new_user(info: Any, action: str) -> tuple[str, int]:
         raise errors.validation("user_info.email")
     user_type = info.get("type")
     allowed = (1, 2, 4, 99) if action == "ssoCreate" else (1, 2, 4)
-    if user_type not in allowed:
+    # ``True == 1`` and ``1.0 == 1`` in Python: only a JSON integer is a user type.
+    if type(user_type) is not int or user_type not in allowed:
         raise errors.validation("user_info.type")
     for name in ("first_name", "last_name"):
         value = info.get(name, "")
         if not isinstance(value, str) or len(value) > 64:
             raise errors.validation(f"user_info.{name}")
-    return email, int(str(user_type))
+    return email, user_type
 
 
 def create_user(req: ApiRequest) -> Response:
@@ -169,7 +173,8 @@ def create_user(req: ApiRequest) -> Response:
     action = req.body.get("action", "create")
     info = req.body.get("user_info")
     email, user_type = _validate_new_user(info, action)
-    assert isinstance(info, dict)
+    if not isinstance(info, dict):  # _validate_new_user refuses anything else
+        raise TypeError("user_info passed validation without being an object")
     state = req.sandbox.state
     account = state.account
     if account.plan == "free" or (action == "custCreate" and not account.isv_partner):
@@ -211,27 +216,43 @@ def get_user(req: ApiRequest) -> Response:
 
 def _new_type(req: ApiRequest, user: User) -> int | None:
     value = req.body.get("type")
-    if value is None or value == user.type:
+    if value is None or (type(value) is int and value == user.type):
         return None
-    if value not in (1, 2, 4):
+    if type(value) is not int or value not in (1, 2, 4):
         raise errors.validation("type")
     if value == 2:
         check_seat(req.sandbox.state)
-    return int(value)
+    result: int = value
+    return result
+
+
+def _profile_changes(body: dict[str, Any], user: User) -> dict[str, str]:
+    """The profile fields a PATCH changes, all checked before any is applied."""
+    changed: dict[str, str] = {}
+    for name in _PATCH_FIELDS:
+        value = body.get(name)
+        if not isinstance(value, str):
+            continue  # Zoom quirk (as before): a non-string profile field is ignored
+        if len(value) > _MAX_PROFILE_FIELD:
+            raise errors.validation(name, f"Invalid field: {name}. Too long.")
+        if name == "timezone":
+            zone_name(value)
+        if value != getattr(user, name):
+            changed[name] = value
+    return changed
 
 
 def update_user(req: ApiRequest) -> Response:
-    """PATCH /users/{userId}: profile fields and ``type`` (assign or free a licence)."""
+    """PATCH /users/{userId}: profile fields and ``type`` (assign or free a licence).
+
+    Every field is checked before the user changes, so a refused PATCH changes nothing.
+    """
     user = require_user(req)
+    changed: dict[str, Any] = dict(_profile_changes(req.body, user))
     new_type = _new_type(req, user)
-    changed: dict[str, Any] = {}
-    old: dict[str, Any] = {}
-    for name in _PATCH_FIELDS:
-        value = req.body.get(name)
-        if isinstance(value, str) and value != getattr(user, name):
-            old[name] = getattr(user, name)
-            changed[name] = value
-            setattr(user, name, value)
+    old: dict[str, Any] = {name: getattr(user, name) for name in changed}
+    for name, value in changed.items():
+        setattr(user, name, value)
     if new_type is not None:
         old["type"] = user.type
         changed["type"] = new_type

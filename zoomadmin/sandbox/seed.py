@@ -64,6 +64,10 @@ TENANTS = (
     ),
 )
 STAFF = (("Priya", "Shah", "1"), ("Daniel", "Okoro", "2"), ("Hannah", "Berg", "2"))
+#: The owner's weekly leadership meeting (one-off meetings, recorded to the cloud): days
+#: relative to "now", so the past ones fall in the last month, where "my recordings" look.
+OWNER_MEETING_DAYS = (-25, -18, -11, -4, 3, 10)
+OWNER_MEETING_TIME = time(14, 0)
 
 
 def _user(
@@ -164,6 +168,8 @@ def _seed_demo(state: SandboxState, rng: random.Random, now: datetime, seed_valu
     _seed_tenants(state, rng, now, created)
     _pending_host(state, rng, now)
     _live_now(state, rng, staff[0], now)
+    # Its own stream: the draws above (ids, days) stay what they were before the owner's meetings.
+    _owner_meetings(state, random.Random(seed_value + 0x0BE5), now)
     _fill_past(state, now, seed_value)
 
 
@@ -249,6 +255,15 @@ def _live_now(state: SandboxState, rng: random.Random, host: User, now: datetime
     """A one-off meeting that started shortly before ``now`` (so the account looks alive)."""
     start = now - timedelta(minutes=12)
     _meeting(state, rng, host, topic="Open office hour", start=start, duration=60)
+
+
+def _owner_meetings(state: SandboxState, rng: random.Random, now: datetime) -> None:
+    """The owner's own cloud-recorded meetings: the past ones give "my recordings" content."""
+    owner = state.users[state.owner_id]
+    for offset in OWNER_MEETING_DAYS:
+        day = (now + timedelta(days=offset)).astimezone(UTC).date()
+        start = datetime.combine(day, OWNER_MEETING_TIME, tzinfo=UTC)
+        _meeting(state, rng, owner, topic="Leadership team", start=start, duration=40)
 
 
 def _fill_past(state: SandboxState, now: datetime, seed_value: int) -> None:

@@ -83,8 +83,14 @@ class SandboxServer:
         token_lifetime: int = 3599,
         start_time: datetime | None = None,
         simulate: bool = True,
+        admin_token: str | None = None,
     ) -> None:
-        """Build the world now; :meth:`start` binds and serves it."""
+        """Build the world now; :meth:`start` binds and serves it.
+
+        ``admin_token``: None keeps ``/_sandbox`` to loopback clients; a token opens it to
+        any address presenting it (``Authorization: Bearer <token>`` or
+        ``X-Sandbox-Admin-Token``) and closes it to requests without it.
+        """
         state = load_state_or_set_aside(state_file) if state_file is not None else None
         self.host = host
         self.port = port
@@ -98,6 +104,7 @@ class SandboxServer:
             state=state,
             faults=faults,
             simulate=simulate,
+            admin_token=admin_token,
         )
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
@@ -185,8 +192,9 @@ class SandboxServer:
             loop.close()
 
     async def _main(self, sock: socket.socket) -> None:
-        assert self._server is not None
         server = self._server
+        if server is None:  # start() builds it before the thread runs this
+            raise RuntimeError("the sandbox server was not built before its loop started")
         helpers = [
             asyncio.create_task(self.sandbox.bus.run(), name="sandbox-events"),
             asyncio.create_task(self._background(server), name="sandbox-ticker"),
@@ -243,9 +251,11 @@ class SandboxServer:
 
     def _save(self) -> None:
         """Write the state file, one writer at a time."""
-        assert self.state_file is not None
+        state_file = self.state_file
+        if state_file is None:  # only called when the sandbox keeps a state file
+            return
         with self._save_lock:
-            save_state(self.sandbox.state, self.state_file)
+            save_state(self.sandbox.state, state_file)
 
     def stop(self) -> None:
         """Stop serving and save the state file if one is set; safe to call twice."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import random
 import secrets
 import threading
@@ -22,6 +23,23 @@ from zoomadmin.sandbox.wire import iso
 DOWNLOAD_TOKEN_LIFETIME = timedelta(hours=24)
 # Processing order of things due at the same instant: activations, ends, recordings, starts.
 _ACTIVATE, _END, _RECORD, _START = range(4)
+_log = logging.getLogger(__name__)
+#: What one meeting's bad data can raise while it is simulated (a bug elsewhere still stops
+#: the tick, which the server logs and retries).
+_MEETING_FAILURES = (ArithmeticError, ValueError, TypeError, IndexError, KeyError)
+
+
+def _schedule_key(meeting: Meeting) -> tuple[Any, ...]:
+    """What decides a meeting's sessions: equal keys, equal sessions."""
+    return (
+        meeting.type,
+        meeting.start_time,
+        meeting.duration,
+        meeting.timezone,
+        tuple(sorted((meeting.recurrence or {}).items())),
+        tuple(sorted(meeting.deleted_occurrences)),
+        repr(sorted(meeting.occurrence_overrides.items())),
+    )
 
 
 @dataclass(order=True, slots=True)
@@ -52,7 +70,37 @@ class Simulation:
         self._natural_end: dict[int, datetime] = {}
         self._series: dict[int, tuple[tuple[Any, ...], list[ses.Session]]] = {}
         self._skipped: list[dict[str, Any]] = []
+        #: meeting id -> (its schedule when it failed, the error); a new schedule clears it.
+        self._broken: dict[int, tuple[tuple[Any, ...], str]] = {}
         self._seq = itertools.count()
+
+    def broken_meetings(self) -> dict[int, str]:
+        """Meetings the simulation could not advance (id -> the error).
+
+        A meeting leaves the list once it is deleted or its schedule changes.
+        """
+        with self._lock, self.state.lock:
+            found: dict[int, str] = {}
+            for meeting_id, (key, error) in self._broken.items():
+                meeting = self.state.meetings.get(meeting_id)
+                if meeting is not None and not meeting.deleted and _schedule_key(meeting) == key:
+                    found[meeting_id] = error
+            return found
+
+    def _mark_broken(self, meeting_id: int, exc: Exception) -> None:
+        """Log a meeting the simulation cannot advance (once per error) and go on."""
+        meeting = self.state.meetings.get(meeting_id)
+        key = _schedule_key(meeting) if meeting is not None else ()
+        message = f"{type(exc).__name__}: {exc}"
+        if self._broken.get(meeting_id) != (key, message):
+            _log.error(
+                "The sandbox cannot simulate meeting %s (%s); its sessions are skipped, "
+                "the other meetings go on. Fix or delete the meeting.",
+                meeting_id,
+                message,
+                exc_info=exc,
+            )
+        self._broken[meeting_id] = (key, message)
 
     def skipped(self) -> list[dict[str, Any]]:
         """Sessions that did not start, with the reason (no-show, host busy, already live)."""
@@ -73,7 +121,7 @@ class Simulation:
                 return  # the clock was set back: what happened stays happened
             queue = self._initial_queue(self._cursor, now)
             while queue and queue[0].at <= now:
-                for follow in self._handle(heapq.heappop(queue)):
+                for follow in self._handle_isolated(heapq.heappop(queue)):
                     heapq.heappush(queue, follow)
             # Later ends are found again in state.live; later recordings wait in the state.
             self.state.pending_recordings = [(d.at, d.data) for d in queue if d.kind == _RECORD]
@@ -97,11 +145,35 @@ class Simulation:
         if since == now:
             return queue  # time stood still: only ends set to "now" (status end) are due
         for session in self._sessions_between(since - ses.MAX_LATE, now):
-            plan = ses.plan(session, self.state.account, self.seed)
+            try:
+                plan = ses.plan(session, self.state.account, self.seed)
+            except _MEETING_FAILURES as exc:
+                self._mark_broken(session.meeting_id, exc)
+                continue
             if since < plan.start <= now:
                 queue.append(self._due(plan.start, _START, (session, plan)))
         heapq.heapify(queue)
         return queue
+
+    def _handle_isolated(self, due: _Due) -> list[_Due]:
+        """Handle ``due``; a failure caused by one meeting marks it and spares the others."""
+        if due.kind == _ACTIVATE:
+            return self._handle(due)  # about a user, not a meeting
+        try:
+            return self._handle(due)
+        except _MEETING_FAILURES as exc:
+            self._mark_broken(self._meeting_of(due), exc)
+            return []
+
+    def _meeting_of(self, due: _Due) -> int:
+        if due.kind == _START:
+            session: ses.Session = due.data[0]
+            return session.meeting_id
+        if due.kind == _END:
+            meeting_id: int = due.data
+            return meeting_id
+        past = self.state.past.get(due.data) if due.kind == _RECORD else None
+        return past.meeting_id if past is not None else -1
 
     def _handle(self, due: _Due) -> list[_Due]:
         if due.kind == _ACTIVATE:
@@ -124,23 +196,26 @@ class Simulation:
         for meeting in self.state.meetings.values():
             if meeting.deleted or meeting.start_time is None:
                 continue
-            if meeting.type == 2:
-                if since < meeting.start_time <= until:
-                    found.extend(ses.sessions(meeting))
-            elif meeting.type == 8 and meeting.start_time <= until + timedelta(days=1):
-                found.extend(s for s in self._series_of(meeting) if since < s.start <= until)
+            try:
+                found.extend(self._meeting_sessions(meeting, since, until))
+            except _MEETING_FAILURES as exc:
+                self._mark_broken(meeting.id, exc)
         return found
+
+    def _meeting_sessions(
+        self, meeting: Meeting, since: datetime, until: datetime
+    ) -> list[ses.Session]:
+        if meeting.start_time is None:  # instant meetings have no schedule to simulate
+            return []
+        if meeting.type == 2:
+            return ses.sessions(meeting) if since < meeting.start_time <= until else []
+        if meeting.type == 8 and meeting.start_time <= until + timedelta(days=1):
+            return [s for s in self._series_of(meeting) if since < s.start <= until]
+        return []
 
     def _series_of(self, meeting: Meeting) -> list[ses.Session]:
         """The meeting's sessions, cached until the meeting's schedule changes."""
-        key = (
-            meeting.start_time,
-            meeting.duration,
-            meeting.timezone,
-            tuple(sorted((meeting.recurrence or {}).items())),
-            tuple(sorted(meeting.deleted_occurrences)),
-            repr(sorted(meeting.occurrence_overrides.items())),
-        )
+        key = _schedule_key(meeting)
         cached = self._series.get(meeting.id)
         if cached is None or cached[0] != key:
             listed = sorted(ses.sessions(meeting), key=lambda s: s.start)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -196,6 +197,11 @@ class WebhookSubscription:
 def random_id(rng: random.Random, length: int = 22) -> str:
     """A url-safe random string like Zoom's user and file ids."""
     return "".join(rng.choices(_ID_ALPHABET, k=length))
+
+
+def secret_id(length: int = 22) -> str:
+    """Like :func:`random_id`, from the OS's secure source: for credentials, never seeded."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
 
 
 class SandboxState:

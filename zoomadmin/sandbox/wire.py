@@ -5,14 +5,20 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from zoomadmin.sandbox import errors
 
 _T = TypeVar("_T")
 MAX_PAGE_SIZE = 300
 DEFAULT_PAGE_SIZE = 30
+#: Dates the sandbox accepts (start times, ``from``/``to``): far enough from datetime's limits
+#: that a series, a month window or a meeting's length added to them cannot overflow.
+MIN_YEAR, MAX_YEAR = 1970, 2999
+#: No IANA zone name is longer (the longest is about 30 characters).
+MAX_ZONE_NAME = 64
 
 
 def iso(value: datetime | None) -> str:
@@ -22,12 +28,34 @@ def iso(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def zone(name: str | None) -> ZoneInfo:
-    """An IANA zone; 400/300 when unknown."""
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_name(value: Any, field: str = "timezone") -> str:
+    """``value`` when it names an IANA zone (a string, not a folder like "Europe"); else 400/300."""
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_ZONE_NAME:
+        raise errors.validation(field, f"Invalid field: {field}. Use an IANA time zone name.")
+    if value not in _zone_names() and value != "UTC":
+        raise errors.validation(field, f"Invalid field: {field}. Unknown time zone {value!r}.")
+    return value
+
+
+def zone(name: Any) -> ZoneInfo:
+    """An IANA zone ("UTC" when empty); 400/300 when it is not a known zone name."""
+    checked = zone_name(name or "UTC")
     try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        return ZoneInfo(checked)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise errors.validation("timezone") from exc
+
+
+def _in_range(value: datetime | date, field: str) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise errors.validation(
+            field, f"Invalid field: {field}. Use a date between {MIN_YEAR} and {MAX_YEAR}."
+        )
 
 
 def parse_start_time(value: Any, timezone: str | None) -> datetime:
@@ -41,9 +69,15 @@ def parse_start_time(value: Any, timezone: str | None) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as exc:
         raise errors.validation("start_time") from exc
+    _in_range(parsed, "start_time")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone(timezone))
-    return parsed.astimezone(UTC).replace(microsecond=0)
+    try:
+        result = parsed.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError) as exc:
+        raise errors.validation("start_time") from exc
+    _in_range(result, "start_time")
+    return result
 
 
 def parse_day(value: str, name: str) -> date:
@@ -51,15 +85,17 @@ def parse_day(value: str, name: str) -> date:
     text = value.strip()
     try:
         if len(text) == 10:
-            return date.fromisoformat(text)
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        parsed = datetime.fromisoformat(text)
-    except ValueError as exc:
+            day = date.fromisoformat(text)
+        else:
+            if text.endswith(("Z", "z")):
+                text = text[:-1] + "+00:00"
+            parsed = datetime.fromisoformat(text)
+            _in_range(parsed, name)
+            day = (parsed.astimezone(UTC) if parsed.tzinfo is not None else parsed).date()
+    except (ValueError, OverflowError) as exc:
         raise errors.validation(name, f"Invalid field: {name}.") from exc
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC)
-    return parsed.date()
+    _in_range(day, name)
+    return day
 
 
 def int_param(query: Mapping[str, str], name: str, default: int) -> int:

@@ -18,7 +18,7 @@ from zoomadmin.sandbox.faults import FaultPlan
 from zoomadmin.sandbox.ratelimit import RateLimiter
 from zoomadmin.sandbox.seed import seed as run_seed
 from zoomadmin.sandbox.simulation import Simulation
-from zoomadmin.sandbox.state import AccountConfig, SandboxState, Token, random_id
+from zoomadmin.sandbox.state import AccountConfig, SandboxState, Token, secret_id
 from zoomadmin.sandbox.wire import iso
 
 SEEDS = ("empty", "demo")
@@ -28,14 +28,18 @@ _log = logging.getLogger(__name__)
 _UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
-def new_account(rng: random.Random, token_lifetime: int) -> AccountConfig:
-    """Fresh credentials for a sandbox account (deterministic per ``rng``)."""
+def new_account(token_lifetime: int) -> AccountConfig:
+    """Fresh credentials for a sandbox account, from ``secrets``.
+
+    Never from the seed: two sandboxes with the same seed share their data, not their
+    credentials, and nothing in the seeded data reveals them.
+    """
     return AccountConfig(
-        account_id=random_id(rng),
-        client_id=random_id(rng),
-        client_secret=random_id(rng, 32),
-        webhook_secret=random_id(rng),
-        subscription_id=random_id(rng),
+        account_id=secret_id(),
+        client_id=secret_id(),
+        client_secret=secret_id(32),
+        webhook_secret=secret_id(),
+        subscription_id=secret_id(),
         token_lifetime_seconds=token_lifetime,
     )
 
@@ -76,10 +80,16 @@ def load_state_or_set_aside(path: Path) -> SandboxState | None:
         return None
 
 
+#: The state file holds the account's credentials: readable and writable by its owner only.
+STATE_FILE_MODE = 0o600
+
+
 def save_state(state: SandboxState, path: Path) -> None:
-    """Write the account atomically (temporary file, fsync, then rename)."""
+    """Write the account atomically (temporary file, fsync, then rename), mode 0600."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as file:
+    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, STATE_FILE_MODE)
+    os.fchmod(descriptor, STATE_FILE_MODE)  # a temporary file left behind may have other bits
+    with open(descriptor, "w", encoding="utf-8") as file:
         file.write(state.to_json())
         file.flush()
         # Without it a power cut after the rename can leave an empty or partial file.
@@ -122,14 +132,22 @@ class Sandbox:
         state: SandboxState | None = None,
         faults: str | None = None,
         simulate: bool = True,
+        admin_token: str | None = None,
     ) -> None:
-        """Build the world; ``state`` (from a file) wins over ``seed``."""
+        """Build the world; ``state`` (from a file) wins over ``seed``.
+
+        ``admin_token``: when set, ``/_sandbox`` answers any address presenting it (and no
+        request without it); when None, it answers loopback clients only.
+        """
         if seed not in SEEDS:
             raise ValueError(f"unknown seed {seed!r}: choose one of {', '.join(SEEDS)}")
+        if admin_token is not None and not admin_token.strip():
+            raise ValueError("the admin token must not be empty: give a long random string")
         self.seed_value = seed_value
+        self.admin_token = admin_token
         self.clock = SandboxClock(start_time, speed)
         if state is None:
-            state = SandboxState(new_account(random.Random(seed_value), token_lifetime))
+            state = SandboxState(new_account(token_lifetime))
             run_seed(state, seed, now=self.clock.now(), seed_value=seed_value)
         self.state = state
         self.base_url = "http://127.0.0.1"

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from zoomadmin.core.errors import AppError
 from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.services.credentials import (
     SecretKind,
@@ -24,12 +25,8 @@ log = logging.getLogger(__name__)
 ClientFactory = Callable[[ZoomCredentials], ZoomClient]
 
 
-class AccountError(Exception):
+class AccountError(AppError):
     """A profile cannot be added, found or used; ``user_message`` says what to do."""
-
-    def __init__(self, user_message: str) -> None:
-        self.user_message = user_message
-        super().__init__(user_message)
 
 
 class AccountService:

@@ -14,6 +14,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.errors
 
+from zoomadmin.core.errors import EnvironmentFault
 from zoomadmin.core.redaction import register_secret
 
 log = logging.getLogger(__name__)
@@ -29,12 +30,8 @@ class SecretKind(enum.StrEnum):
     WEBHOOK_SECRET = "webhook_secret"  # noqa: S105 - the name of a kind, not a secret
 
 
-class SecretStoreUnavailable(Exception):  # noqa: N818 - named for what the user sees
+class SecretStoreUnavailable(EnvironmentFault):
     """No secure place to keep secrets: the keyring is missing, insecure or failing."""
-
-    def __init__(self, user_message: str) -> None:
-        self.user_message = user_message
-        super().__init__(user_message)
 
 
 @runtime_checkable

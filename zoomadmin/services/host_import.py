@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from zoomadmin.core.enums import CreateAction, UserType
+from zoomadmin.core.errors import AppError
 from zoomadmin.core.records import HostRecord
 from zoomadmin.services.host_errors import EmailInAccountError, explain_create_error
 from zoomadmin.services.hosts import HostService, check_names, check_new_host
@@ -271,7 +272,7 @@ class HostImporter:
             return await self._reconcile(tenant_id, row)
         except ZoomError as exc:
             shown = explain_create_error(exc, row.email, action, user_type)
-            text = str(getattr(shown, "user_message", exc.user_message))
+            text = shown.user_message if isinstance(shown, AppError) else exc.user_message
             return RowResult(row, Outcome.FAILED, text, fatal=isinstance(exc, _FATAL))
         host = await self._hosts.record_created(user, tenant_id)
         return RowResult(row, Outcome.CREATED, host_id=host.id)
@@ -280,7 +281,7 @@ class HostImporter:
         try:
             host = await self._hosts.link_email(row.email, tenant_id)
         except (TenancyError, ZoomError) as exc:
-            text = str(getattr(exc, "user_message", exc))
+            text = exc.user_message
             return RowResult(row, Outcome.FAILED, text, fatal=isinstance(exc, _FATAL))
         return RowResult(row, Outcome.LINKED, host_id=host.id)
 

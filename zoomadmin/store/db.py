@@ -64,12 +64,23 @@ def schema_is_current(engine: Engine) -> bool:
 
 
 def open_database(url: str, *, echo: bool = False) -> Engine:
-    """An engine for ``url`` with the schema migrated to the newest revision."""
+    """An engine for ``url`` with the schema migrated to the newest revision.
+
+    Each migration commits whole or not at all, so a process killed while it opens a database
+    leaves it at one revision or the next; what an older, non-atomic version left half made
+    (empty tables beyond the recorded revision) is cleared first. Raises
+    :class:`~zoomadmin.store.migrate.DatabaseNotUsableError` rather than change a database
+    whose tables the migrations do not account for.
+    """
     engine = create_db_engine(url, echo=echo)
     # Alembic and the models take a quarter of a second to import; a database already at
     # the newest revision (every start but the first) needs neither.
     if not schema_is_current(engine):
-        from zoomadmin.store.migrate import upgrade_to_head
+        from zoomadmin.store.migrate import recover_and_upgrade
 
-        upgrade_to_head(engine)
+        try:
+            recover_and_upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
     return engine

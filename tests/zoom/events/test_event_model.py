@@ -154,3 +154,10 @@ def test_expiring_set_forgets_after_ttl_and_stays_bounded() -> None:
     for key in "bcd":
         seen.add(key)
     assert len(seen) == 3 and "a" not in seen
+
+
+def test_a_deeply_nested_message_is_malformed_not_a_crash() -> None:
+    from zoomadmin.zoom.events.model import MalformedEventError, decode_envelope
+
+    with pytest.raises(MalformedEventError, match="nested too deeply"):
+        decode_envelope("[" * 100_000 + "]" * 100_000)

@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -56,7 +56,7 @@ class Endpoint:
     source: WebhookEventSource
     got: list[Event]
 
-    async def post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    async def post(self, body: bytes, headers: Mapping[str, str | bytes]) -> httpx.Response:
         async with httpx.AsyncClient(trust_env=False) as client:
             return await client.post(self.url, content=body, headers=headers)
 
@@ -105,8 +105,14 @@ async def test_url_validation_answers_the_hmac_of_the_plain_token(endpoint: Endp
     assert response.json() == {"plainToken": "pt-1", "encryptedToken": expected}
 
 
-def _bad_requests() -> Iterator[tuple[str, bytes, dict[str, str], int]]:
+def _bad_requests() -> Iterator[tuple[str, bytes, Mapping[str, str | bytes], int]]:
     body = envelope()
+    # Malformed headers, each once a 500 with a traceback: refused before any other work.
+    yield "400-digit timestamp", body, {**signed(body), "x-zm-request-timestamp": "9" * 400}, 401
+    yield "5000-digit timestamp", body, {**signed(body), "x-zm-request-timestamp": "1" * 5000}, 401
+    non_ascii = b"v0=\xff" + b"0" * 63
+    yield "non-ASCII signature", body, {**signed(body), "x-zm-signature": non_ascii}, 401
+    yield "short signature", body, {**signed(body), "x-zm-signature": "v0=abc"}, 401
     yield "forged", body, signed(body, secret="not-the-secret"), 401
     yield "stale", body, signed(body, at=time.time() - 900), 401
     yield "from the future", body, signed(body, at=time.time() + 900), 401
@@ -117,6 +123,8 @@ def _bad_requests() -> Iterator[tuple[str, bytes, dict[str, str], int]]:
     tampered = body.replace(b"81234567890", b"81234567891")
     yield "tampered body", tampered, signed(body), 401
     yield "not JSON", b"{nope", signed(b"{nope"), 400
+    infinite = b'{"event": "meeting.ended", "event_ts": 1, "payload": {"object": {"id": 1e999}}}'
+    yield "infinite meeting id", infinite, signed(infinite), 400
     no_object = encode({"event": "meeting.ended", "event_ts": 1, "payload": {}})
     yield "no payload.object", no_object, signed(no_object), 400
     big = envelope(uuid="x" * MAX_BODY)
@@ -125,7 +133,7 @@ def _bad_requests() -> Iterator[tuple[str, bytes, dict[str, str], int]]:
 
 @pytest.mark.parametrize(("what", "body", "headers", "status"), list(_bad_requests()))
 async def test_bad_requests_are_refused_without_an_event(
-    endpoint: Endpoint, what: str, body: bytes, headers: dict[str, str], status: int
+    endpoint: Endpoint, what: str, body: bytes, headers: Mapping[str, str | bytes], status: int
 ) -> None:
     response = await endpoint.post(body, headers)
     assert response.status_code == status, what
@@ -209,3 +217,53 @@ async def test_full_queue_answers_503_and_zooms_retry_is_queued() -> None:
         retried = await endpoint.post(second, signed(second, at=time.time() - 1))
         assert retried.status_code == 200
         assert source.queue.get_nowait().meeting_uuid == "second-instance=="
+
+
+async def test_a_signed_deeply_nested_body_is_a_400() -> None:
+    source = WebhookEventSource(WebhookReceiver(SECRET))  # the default 256 KB body limit
+    body = b"[" * 100_000 + b"]" * 100_000
+    async with served(source.app) as base:
+        response = await Endpoint(base + "/zoom/events", source, []).post(body, signed(body))
+    assert response.status_code == 400
+    assert "nested" in response.json()["error"]
+    assert source.queue.empty()
+
+
+def test_a_replay_is_refused_however_many_deliveries_came_between() -> None:
+    now = [1_800_000_000.0]
+    receiver = WebhookReceiver(SECRET, clock=lambda: now[0])
+    first = envelope(uuid="first-instance==")
+    headers = signed(first, at=now[0])
+    assert receiver.handle(headers, first).event is not None
+    for i in range(10_000):
+        other = envelope(uuid=f"other-{i}==")
+        assert receiver.handle(signed(other, at=now[0]), other).event is not None
+    now[0] += 299  # still inside the 300 s window the timestamp is accepted in
+    replay = receiver.handle(headers, first)
+    assert (replay.status, replay.event) == (401, None)
+    assert "replayed" in replay.reason
+
+
+async def test_full_memory_answers_503_until_the_window_has_passed() -> None:
+    now = [time.time()]
+    # Events are remembered as long as requests here, so both memories free up together.
+    receiver = WebhookReceiver(SECRET, clock=lambda: now[0], max_remembered=3, dedupe_ttl=300)
+    source = WebhookEventSource(receiver)
+    bodies = [envelope(uuid=f"instance-{i}==") for i in range(4)]
+    async with served(source.app) as base:
+        endpoint = Endpoint(base + "/zoom/events", source, [])
+        first = signed(bodies[0], at=now[0])
+        statuses = [(await endpoint.post(bodies[0], first)).status_code]
+        for body in bodies[1:]:
+            statuses.append((await endpoint.post(body, signed(body, at=now[0]))).status_code)
+        # Full: the fourth is refused for Zoom to retry, nothing remembered was forgotten.
+        assert statuses == [200, 200, 200, 503]
+        assert (await endpoint.post(bodies[0], first)).status_code == 401
+        assert source.queue.qsize() == 3
+        # Once the window has passed, what was remembered is refused by its timestamp anyway
+        # and forgotten: Zoom's retry of the refused event is accepted.
+        now[0] += 301
+        retried = await endpoint.post(bodies[3], signed(bodies[3], at=now[0]))
+        assert retried.status_code == 200
+        assert (await endpoint.post(bodies[0], first)).status_code == 401  # stale now
+    assert [source.queue.get_nowait().meeting_uuid for _ in range(4)][-1] == "instance-3=="

@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from zoomadmin.core.errors import AppError
 from zoomadmin.ui.common.error_dialog import ErrorReporter
 
 log = logging.getLogger(__name__)
@@ -20,14 +21,13 @@ T = TypeVar("T")
 
 
 def user_message_of(exc: BaseException) -> str | None:
-    """The plain-words message of a known error (``ZoomError`` or a service error), else None.
+    """The plain-words message of an error a person may see (an ``AppError``), else None.
 
-    Every typed error the product raises for "the environment's fault" (Zoom said no, the
-    network is down, the keyring is locked) carries ``user_message``; anything without one
-    is our bug and goes to the error dialog instead.
+    Every error the product raises for a person (Zoom said no, the network is down, the
+    keyring is locked, a name is taken) is an ``AppError``; anything else is our bug and
+    goes to the error dialog instead.
     """
-    message = getattr(exc, "user_message", None)
-    return message if isinstance(message, str) and message else None
+    return exc.user_message or None if isinstance(exc, AppError) else None
 
 
 class AsyncRunner(QObject):

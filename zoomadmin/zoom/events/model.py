@@ -153,6 +153,8 @@ def decode_envelope(raw: bytes | str) -> dict[str, Any]:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise MalformedEventError("The event is not valid UTF-8 JSON.") from None
+    except RecursionError:  # whichever source brought it (webhook, WebSocket)
+        raise MalformedEventError("The event is nested too deeply to read.") from None
     return _require_dict(value, "envelope")
 
 

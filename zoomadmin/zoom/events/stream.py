@@ -140,13 +140,12 @@ class EventStream:
             runners.append(self._poller)
         for subscription in self._subscriptions:
             subscription.start()
-        tasks = [asyncio.create_task(self._run_one(s), name=f"events-{s.name}") for s in runners]
         try:
-            await asyncio.gather(*tasks)
+            # _run_one never raises: the group ends when cancelled, cancelling every source.
+            async with asyncio.TaskGroup() as group:
+                for source in runners:
+                    group.create_task(self._run_one(source), name=f"events-{source.name}")
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             # Stopped streams deliver nothing more: no handler runs on after the client closes.
             await self.aclose()
 

@@ -69,7 +69,8 @@ def webhook_asgi_app(receiver: WebhookReceiver, queue: asyncio.Queue[Event]) -> 
     """An ASGI app that answers every POST at once and puts new events on ``queue``.
 
     Nothing is processed inline: Zoom gives up after 3 s and retries, so the app only checks
-    the request (``receiver.handle``) and queues the event. A body larger than
+    the request (``receiver.handle``) and queues the event. Missing or malformed signature
+    headers are refused (401) before the body is read. A body larger than
     ``receiver.max_body`` is refused with 413 from its Content-Length, or as soon as the
     bytes read pass the limit. A full queue answers 503 so that Zoom retries later.
     """
@@ -82,6 +83,11 @@ def webhook_asgi_app(receiver: WebhookReceiver, queue: asyncio.Queue[Event]) -> 
             return
         if scope["method"] != "POST":
             await _answer(send, 405, {"error": "only POST"})
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        refused = receiver.refuse_headers(headers)
+        if refused is not None:  # malformed signature headers: 401 before the body is read
+            await _answer(send, refused.status, refused.json_body)
             return
         declared = _declared_length(scope)
         body: bytes | None = None
@@ -96,7 +102,6 @@ def webhook_asgi_app(receiver: WebhookReceiver, queue: asyncio.Queue[Event]) -> 
             # must not then be taken for a replay or a duplicate and dropped.
             await _answer(send, 503, {"error": "busy, retry later"})
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         response: WebhookResponse = receiver.handle(headers, body)
         if response.event is not None:
             queue.put_nowait(response.event)  # room checked above; nothing awaited since
