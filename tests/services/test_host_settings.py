@@ -189,3 +189,18 @@ async def test_a_stopped_scan_resumes_where_it_stopped(tenancy: Tenancy) -> None
         await task
     again = await services.drift.scan()
     assert again.kept >= 2 and again.read + again.kept == 6 and seen[0] == (0, 6)
+
+
+async def test_a_setting_the_policy_no_longer_locks_is_unlocked_in_the_group(
+    tenancy: Tenancy,
+) -> None:
+    services = _services(tenancy)
+    tenant, _ = await _tenant_with_hosts(tenancy, "ann@school.example")
+    bound = await services.policies.bind_group(tenant)
+    group = bound.group_id or ""
+    policy = bound.policy.without("in_meeting.waiting_room").with_entry(AUTO, "cloud")
+    await services.policies.set_policy(tenant, policy)
+    locks = await tenancy.zoom.get_group_lock_settings(group)
+    assert not locks.is_locked("in_meeting", "waiting_room")
+    assert not locks.is_locked("recording", "auto_recording")
+    assert locks.is_locked("recording", "cloud_recording")

@@ -12,8 +12,10 @@ import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conftest import WaitUntil
 from tests.zoom_users import add_zoom_user
 from zoomadmin.account.runtime import AccountRuntime
+from zoomadmin.core.changes import ChangeKind
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.services.tenants import TenantDraft
@@ -147,3 +149,18 @@ async def test_host_view_shows_layers_edits_and_history(world: World) -> None:
     assert jbh is not None and jbh.value is True and jbh.drifts
     assert view.history.rowCount() >= 1
     assert view.history.item(0, 2).text() == JBH and view.history.item(0, 4).text() == "On"
+
+
+async def test_unsaved_policy_edits_survive_a_change_heard_meanwhile(
+    world: World, wait_until: WaitUntil
+) -> None:
+    editor = world.tab.editor
+    editor.row(JBH).value.setCurrentIndex(0)  # On: not saved yet
+    listener = world.tab._listener
+    world.runtime.bus.publish(ChangeKind.SETTINGS)
+    assert listener.pending
+    # The burst is told (and the tab's read started) at once; then that read ends.
+    await wait_until(
+        lambda: not listener.pending and world.runner.running == 0, what="the tab reads again"
+    )
+    assert editor.row(JBH).value.currentData() is True

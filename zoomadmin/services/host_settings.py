@@ -105,12 +105,24 @@ class PolicyService:
         return {t.id: await self.policy(t.id) for t in tenants}
 
     async def set_policy(self, tenant_id: int, policy: SettingsPolicy) -> TenantPolicy:
-        """Validate and store the tenant's policy (audited); a bound group gets it at once."""
+        """Validate and store the tenant's policy (audited); a bound group gets it at once.
+
+        A setting the old policy locked and the new one no longer holds (or no longer locks)
+        is unlocked in the group, so its members may change it again.
+        """
         check_policy(policy)
         old = await self.policy(tenant_id)
         record = replace(old, policy=policy)
         if record.group_id:
             await self._write_group(record)
+            freed = [
+                e.key
+                for e in old.policy.entries
+                if e.locked and not ((new := policy.entry(e.key)) and new.locked)
+            ]
+            if freed:
+                unlock = tree((key, False) for key in freed)
+                await self._zoom.update_group_lock_settings(record.group_id, unlock)
         stored = await self._store_policy(record, "policy.update", old.policy.to_json())
         return stored
 

@@ -37,6 +37,7 @@ class HostSettingsTab(QWidget):
         self._drift = drift
         self._runner = runner
         self._loaded = asyncio.Event()
+        self._shown: tuple[int | None, SettingsPolicy | None] = (None, None)
         self.tenants = QComboBox(self)
         self.tenants.setMinimumWidth(220)
         self.pages = QTabWidget(self)
@@ -113,11 +114,20 @@ class HostSettingsTab(QWidget):
         )
         record: TenantPolicy | None = data["policy"]
         self.editor.setEnabled(record is not None)
-        if record is not None:
-            self.editor.show_policy(record)
+        if record is not None and not self._unsaved_edits(chosen):
+            self._show_policy(record)
         self.report.show_rows(data["rows"])
         self.host_view.set_hosts(data["hosts"])
         self._loaded.set()
+
+    def _unsaved_edits(self, tenant_id: int | None) -> bool:
+        """Whether the editor holds changes to ``tenant_id``'s policy nobody saved yet."""
+        shown_tenant, shown = self._shown
+        return shown_tenant == tenant_id and shown is not None and self.editor.policy() != shown
+
+    def _show_policy(self, record: TenantPolicy) -> None:
+        self.editor.show_policy(record)
+        self._shown = (record.tenant_id, self.editor.policy())
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -126,7 +136,7 @@ class HostSettingsTab(QWidget):
         if tenant is not None:
             self._runner.run(
                 self._policies.set_policy(tenant, policy),
-                on_done=self.editor.show_policy,
+                on_done=self._show_policy,
                 disable=self.editor,
                 label="Saving the policy…",
             )
@@ -136,7 +146,7 @@ class HostSettingsTab(QWidget):
         if tenant is not None:
             self._runner.run(
                 self._policies.bind_group(tenant),
-                on_done=self.editor.show_policy,
+                on_done=self._show_policy,
                 disable=self.editor,
                 label="Holding the policy in a Zoom group…",
             )
@@ -146,7 +156,7 @@ class HostSettingsTab(QWidget):
         if tenant is not None:
             self._runner.run(
                 self._policies.unbind_group(tenant),
-                on_done=self.editor.show_policy,
+                on_done=self._show_policy,
                 disable=self.editor,
                 label="Applying the policy per user…",
             )
