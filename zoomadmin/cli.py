@@ -1,4 +1,5 @@
-"""Command line: ``zoomadmin`` opens the app; ``zoomadmin sandbox serve`` runs the sandbox."""
+"""Command line: ``zoomadmin`` opens the app; ``zoomadmin sandbox serve`` runs the sandbox;
+``zoomadmin tenants|hosts|sync ...`` are the account commands (:mod:`zoomadmin.commands`)."""
 
 from __future__ import annotations
 
@@ -38,12 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     from zoomadmin.sandbox.cli import add_serve_arguments
 
     add_serve_arguments(serve)
+    from zoomadmin.commands.registry import add_account_commands
+
+    add_account_commands(parser, sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "account_command", None) is not None:
+        from zoomadmin.commands.runner import run_command
+
+        return run_command(args)
     if args.command == "sandbox":
         from zoomadmin.sandbox.cli import serve
 

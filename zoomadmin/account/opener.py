@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from zoomadmin.account.ledger import PublishingLedger
 from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.core.changes import ChangeBus
 from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.jobs.lease import LeadershipLease
-from zoomadmin.services.connection import ConnectionService
+from zoomadmin.services.connection import ActiveAccount, ClientFactory, ConnectionService
 from zoomadmin.services.tenants import TenantDraft
 from zoomadmin.store.quota import SqlQuotaLedger
 from zoomadmin.store.repositories import Store
@@ -47,6 +47,30 @@ class AccountOpener:
 
     async def open(self, profile: str | None, *, remember: bool = True) -> AccountRuntime:
         """Close the current account (the caller closed its runtime) and open ``profile``."""
+        return await self._open_with(
+            lambda client_for: self.connection.switch(
+                profile, remember=remember, client_for=client_for
+            )
+        )
+
+    async def open_credentials(
+        self, credentials: ZoomCredentials, *, label: str, admin_url: str | None = None
+    ) -> AccountRuntime:
+        """Open an account from given credentials (servers and CI: no saved profile).
+
+        ``open_store`` gets the account's unsaved profile named ``label``; ``admin_url``
+        makes a running sandbox's clock "now" (see :meth:`ConnectionService.open_credentials`).
+        """
+        return await self._open_with(
+            lambda client_for: self.connection.open_credentials(
+                credentials, label=label, admin_url=admin_url, client_for=client_for
+            )
+        )
+
+    async def _open_with(
+        self, connect: Callable[[ClientFactory], Awaitable[ActiveAccount]]
+    ) -> AccountRuntime:
+        """Connect with a client that counts in the account's database, opened first."""
         opened: list[Store] = []
         bus = self._bus()
 
@@ -59,9 +83,7 @@ class AccountOpener:
             return ZoomClient(credentials, now=self.connection.clock.now, ledger=ledger)
 
         try:
-            account = await self.connection.switch(
-                profile, remember=remember, client_for=client_for
-            )
+            account = await connect(client_for)
         except BaseException:
             for store in opened:
                 await asyncio.to_thread(store.close)

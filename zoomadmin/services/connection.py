@@ -199,10 +199,61 @@ class ConnectionService:
         its client (the account runtime opens the account's database first, so the client
         counts meeting requests there from its first request).
         """
+
+        def remembered() -> None:
+            if remember:
+                self._remember(profile_name)
+
+        return await self._connect(
+            lambda factory: self._open(profile_name, factory), client_for, remembered
+        )
+
+    async def open_credentials(
+        self,
+        credentials: ZoomCredentials,
+        *,
+        label: str,
+        admin_url: str | None = None,
+        client_for: ClientFactory | None = None,
+    ) -> ActiveAccount:
+        """Close the current account and open one from given credentials, not a saved profile.
+
+        For servers and CI, where the credentials come from the environment and no keyring
+        exists. The account gets a profile named ``label`` that is never saved (so its
+        client and database are chosen as for a saved one). ``admin_url`` is a running
+        sandbox's admin API (``/_sandbox``): its clock, stepped or fast, is then "now".
+        """
+        profile = AccountProfile(
+            name=label,
+            account_id=credentials.account_id,
+            client_id=credentials.client_id,
+            api_url=credentials.api_url,
+            oauth_url=credentials.oauth_url,
+        )
+
+        async def opening(factory: ClientFactory) -> ActiveAccount:
+            if admin_url:
+                self._admin = SandboxAdmin(admin_url, self._http)
+                await self.sync_clock()
+            else:
+                self.clock.use_real_time()
+            client = await factory(credentials, profile)
+            owner = await owner_of(client)
+            return ActiveAccount(label, client, profile=profile, owner=owner)
+
+        return await self._connect(opening, client_for, None)
+
+    async def _connect(
+        self,
+        opening: Callable[[ClientFactory], Awaitable[ActiveAccount]],
+        client_for: ClientFactory | None,
+        then: Callable[[], None] | None,
+    ) -> ActiveAccount:
+        """Close the current account, run ``opening`` and track the state either way."""
         await self._close_active()
         self._set_state(ConnectionState.CONNECTING)
         try:
-            account = await self._open(profile_name, client_for or self._plain_client)
+            account = await opening(client_for or self._plain_client)
         except Exception as exc:
             self.last_error = (
                 exc.user_message
@@ -213,8 +264,8 @@ class ConnectionService:
             self._set_state(ConnectionState.FAILED)
             raise
         self.active = account
-        if remember:
-            self._remember(profile_name)
+        if then is not None:
+            then()
         self._set_state(ConnectionState.CONNECTED)
         return account
 

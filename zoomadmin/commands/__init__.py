@@ -1,0 +1,1 @@
+"""Scriptable account commands (``zoomadmin tenants list`` ...) on the desktop's account runtime."""
