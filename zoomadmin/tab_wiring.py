@@ -42,7 +42,7 @@ def tab_builders() -> list[TabBuilder]:
     A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
     the widget gets only the services it needs, from the account's runtime.
     """
-    return [_tenants_tab]
+    return [_tenants_tab, _settings_tab]
 
 
 def _tenants_tab(context: AccountContext) -> TabSpec:
@@ -65,6 +65,24 @@ def _tenants_tab(context: AccountContext) -> TabSpec:
         )
 
     return TabSpec("Tenants && Hosts", build, "link")
+
+
+def _settings_tab(context: AccountContext) -> TabSpec:
+    """Host settings: tenants' policies, the drift report and one host's settings."""
+    from zoomadmin.ui.main_window import TabSpec
+
+    def build() -> QWidget:
+        from zoomadmin.ui.settings.settings_tab import HostSettingsTab
+
+        runtime = context.runtime
+        return HostSettingsTab(
+            policies=runtime.services.policies,
+            drift=runtime.services.drift,
+            runner=context.runner,
+            changes=runtime.bus,
+        )
+
+    return TabSpec("Host &settings", build, "settings")
 
 
 def demo_tenants() -> list[TenantDraft]:

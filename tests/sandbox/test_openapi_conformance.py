@@ -3,7 +3,8 @@
 Zoom's Meetings API file (OpenAPI 3, 2025) describes meetings, past meetings and recordings;
 the old Swagger 2 file (2018) is the only one describing users, settings and the dashboard.
 Operations zoomadmin calls that neither file describes (``/users/summary``,
-``/accounts/{id}/plans/usage``, ``/accounts/{id}/lock_settings``, ``/accounts/{id}/recordings``)
+``/accounts/{id}/plans/usage``, ``/accounts/{id}/lock_settings``, ``/accounts/{id}/recordings``,
+``/groups/{id}/settings``, ``/groups/{id}/lock_settings``)
 are not checked here. Zoom's schemas rarely mark fields ``required``, so each operation also
 names the keys the real wire carries (FACTS §2-§5); a missing one fails like a wrong type.
 """
@@ -131,6 +132,21 @@ def _create_user(demo: Demo) -> httpx.Response:
     return demo.api.post("/users", json={"action": "create", "user_info": info})
 
 
+def _group(demo: Demo, name: str) -> str:
+    """A group of the demo account called ``name`` (made on first use) with the host in it."""
+    groups = demo.api.get("/groups").json()["groups"]
+    found = next((g["id"] for g in groups if g["name"] == name), None)
+    if found is None:
+        found = demo.api.post("/groups", json={"name": name}).json()["id"]
+        demo.api.post(f"/groups/{found}/members", json={"members": [{"id": demo.host_id}]})
+    return str(found)
+
+
+def _add_member(demo: Demo) -> httpx.Response:
+    group = _group(demo, "Conformance members")
+    return demo.api.post(f"/groups/{group}/members", json={"members": [{"id": demo.owner_id}]})
+
+
 _RECORDING_TYPE = {"type": "integer", "enum": [1, 2, 3, 4, 5, 6, 7, 8, 9, 99]}
 
 #: Where Zoom's files contradict Zoom's wire, the wire wins; each correction says why.
@@ -227,6 +243,50 @@ OPERATIONS: dict[str, Operation] = {
         200,
         lambda d: d.api.get("/accounts/me/settings"),
         _required("schedule_meeting", "in_meeting", "recording"),
+    ),
+    "GET /groups": Operation(
+        LEGACY_SPEC,
+        "GET",
+        "/groups",
+        200,
+        lambda d: (_group(d, "Conformance"), d.api.get("/groups"))[1],
+        _required("total_records", "groups", groups=_items("id", "name", "total_members")),
+    ),
+    "POST /groups": Operation(
+        LEGACY_SPEC,
+        "POST",
+        "/groups",
+        201,
+        lambda d: d.api.post("/groups", json={"name": "Conformance created"}),
+        _required("id", "name", "total_members"),
+    ),
+    "GET /groups/{groupId}": Operation(
+        LEGACY_SPEC,
+        "GET",
+        "/groups/{groupId}",
+        200,
+        lambda d: d.api.get(f"/groups/{_group(d, 'Conformance')}"),
+        _required("id", "name", "total_members"),
+    ),
+    "GET /groups/{groupId}/members": Operation(
+        LEGACY_SPEC,
+        "GET",
+        "/groups/{groupId}/members",
+        200,
+        lambda d: d.api.get(f"/groups/{_group(d, 'Conformance')}/members"),
+        _required(
+            *_LIST_PAGE,
+            "members",
+            members=_items("id", "email", "first_name", "last_name", "type"),
+        ),
+    ),
+    "POST /groups/{groupId}/members": Operation(
+        LEGACY_SPEC,
+        "POST",
+        "/groups/{groupId}/members",
+        201,
+        _add_member,
+        _required("ids", "added_at"),
     ),
     "GET /metrics/meetings?type=live": Operation(
         LEGACY_SPEC,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from zoomadmin.account.events import event_stream
 from zoomadmin.core.changes import ChangeBus
 from zoomadmin.core.clock import Clock
+from zoomadmin.jobs.drift_watch import DriftWatchJob
 from zoomadmin.jobs.event_stream import EventStreamJob
 from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
@@ -19,8 +20,10 @@ from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
 from zoomadmin.services.calendar import CalendarService
 from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.services.curriculum import CurriculumService
+from zoomadmin.services.drift import DriftService
 from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
+from zoomadmin.services.host_settings import PolicyService
 from zoomadmin.services.hosts import HostService
 from zoomadmin.services.schedule_queue import ScheduleQueue
 from zoomadmin.services.sync import SyncService
@@ -44,6 +47,8 @@ class AccountServices:
     curricula: CurriculumService
     queue: ScheduleQueue
     calendar: CalendarService
+    policies: PolicyService
+    drift: DriftService
 
 
 class AccountRuntime:
@@ -77,6 +82,9 @@ class AccountRuntime:
         tenants = TenantService(store, now=now, bus=self.bus)
         sync = SyncService(store, zoom, now=now, bus=self.bus)
         queue = ScheduleQueue(store, zoom, now=now, bus=self.bus)
+        policies = PolicyService(store, zoom, now=now, bus=self.bus)
+        hosts.on_new_hosts = policies.adopt
+        drift = DriftService(store, zoom, policies, now=now, bus=self.bus)
         self.services = AccountServices(
             tenants=tenants,
             hosts=hosts,
@@ -94,12 +102,15 @@ class AccountRuntime:
             ),
             queue=queue,
             calendar=CalendarService(store, queue),
+            policies=policies,
+            drift=drift,
         )
         self.jobs: list[Job] = [
             EventStreamJob(self.events),
             HostEventsJob(self.events, hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
             ScheduleQueueJob(queue, clock),
+            DriftWatchJob(self.events, drift),
         ]
         self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 

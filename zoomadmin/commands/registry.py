@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.commands.output import Output, Result
 
-GROUPS = ("tenants", "hosts", "sync", "curriculum", "queue", "calendar")
+GROUPS = ("tenants", "hosts", "sync", "curriculum", "queue", "calendar", "settings")
 """The modules of :mod:`zoomadmin.commands` that add subcommands, in ``--help`` order."""
 
 SubParsers = argparse._SubParsersAction

@@ -24,6 +24,8 @@ class ChangeKind(enum.StrEnum):
     """The schedule queue's intents (ids are intent ids)."""
     JOBS = "jobs"
     """The state of the always-on work (ids are job names)."""
+    SETTINGS = "settings"
+    """Hosts' settings as read from Zoom, or a tenant's policy (ids are host ids)."""
 
 
 ChangeId = int | str

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from zoomadmin.sandbox import (
     routes_admin,
+    routes_groups,
     routes_meetings,
     routes_oauth,
     routes_past,
@@ -32,6 +33,7 @@ def build_app(sandbox: Sandbox) -> ASGIApp:
     api = [
         *routes_users.ROUTES,
         *routes_settings.SETTINGS_ROUTES,
+        *routes_groups.ROUTES,
         # Recording routes first: "/meetings/{id:path}" would otherwise swallow their paths.
         *routes_recordings.ROUTES,
         *routes_meetings.ROUTES,

@@ -43,6 +43,8 @@ DEFAULT_SCOPES: frozenset[str] = frozenset(
         "account:read:settings:admin",
         "account:read:lock_settings:admin",
         "account:update:lock_settings:admin",
+        "group:read:admin",
+        "group:write:admin",
         "billing:read:plan_usage:admin",
         "dashboard_meetings:read:admin",
         "dashboard:read:list_meetings:admin",
@@ -103,6 +105,7 @@ _BASIC_USER_SETTINGS: dict[str, dict[str, Any]] = {
         "auto_delete_cmr_days": 30,
         "host_pause_stop_recording": True,
         "recording_disclaimer": False,
+        "host_delete_cloud_recording": True,
     },
     "telephony": {
         "third_party_audio": False,

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from zoomadmin.sandbox.groups import GroupBook
 from zoomadmin.sandbox.state import (
     AccountConfig,
     LiveMeeting,
@@ -42,6 +43,7 @@ def state_to_json(state: SandboxState) -> str:
             "quota": [[h, d.isoformat(), n] for (h, d), n in state.quota.items()],
             "account_settings": state.account_settings,
             "lock_settings": state.lock_settings,
+            "groups": state.groups.to_json(),
         }
         return json.dumps(data, separators=(",", ":"))
 
@@ -74,6 +76,7 @@ def state_from_json(text: str) -> SandboxState:
     state.quota = {(h, date.fromisoformat(d)): n for h, d, n in data["quota"]}
     state.account_settings = data["account_settings"]
     state.lock_settings = data["lock_settings"]
+    state.groups = GroupBook.from_json(data.get("groups", {}))
     return state
 
 

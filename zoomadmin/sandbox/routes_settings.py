@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from zoomadmin.sandbox import errors
+from zoomadmin.sandbox import errors, groups
 from zoomadmin.sandbox.api import ApiRequest, ApiRoute
 from zoomadmin.sandbox.errors import ZoomError, json_response, no_content
 from zoomadmin.sandbox.ratelimit import MEDIUM
@@ -30,13 +30,8 @@ def _pending_refusal(user: User) -> None:
 
 
 def effective_settings(state: SandboxState, user: User) -> dict[str, dict[str, Any]]:
-    """The user's settings with every locked account value applied."""
-    out = {group: dict(values) for group, values in user.settings.items()}
-    for group, locks in state.lock_settings.items():
-        for key, locked in locks.items():
-            if locked and key in state.account_settings.get(group, {}):
-                out.setdefault(group, {})[key] = state.account_settings[group][key]
-    return out
+    """The user's settings with every locked group and account value applied."""
+    return groups.effective_settings(state, user)
 
 
 def merge_settings(
@@ -44,8 +39,8 @@ def merge_settings(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Apply a settings PATCH in place; returns (changed, old) group trees.
 
-    Zoom quirk (assumption, see FACTS §7): a locked setting is accepted with 204 but keeps
-    the account's locked value.
+    Zoom quirk (assumption, see FACTS §7): a setting locked by the account or the user's
+    group is accepted with 204 but keeps the locked value.
     """
     changed: dict[str, Any] = {}
     old: dict[str, Any] = {}
@@ -53,13 +48,14 @@ def merge_settings(
         current = user.settings.get(group)
         if current is None or not isinstance(values, dict):
             continue  # unknown groups are ignored, as third-party clients expect
-        locks = state.lock_settings.get(group, {}) if honour_locks else {}
         for key, value in values.items():
-            if locks.get(key) or current.get(key) == value:
+            locked = honour_locks and groups.lock_holder(state, user, group, key) is not None
+            if locked or current.get(key) == value:
                 continue
             old.setdefault(group, {})[key] = current.get(key)
             changed.setdefault(group, {})[key] = value
             current[key] = value
+    groups.note_user_change(state, user.id, changed)
     return changed, old
 
 

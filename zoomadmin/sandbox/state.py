@@ -16,6 +16,7 @@ from zoomadmin.sandbox.defaults import (
     default_lock_settings,
     default_user_settings,
 )
+from zoomadmin.sandbox.groups import GroupBook
 
 Plan = Literal["free", "pro", "business"]
 
@@ -227,6 +228,7 @@ class SandboxState:
         self.owner_id: str = ""
         self.account_settings: dict[str, dict[str, Any]] = default_account_settings()
         self.lock_settings: dict[str, dict[str, bool]] = default_lock_settings()
+        self.groups = GroupBook()
         #: Ended instances whose cloud recording completes later: (when, instance uuid).
         self.pending_recordings: list[tuple[datetime, str]] = []
         self._uuids: set[str] = set()

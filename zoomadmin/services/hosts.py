@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -123,6 +123,12 @@ class HostService:
         self._zoom = zoom
         self._now = now
         self._bus = bus
+        #: Called with hosts just created in, linked to or moved into a tenant (their policy).
+        self.on_new_hosts: Callable[[Sequence[HostRecord]], Awaitable[object]] | None = None
+
+    async def _adopt(self, hosts: Sequence[HostRecord]) -> None:
+        if self.on_new_hosts is not None and hosts:
+            await self.on_new_hosts(hosts)
 
     async def rows(self) -> list[HostRow]:
         """Every host with its tenant, next session and quota use today.
@@ -296,6 +302,7 @@ class HostService:
 
         host = await asyncio.to_thread(self._store.atomically, work)
         self._changed([host.id])
+        await self._adopt([host])
         return host
 
     async def link_email(self, email: str, tenant_id: int) -> HostRecord:
@@ -329,6 +336,7 @@ class HostService:
 
         host = await asyncio.to_thread(self._store.atomically, work)
         self._changed([host.id])
+        await self._adopt([host])
         return host
 
     async def link(self, host_ids: list[int], tenant_id: int) -> int:
@@ -343,20 +351,24 @@ class HostService:
         if tenant_id is not None:
             await self._tenant(tenant_id)
 
-        def work(tx: Transaction) -> int:
+        def work(tx: Transaction) -> tuple[int, list[HostRecord]]:
             before = [tx.hosts.get(i) for i in host_ids]
             moved = tx.hosts.assign(host_ids, tenant_id)
+            arrived = []
             for host in before:
                 if host.tenant_id != tenant_id:
                     old, new = {"tenant_id": host.tenant_id}, {"tenant_id": tenant_id}
                     self._audit(tx, action, host.id, old, new)
-            return moved
+                    arrived.append(tx.hosts.get(host.id))
+            return moved, arrived
 
         try:
-            moved = await asyncio.to_thread(self._store.atomically, work)
+            moved, arrived = await asyncio.to_thread(self._store.atomically, work)
         except StoreError as exc:
             raise refused(exc) from exc
         self._changed(host_ids)
+        if tenant_id is not None:
+            await self._adopt(arrived)
         return moved
 
     async def impact(self, host_id: int) -> RemovalImpact:

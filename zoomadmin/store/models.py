@@ -180,3 +180,31 @@ class ScheduleIntent(SQLModel, table=True):
     claimed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class SettingsPolicyRow(SQLModel, table=True):
+    """A tenant's settings policy (a named template) and the Zoom group that holds it."""
+
+    __tablename__ = "settings_policy"
+
+    tenant_id: int = Field(
+        sa_column=Column(ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True)
+    )
+    name: str
+    body: Any = Field(sa_column=Column(JSON, nullable=False))
+    """The policy as :meth:`zoomadmin.core.policy.SettingsPolicy.to_json` writes it."""
+    zoom_group_id: str | None = None
+    zoom_group_name: str = ""
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class HostSettingsSnapshot(SQLModel, table=True):
+    """A host's effective policy settings as last read from Zoom (value, layer, locked)."""
+
+    __tablename__ = "host_settings_snapshot"
+
+    host_id: int = Field(
+        sa_column=Column(ForeignKey("host.id", ondelete="CASCADE"), primary_key=True)
+    )
+    fetched_at: datetime = Field(sa_type=UtcDateTime, index=True)
+    facts: Any = Field(sa_column=Column(JSON, nullable=False))

@@ -15,6 +15,7 @@ from zoomadmin.store.audit import AuditLog
 from zoomadmin.store.db import open_database, sqlite_url
 from zoomadmin.store.hosts import HostRepository
 from zoomadmin.store.meetings import MeetingRepository
+from zoomadmin.store.policies import PolicyRepository
 from zoomadmin.store.quota import SqlQuotaLedger
 from zoomadmin.store.schedule import ScheduleRepository
 from zoomadmin.store.tenants import TenantRepository
@@ -35,6 +36,7 @@ class Transaction:
     meetings: MeetingRepository
     audit: AuditLog
     schedule: ScheduleRepository
+    policies: PolicyRepository
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Store:
     quota: SqlQuotaLedger
     audit: AuditLog
     schedule: ScheduleRepository
+    policies: PolicyRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -71,6 +74,7 @@ class Store:
             quota=SqlQuotaLedger(engine),
             audit=AuditLog(engine),
             schedule=ScheduleRepository(engine),
+            policies=PolicyRepository(engine),
         )
 
     @contextmanager
@@ -84,6 +88,7 @@ class Store:
                 meetings=MeetingRepository(bind),
                 audit=AuditLog(bind),
                 schedule=ScheduleRepository(bind),
+                policies=PolicyRepository(bind),
             )
 
     def atomically(self, work: Callable[[Transaction], T]) -> T:

@@ -7,6 +7,7 @@ from typing import Unpack
 
 from zoomadmin.core.enums import HOST_DAILY_LIMIT
 from zoomadmin.zoom.auth import TokenProvider, ZoomCredentials
+from zoomadmin.zoom.groups_api import GroupsApi
 from zoomadmin.zoom.limits import next_utc_midnight
 from zoomadmin.zoom.meetings_api import MeetingsApi
 from zoomadmin.zoom.models import QuotaStatus
@@ -15,7 +16,7 @@ from zoomadmin.zoom.transport import Transport, TransportOptions
 from zoomadmin.zoom.users_api import UsersApi
 
 
-class ZoomClient(UsersApi, MeetingsApi, RecordingsApi):
+class ZoomClient(UsersApi, MeetingsApi, RecordingsApi, GroupsApi):
     """The one door to Zoom (Qt-free): ``async with ZoomClient(credentials) as zoom: ...``.
 
     Every method raises a :class:`~zoomadmin.zoom.errors.ZoomError` subclass with a

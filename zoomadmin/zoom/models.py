@@ -93,6 +93,22 @@ class LockSettings(ZoomModel):
         return bool(isinstance(value, dict) and value.get(key))
 
 
+class ZoomGroup(ZoomModel):
+    """A group of users (``GET /groups``): its id, name and member count."""
+
+    id: str
+    name: str = ""
+    total_members: int = 0
+
+
+class ZoomGroupMember(ZoomModel):
+    """A member of a group, as ``GET /groups/{groupId}/members`` lists it."""
+
+    id: str
+    email: str = ""
+    primary_group: bool = False
+
+
 class PlanUsage(ZoomModel):
     """Licensed seats bought and in use (``plan_base`` of the plan usage)."""
 

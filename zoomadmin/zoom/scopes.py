@@ -20,6 +20,32 @@ REQUIRED_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
         "account:read:lock_settings:admin",
         "account:read:admin",
     ),
+    ("GET", "/groups"): ("group:read:list_groups:admin", "group:read:admin"),
+    ("POST", "/groups"): ("group:write:group:admin", "group:write:admin"),
+    ("GET", "/groups/{groupId}"): ("group:read:group:admin", "group:read:admin"),
+    ("DELETE", "/groups/{groupId}"): ("group:delete:group:admin", "group:write:admin"),
+    ("GET", "/groups/{groupId}/members"): (
+        "group:read:list_members:admin",
+        "group:read:admin",
+    ),
+    ("POST", "/groups/{groupId}/members"): ("group:write:member:admin", "group:write:admin"),
+    ("DELETE", "/groups/{groupId}/members/{memberId}"): (
+        "group:delete:member:admin",
+        "group:write:admin",
+    ),
+    ("GET", "/groups/{groupId}/settings"): ("group:read:settings:admin", "group:read:admin"),
+    ("PATCH", "/groups/{groupId}/settings"): (
+        "group:update:settings:admin",
+        "group:write:admin",
+    ),
+    ("GET", "/groups/{groupId}/lock_settings"): (
+        "group:read:lock_settings:admin",
+        "group:read:admin",
+    ),
+    ("PATCH", "/groups/{groupId}/lock_settings"): (
+        "group:update:lock_settings:admin",
+        "group:write:admin",
+    ),
     ("GET", "/accounts/me/plans/usage"): ("billing:read:plan_usage:admin", "account:read:admin"),
     ("POST", "/users/{userId}/meetings"): ("meeting:write:meeting:admin", "meeting:write:admin"),
     ("GET", "/users/{userId}/meetings"): (

@@ -1,0 +1,1 @@
+"""The Host settings tab: tenants' policies, the drift report and one host's settings."""
