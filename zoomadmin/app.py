@@ -297,14 +297,20 @@ class Application:
         """Stop work, close the account and the sandbox, release the database."""
         self._clock_timer.stop()
         self.window.save_geometry()
-        self.runner.cancel_all()
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(SHUTDOWN_WAIT):
-                await self.runner.wait_idle()  # cancelled jobs unwind before the client closes
+        await self._cancel_jobs()  # cancelled jobs unwind before the client closes
         await self._close_runtime()
         await self.connection.close()
         if self.warmup is not None:
             await asyncio.to_thread(self.warmup.close)
+        # Jobs begun meanwhile (a tab reloading after the last change) end before the window
+        # is deleted, else their next step touches deleted widgets.
+        await self._cancel_jobs()
+
+    async def _cancel_jobs(self) -> None:
+        self.runner.cancel_all()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SHUTDOWN_WAIT):
+                await self.runner.wait_idle()
 
 
 def shiboken6_valid(widget: QObject) -> bool:
