@@ -8,12 +8,25 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zoomadmin.ui.main_window import tab_ready
 
 if TYPE_CHECKING:
-    from zoomadmin.app import Application
+    from zoomadmin.services.connection import ConnectionService
+    from zoomadmin.services.credentials import SecretStore
+    from zoomadmin.ui.common.async_runner import AsyncRunner
+    from zoomadmin.ui.main_window import MainWindow
+
+
+class Application(Protocol):
+    """What the unattended runs need of the desktop app (``zoomadmin.app.Application``)."""
+
+    loaded: asyncio.Event
+    connection: ConnectionService
+    runner: AsyncRunner
+    window: MainWindow
+    secrets: SecretStore
 
 LOAD_TIMEOUT = 60.0
 SCREENSHOT_SIZE = (1280, 800)
