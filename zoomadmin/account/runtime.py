@@ -14,11 +14,13 @@ from zoomadmin.jobs.event_stream import EventStreamJob
 from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
 from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
+from zoomadmin.jobs.recordings_index import RecordingsIndexJob
 from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
 from zoomadmin.services.connection import ActiveAccount
 from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostService
+from zoomadmin.services.recordings_index import RecordingsIndex
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.store.repositories import Store
@@ -37,6 +39,7 @@ class AccountServices:
     sync: SyncService
     importer: HostImporter
     first_open: FirstOpen
+    recordings: RecordingsIndex
 
 
 class AccountRuntime:
@@ -81,11 +84,13 @@ class AccountRuntime:
                 sync=sync,
                 demo_tenants=demo_tenants if account.is_sandbox else (),
             ),
+            recordings=RecordingsIndex(store, zoom, now=now, bus=self.bus),
         )
         self.jobs: list[Job] = [
             EventStreamJob(self.events),
             HostEventsJob(self.events, hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
+            RecordingsIndexJob(self.events, self.services.recordings, clock),
         ]
         self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 

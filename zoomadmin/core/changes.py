@@ -20,6 +20,8 @@ class ChangeKind(enum.StrEnum):
     SESSIONS = "sessions"
     QUOTA = "quota"
     """A host's meeting requests today (ids are Zoom user ids)."""
+    RECORDINGS = "recordings"
+    """Recorded meetings in the index or their files' local copies (ids are meeting uuids)."""
     JOBS = "jobs"
     """The state of the always-on work (ids are job names)."""
 

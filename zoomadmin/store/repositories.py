@@ -16,6 +16,7 @@ from zoomadmin.store.db import open_database, sqlite_url
 from zoomadmin.store.hosts import HostRepository
 from zoomadmin.store.meetings import MeetingRepository
 from zoomadmin.store.quota import SqlQuotaLedger
+from zoomadmin.store.recordings import RecordingRepository
 from zoomadmin.store.tenants import TenantRepository
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ class Transaction:
     hosts: HostRepository
     meetings: MeetingRepository
     audit: AuditLog
+    recordings: RecordingRepository
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Store:
     meetings: MeetingRepository
     quota: SqlQuotaLedger
     audit: AuditLog
+    recordings: RecordingRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -67,6 +70,7 @@ class Store:
             meetings=MeetingRepository(engine),
             quota=SqlQuotaLedger(engine),
             audit=AuditLog(engine),
+            recordings=RecordingRepository(engine),
         )
 
     @contextmanager
@@ -79,6 +83,7 @@ class Store:
                 hosts=HostRepository(bind),
                 meetings=MeetingRepository(bind),
                 audit=AuditLog(bind),
+                recordings=RecordingRepository(bind),
             )
 
     def atomically(self, work: Callable[[Transaction], T]) -> T:
