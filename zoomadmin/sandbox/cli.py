@@ -25,6 +25,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token-lifetime", type=int, default=3599, help="access token lifetime in seconds"
     )
+    parser.add_argument(
+        "--download-rate",
+        type=int,
+        default=0,
+        metavar="BYTES_PER_SECOND",
+        help="bandwidth of each recording download connection (0 = unlimited, the default)",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -44,6 +51,7 @@ def serve(args: argparse.Namespace) -> int:
             state_file=args.state,
             faults=args.faults,
             token_lifetime=args.token_lifetime,
+            download_rate=args.download_rate,
         )
         info = server.start()
     except (SandboxStartError, FaultSpecError, ValueError, OSError) as exc:

@@ -83,8 +83,12 @@ class SandboxServer:
         token_lifetime: int = 3599,
         start_time: datetime | None = None,
         simulate: bool = True,
+        download_rate: int = 0,
     ) -> None:
-        """Build the world now; :meth:`start` binds and serves it."""
+        """Build the world now; :meth:`start` binds and serves it.
+
+        ``download_rate`` limits each recording download connection (bytes per second).
+        """
         state = load_state_or_set_aside(state_file) if state_file is not None else None
         self.host = host
         self.port = port
@@ -99,6 +103,8 @@ class SandboxServer:
             faults=faults,
             simulate=simulate,
         )
+        if download_rate:
+            self.sandbox.config.download_rate = download_rate
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
