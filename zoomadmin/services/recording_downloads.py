@@ -237,7 +237,7 @@ class DownloadService:
         if record is None:
             return
         dest = self.destination(record, item)
-        progress = FileProgress(item.id, dest.name, item.file_size)
+        progress = FileProgress(item.id, f"{dest.parent.name}/{dest.name}", item.file_size)
         self.files[item.id] = progress
         try:
             await self._fetch(record, item, dest, progress)

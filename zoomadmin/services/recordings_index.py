@@ -11,11 +11,29 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoomadmin.core.changes import ChangeBus, ChangeKind
 from zoomadmin.core.enums import UserStatus
 from zoomadmin.services.tenants import Now
-from zoomadmin.store.recordings import FileData, MeetingData
+from zoomadmin.store.recordings import (
+    FileData,
+    FileRecord,
+    LocalState,
+    MeetingData,
+    MonthUsage,
+    RecordingFilter,
+    RecordingRecord,
+)
 from zoomadmin.store.repositories import Store
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import NotFound
 from zoomadmin.zoom.models import Recording, RecordingFile
+
+__all__ = [
+    "FileRecord",
+    "IndexReport",
+    "LocalState",
+    "MonthUsage",
+    "RecordingFilter",
+    "RecordingRecord",
+    "RecordingsIndex",
+]
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +158,30 @@ class RecordingsIndex:
         self._history = history_days
         self._overlap = overlap_days
         self._lock = asyncio.Lock()
+
+    async def count(self, where: RecordingFilter | None = None) -> int:
+        """How many recorded meetings the index holds (matching ``where``)."""
+        return await asyncio.to_thread(self._store.recordings.count, where)
+
+    async def page(
+        self, where: RecordingFilter | None = None, *, offset: int = 0, limit: int = 2000
+    ) -> list[RecordingRecord]:
+        """One chunk of the index, newest first, with tenant and files."""
+        return await asyncio.to_thread(
+            self._store.recordings.page, where, offset=offset, limit=limit
+        )
+
+    async def every(self, where: RecordingFilter | None = None) -> list[RecordingRecord]:
+        """Every matching recording, newest first."""
+        return await asyncio.to_thread(self._store.recordings.all, where)
+
+    async def get(self, uuid: str) -> RecordingRecord | None:
+        """One recording with its files."""
+        return await asyncio.to_thread(self._store.recordings.get, uuid)
+
+    async def usage_by_month(self) -> list[MonthUsage]:
+        """Bytes kept in Zoom's cloud per tenant and month (for the storage chart)."""
+        return await asyncio.to_thread(self._store.recordings.usage_by_month)
 
     async def hosts(self) -> list[HostUser]:
         """Every Zoom user who can have recordings: active and deactivated, every page."""
