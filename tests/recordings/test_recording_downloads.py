@@ -188,3 +188,41 @@ async def test_the_token_and_signed_links_never_reach_a_log(
     assert "/rec/storage/" in text  # the redirects were logged (by httpcore) ...
     assert token not in text
     assert re.search(r"signature=[0-9a-f]", text) is None  # ... without their signatures
+
+
+async def test_a_vanished_recording_and_an_unwritable_folder_fail_plainly(
+    sandbox: SandboxServer, runtime: AccountRuntime, tmp_path: Path
+) -> None:
+    ids = await _indexed(sandbox, runtime, 2)
+    first = runtime.store.recordings.file(ids[0])
+    assert first is not None
+    sandbox.sandbox.state.recordings[first.meeting_uuid].deleted = True
+    service = _service(runtime, tmp_path / "out")
+    await service.enqueue(ids)
+    summary = await service.run_queue()
+    gone = [
+        f.id
+        for r in runtime.store.recordings.all()
+        for f in r.files
+        if r.uuid == first.meeting_uuid
+    ]
+    assert {f["file"] for f in summary.failed} == {Path(service.files[f].name).name for f in gone}
+    assert all("recording" in f["reason"].lower() for f in summary.failed)
+    assert summary.verified == len(ids) - len(gone)
+    states = {f.local_state for r in runtime.store.recordings.all() for f in r.files}
+    assert states == {LocalState.VERIFIED, LocalState.FAILED}
+    # A download folder that is a file: the queue says so and stays consistent.
+    blocked = tmp_path / "blocked"
+    _write(blocked, b"not a folder")
+    runtime.store.recordings.set_local(ids, LocalState.QUEUED, path="")
+    stuck = _service(runtime, blocked)
+    result = await stuck.run_queue()
+    assert result.verified == 0
+    reasons = [f["reason"] for f in result.failed]
+    assert sum("could not be written" in r for r in reasons) == len(ids) - len(gone)
+    left = {f.local_state for r in runtime.store.recordings.all() for f in r.files}
+    assert left == {LocalState.FAILED}
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)

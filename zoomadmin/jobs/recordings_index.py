@@ -17,6 +17,10 @@ from zoomadmin.zoom.models import Recording
 log = logging.getLogger(__name__)
 
 REFRESH_EVERY = timedelta(hours=1)
+FIRST_REFRESH_AFTER = timedelta(minutes=10)
+"""The first refresh waits this long on the account's clock, so the account's first open
+(its sync of users and sessions) has Zoom's rate budget to itself; F5 on the tab reads at
+once."""
 
 
 class RecordingsIndexJob:
@@ -34,17 +38,22 @@ class RecordingsIndexJob:
         clock: Clock,
         *,
         every: timedelta = REFRESH_EVERY,
+        first_after: timedelta = FIRST_REFRESH_AFTER,
     ) -> None:
         self._events = events
         self._index = index
         self._clock = clock
         self._every = every
+        self._first_after = first_after
         self.handled = 0
 
     async def run(self, report: JobReport) -> None:
         """Refresh, sleep, refresh again, until cancelled; events are heard throughout."""
         unsubscribe = self._events.subscribe(self.handle)
         try:
+            first = self._clock.now() + self._first_after
+            report.waiting(first, "the first refresh of the recordings")
+            await sleep_until(self._clock, first)
             while True:
                 report.running("reading the recordings of every host")
                 summary = (await self._index.refresh()).summary()
