@@ -42,8 +42,8 @@ import httpx
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CURL = shutil.which("curl") or "curl"
-FLUSH = 1 << 20
-"""The downloader's write buffer: what a kill can lose per file in flight."""
+FLUSH = 256 * 1024
+"""The downloader's write buffer (zoom.downloads): what a kill can lose per file in flight."""
 
 
 @dataclass
@@ -250,12 +250,13 @@ def kill_and_resume(info: Any, work: Path, total: int, served: Synchronized[int]
     kept = _on_disk(out)
     served_first = served.value - before
     resumed = run_ours(info, work, 4, fresh=False)
-    extra = served.value - before - total
     return {
         "on_disk_at_kill": kept,
         "served_before_kill": served_first,
+        "lost_at_kill": served_first - kept,
         "fetched_after_resume": resumed.bytes,
-        "fetched_again": extra,
+        "fetched_again": kept + resumed.bytes - total,
+        "served_beyond_total": served.value - before - total,
         "limit": 4 * FLUSH,
         "verified_after_resume": resumed.files,
     }
@@ -271,6 +272,8 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--mb", type=float, default=5.0, help="megabytes per file")
     parser.add_argument("--rate", type=int, default=10_000_000, help="bytes/s per connection")
+    parser.add_argument("--repeat", type=int, default=3, help="alternating unlimited runs")
+    parser.add_argument("--only-kill", action="store_true", help="only the kill-and-resume round")
     args = parser.parse_args()
     if shutil.which("curl") is None:
         raise SystemExit("curl is needed for the comparison (apt-get install curl)")
@@ -282,8 +285,12 @@ def main() -> None:
     info = parent.recv()
     work = Path(tempfile.mkdtemp(prefix="bench-downloads-"))
     try:
-        _report(info, work, args, served)
-        _memory(args, work)
+        if args.only_kill:
+            total = sum(size for _url, size in _links(info)[0])
+            _kill_round(info, work, total, served, args.rate)
+        else:
+            _report(info, work, args, served)
+            _memory(args, work)
     finally:
         parent.send("stop")
         sandbox.join()
@@ -291,15 +298,23 @@ def main() -> None:
 
 
 def _report(info: Any, work: Path, args: argparse.Namespace, served: Synchronized[int]) -> None:
-    curl = run_curl(info, work / "curl")
-    ours = run_ours(info, work / "ours", 1)
+    # Alternating runs, best of each: the machine's other load hits both alike.
+    curls, ourses = [], []
+    for _ in range(args.repeat):
+        curls.append(run_curl(info, work / "curl"))
+        ourses.append(run_ours(info, work / "ours", 1))
+    curl = max(curls, key=lambda r: r.rate)
+    ours = max(ourses, key=lambda r: r.rate)
     total = curl.bytes
     print(f"{args.files} files, {total / 1e9:.2f} GB")
     ratio = ours.rate / curl.rate
     print(
-        f"unlimited: curl {curl.rate / 1e6:.0f} MB/s ({curl.seconds:.1f} s), "
-        f"ours x1 {ours.rate / 1e6:.0f} MB/s ({ours.seconds:.1f} s): {ratio:.2f}x "
-        f"(target >= 0.95x) {_verdict(ratio >= 0.95)}; ours peak RSS {ours.max_rss_mib:.0f} MiB"
+        f"unlimited (best of {args.repeat} alternating runs): curl {curl.rate / 1e6:.0f} MB/s "
+        f"({curl.seconds:.1f} s), ours x1 {ours.rate / 1e6:.0f} MB/s ({ours.seconds:.1f} s): "
+        f"{ratio:.2f}x (target >= 0.95x) {_verdict(ratio >= 0.95)}; "
+        f"all runs curl {[round(r.rate / 1e6) for r in curls]}, "
+        f"ours {[round(r.rate / 1e6) for r in ourses]} MB/s; "
+        f"ours peak RSS {ours.max_rss_mib:.0f} MiB"
     )
     _set_rate(info, args.rate)
     limited_curl = run_curl(info, work / "curl")
@@ -310,14 +325,21 @@ def _report(info: Any, work: Path, args: argparse.Namespace, served: Synchronize
         f"({limited_curl.seconds:.1f} s), ours x4 {limited.rate / 1e6:.1f} MB/s "
         f"({limited.seconds:.1f} s): {ratio:.2f}x (target >= 3.5x) {_verdict(ratio >= 3.5)}"
     )
+    _kill_round(info, work, total, served, args.rate)
+
+
+def _kill_round(info: Any, work: Path, total: int, served: Synchronized[int], rate: int) -> None:
+    _set_rate(info, rate)
     resume = kill_and_resume(info, work / "kill", total, served)
     _set_rate(info, 0)
+    again, beyond = resume["fetched_again"], resume["served_beyond_total"]
     print(
         f"kill halfway and resume: {resume['on_disk_at_kill'] / 1e6:.0f} MB on disk at the "
-        f"kill, {resume['fetched_after_resume'] / 1e6:.0f} MB fetched after, "
-        f"{resume['fetched_again'] / 1e6:.2f} MB fetched again (target <= "
-        f"{resume['limit'] / 1e6:.1f} MB: one buffer per file in flight) "
-        f"{_verdict(resume['fetched_again'] <= resume['limit'])}; "
+        f"kill, {resume['fetched_after_resume'] / 1e6:.0f} MB fetched after; "
+        f"{again / 1e6:.2f} MB of what was on disk fetched again; the sandbox served "
+        f"{beyond / 1e6:.2f} MB beyond the files' total (target <= {resume['limit'] / 1e6:.1f} "
+        f"MB: one write buffer per file in flight; this also counts what sat in the kernel's "
+        f"socket buffers at the kill) {_verdict(beyond <= resume['limit'])}; "
         f"{resume['verified_after_resume']} files verified by the second run"
     )
 

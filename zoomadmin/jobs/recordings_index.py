@@ -17,6 +17,10 @@ from zoomadmin.zoom.models import Recording
 log = logging.getLogger(__name__)
 
 REFRESH_EVERY = timedelta(hours=1)
+FULL_REFRESH_EVERY = timedelta(days=1)
+"""How often a refresh reads every host's whole history again, which is when recordings
+deleted in Zoom long after they were made are noticed (an incremental one looks back only a
+few days)."""
 FIRST_REFRESH_AFTER = timedelta(minutes=10)
 """The first refresh waits this long on the account's clock, so the account's first open
 (its sync of users and sessions) has Zoom's rate budget to itself; F5 on the tab reads at
@@ -54,9 +58,14 @@ class RecordingsIndexJob:
             first = self._clock.now() + self._first_after
             report.waiting(first, "the first refresh of the recordings")
             await sleep_until(self._clock, first)
+            last_full = None
             while True:
                 report.running("reading the recordings of every host")
-                summary = (await self._index.refresh()).summary()
+                now = self._clock.now()
+                full = last_full is None or now - last_full >= FULL_REFRESH_EVERY
+                summary = (await self._index.refresh(full=full)).summary()
+                if full:
+                    last_full = now
                 await self._index.reread_processing()
                 wake = self._clock.now() + self._every
                 report.waiting(wake, summary)

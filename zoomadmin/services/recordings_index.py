@@ -196,8 +196,13 @@ class RecordingsIndex:
         start: date | None = None,
         end: date | None = None,
         progress: IndexProgress | None = None,
+        full: bool = False,
     ) -> IndexReport:
-        """Refresh every host: since its last refresh (less the overlap), or ``start..end``."""
+        """Refresh every host: since its last refresh (less the overlap), or ``start..end``;
+        ``full`` reads the whole history (so recordings deleted in Zoom long ago are seen).
+        """
+        if full and start is None:
+            start = self._now().astimezone(UTC).date() - timedelta(days=self._history)
         async with self._lock:
             hosts = await self.hosts()
             totals = [0, 0, 0, 0]

@@ -28,7 +28,8 @@ Progress = Callable[[int, int | None], None]
 #: check(path) -> what is wrong with the file's content, or None when it looks right
 ContentCheck = Callable[[Path], str | None]
 
-_FLUSH_BYTES = 1 << 20
+_FLUSH_BYTES = 256 * 1024
+"""Bytes received before they are written to the ``.part`` file: what a kill can lose."""
 _MAX_REDIRECTS = 5
 _AGAIN = -1
 """An attempt that should simply be made again from Zoom's link (a signed link expired)."""
