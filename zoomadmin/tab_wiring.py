@@ -42,7 +42,7 @@ def tab_builders() -> list[TabBuilder]:
     A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
     the widget gets only the services it needs, from the account's runtime.
     """
-    return [_tenants_tab, _settings_tab]
+    return [_tenants_tab, _recordings_tab, _settings_tab]
 
 
 def _tenants_tab(context: AccountContext) -> TabSpec:
@@ -65,6 +65,26 @@ def _tenants_tab(context: AccountContext) -> TabSpec:
         )
 
     return TabSpec("Tenants && Hosts", build, "link")
+
+
+def _recordings_tab(context: AccountContext) -> TabSpec:
+    """Recordings: the account-wide index, downloads, storage per tenant, retention."""
+    from zoomadmin.ui.main_window import TabSpec
+
+    def build() -> QWidget:
+        from zoomadmin.ui.recordings.recordings_tab import RecordingsTab
+
+        runtime = context.runtime
+        services = runtime.services
+        return RecordingsTab(
+            index=services.recordings,
+            downloads=services.downloads,
+            retention=services.retention,
+            runner=context.runner,
+            changes=runtime.bus,
+        )
+
+    return TabSpec("&Recordings", build, "import")
 
 
 def _settings_tab(context: AccountContext) -> TabSpec:

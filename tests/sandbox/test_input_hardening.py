@@ -166,6 +166,11 @@ CASES: dict[str, Bad] = {
 
 
 def _send(world: World, bad: Bad) -> httpx.Response:
+    if "{download}" in bad.path:
+        # Downloads answer 302 to signed storage, which reads the Range: send it there.
+        link = world.api.get(world.download_url)
+        assert link.status_code == 302, link.text
+        return httpx.request(bad.method, link.headers["location"], headers=bad.headers)
     path = (
         bad.path.replace("{m}", str(world.meeting_id))
         .replace("{s}", str(world.series_id))

@@ -73,16 +73,42 @@ def test_list_get_download_with_range(sandbox: SandboxServer) -> None:
         assert got["uuid"] == rec.uuid
         mp4 = got["recording_files"][0]
         assert "?" not in mp4["download_url"]
-        whole = api.get(mp4["download_url"])
-        assert whole.status_code == 200 and len(whole.content) == mp4["file_size"]
-        part = api.get(mp4["download_url"], headers={"Range": "bytes=10-19"})
-        assert part.status_code == 206 and part.content == whole.content[10:20]
-        assert part.headers["content-range"] == f"bytes 10-19/{mp4['file_size']}"
-        beyond = api.get(mp4["download_url"], headers={"Range": f"bytes={mp4['file_size']}-"})
-        assert beyond.status_code == 416
+        answer = api.get(mp4["download_url"])
+        assert answer.status_code == 302
+        signed = answer.headers["location"]
+        assert token(sandbox) not in signed
+    # The signed storage link needs no token (and refuses one, as S3 refuses two).
+    whole = httpx.get(signed)
+    assert whole.status_code == 200 and len(whole.content) == mp4["file_size"]
+    assert httpx.get(signed, headers={"Authorization": "Bearer x"}).status_code == 400
+    part = httpx.get(signed, headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206 and part.content == whole.content[10:20]
+    assert part.headers["content-range"] == f"bytes 10-19/{mp4['file_size']}"
+    beyond = httpx.get(signed, headers={"Range": f"bytes={mp4['file_size']}-"})
+    assert beyond.status_code == 416
+    assert httpx.get(signed.replace("signature=", "signature=0")).status_code == 403
+    sandbox.sandbox.clock.advance(timedelta(minutes=6))
+    assert httpx.get(signed).status_code == 403
     by_query = httpx.get(mp4["download_url"], params={"access_token": token(sandbox)})
-    assert by_query.status_code == 200
+    assert by_query.status_code == 302
     assert httpx.get(mp4["download_url"]).status_code == 401
+
+
+def test_a_processing_file_has_no_download_and_a_rate_limit_paces_storage(
+    sandbox: SandboxServer,
+) -> None:
+    rec = _add_recording(sandbox)
+    rec.files[0].status = "processing"
+    with client(sandbox) as api:
+        got = api.get(f"/meetings/{rec.meeting_id}/recordings").json()
+        processing = got["recording_files"][0]
+        assert processing["status"] == "processing" and "download_url" not in processing
+    url = f"{sandbox.sandbox.base_url}/rec/download/{rec.files[0].id}"
+    bearer = {"Authorization": f"Bearer {token(sandbox)}"}
+    assert httpx.get(url, headers=bearer).status_code == 404
+    with admin(sandbox) as adm:
+        assert adm.patch("/config", json={"download_rate": 2_000_000}).status_code < 300
+        assert adm.get("/config").json()["download_rate"] == 2_000_000
 
 
 def test_range_window_trash_recover_delete(sandbox: SandboxServer) -> None:

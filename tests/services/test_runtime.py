@@ -87,4 +87,12 @@ async def test_a_user_updated_event_refreshes_the_host_and_tells_the_screens(
     assert tenancy.store.hosts.get(host.id).first_name == "Annabel"
     assert any(c.kind is ChangeKind.HOSTS and host.id in c.ids for c in heard)
     names = [s.name for s in tenancy.runtime.job_statuses]
-    assert names == ["events", "host-events", "quota-reset", "queue", "drift-watch"]
+    assert names == [
+        "events",
+        "host-events",
+        "quota-reset",
+        "queue",
+        "drift-watch",
+        "recordings-index",
+        "recording-downloads",
+    ]

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from zoomadmin.core.redaction import register_secret
-from zoomadmin.zoom.downloads import IncompleteDownload
+from zoomadmin.zoom.downloads import DestinationExists, IncompleteDownload, NotARecordingFile
 from zoomadmin.zoom.errors import (
     AlreadyExists,
     AuthenticationFailed,
@@ -171,6 +171,8 @@ def _every_error_type() -> list[ZoomError]:
         DailyQuotaExceeded("host-1", datetime(2026, 3, 5, tzinfo=UTC), zoom_message=leak),
         OutcomeUnknown(zoom_message=leak),
         IncompleteDownload(zoom_message=leak),
+        NotARecordingFile(zoom_message=leak),
+        DestinationExists(zoom_message=leak),
         ZoomUnavailable(f"Zoom cannot be reached ({leak})."),
     ]
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from zoomadmin.account.events import event_stream
 from zoomadmin.core.changes import ChangeBus
@@ -15,6 +16,8 @@ from zoomadmin.jobs.event_stream import EventStreamJob
 from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
 from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
+from zoomadmin.jobs.recording_downloads import RecordingDownloadsJob
+from zoomadmin.jobs.recordings_index import RecordingsIndexJob
 from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
 from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
 from zoomadmin.services.calendar import CalendarService
@@ -25,6 +28,9 @@ from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.host_settings import PolicyService
 from zoomadmin.services.hosts import HostService
+from zoomadmin.services.recording_downloads import DownloadService
+from zoomadmin.services.recording_retention import RetentionService
+from zoomadmin.services.recordings_index import RecordingsIndex
 from zoomadmin.services.schedule_queue import ScheduleQueue
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
@@ -33,6 +39,13 @@ from zoomadmin.zoom.events.poller import Poller
 from zoomadmin.zoom.events.stream import EventStream
 
 log = logging.getLogger(__name__)
+
+
+def downloads_beside(store: Store) -> Path:
+    """The default download folder: ``downloads`` beside the account's database."""
+    database = store.engine.url.database
+    base = Path(database).parent if database else Path.home() / "zoomadmin"
+    return base / "downloads"
 
 
 @dataclass(frozen=True)
@@ -49,6 +62,9 @@ class AccountServices:
     calendar: CalendarService
     policies: PolicyService
     drift: DriftService
+    recordings: RecordingsIndex
+    downloads: DownloadService
+    retention: RetentionService
 
 
 class AccountRuntime:
@@ -71,6 +87,7 @@ class AccountRuntime:
         lease: LeadershipLease | None = None,
         demo_tenants: Sequence[TenantDraft] = (),
         stream: tuple[EventStream, Poller] | None = None,
+        downloads_dir: Path | None = None,
     ) -> None:
         self.account = account
         self.store = store
@@ -104,6 +121,11 @@ class AccountRuntime:
             calendar=CalendarService(store, queue),
             policies=policies,
             drift=drift,
+            recordings=RecordingsIndex(store, zoom, now=now, bus=self.bus),
+            downloads=DownloadService(
+                store, zoom, bus=self.bus, root=downloads_dir or downloads_beside(store)
+            ),
+            retention=RetentionService(store, zoom, now=now, bus=self.bus),
         )
         self.jobs: list[Job] = [
             EventStreamJob(self.events),
@@ -111,6 +133,8 @@ class AccountRuntime:
             QuotaMidnightJob(clock, self.bus),
             ScheduleQueueJob(queue, clock),
             DriftWatchJob(self.events, drift),
+            RecordingsIndexJob(self.events, self.services.recordings, clock),
+            RecordingDownloadsJob(self.services.downloads),
         ]
         self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 

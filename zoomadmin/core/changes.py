@@ -22,6 +22,8 @@ class ChangeKind(enum.StrEnum):
     """A host's meeting requests today (ids are Zoom user ids)."""
     QUEUE = "queue"
     """The schedule queue's intents (ids are intent ids)."""
+    RECORDINGS = "recordings"
+    """Recorded meetings in the index or their files' local copies (ids are meeting uuids)."""
     JOBS = "jobs"
     """The state of the always-on work (ids are job names)."""
     SETTINGS = "settings"

@@ -10,7 +10,11 @@ REDACTED = "[redacted]"
 # Shorter strings would redact ordinary words; no real credential is this short.
 MIN_SECRET_LENGTH = 6
 
-_SENSITIVE_KEYS = r"access_token|refresh_token|id_token|client_secret|secret_token|password"
+_SENSITIVE_KEYS = (
+    r"access_token|refresh_token|id_token|client_secret|secret_token|password"
+    # Signed storage links (a recording download's redirect): S3, CloudFront, the sandbox.
+    r"|signature|x-amz-signature|x-amz-credential|x-amz-security-token|key-pair-id|policy"
+)
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Authorization header in any spelling: "Authorization: Basic x", {'authorization': 'x'}.
     (re.compile(r"""(authorization['"]?\s*[:=]\s*['"]?)[^'"\r\n,}]+""", re.I), r"\1" + REDACTED),

@@ -31,6 +31,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="open the /_sandbox admin API to any address presenting this token "
         "(Authorization: Bearer TOKEN); without it the admin API answers loopback only",
     )
+    parser.add_argument(
+        "--download-rate",
+        type=int,
+        default=0,
+        metavar="BYTES_PER_SECOND",
+        help="bandwidth of each recording download connection (0 = unlimited, the default)",
+    )
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -51,6 +58,7 @@ def serve(args: argparse.Namespace) -> int:
             faults=args.faults,
             token_lifetime=args.token_lifetime,
             admin_token=args.admin_token,
+            download_rate=args.download_rate,
         )
         info = server.start()
     except (SandboxStartError, FaultSpecError, ValueError, OSError) as exc:

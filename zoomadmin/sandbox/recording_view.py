@@ -18,11 +18,13 @@ def file_json(base: str, item: RecordingFile, *, trash: bool) -> dict[str, Any]:
         "file_type": item.file_type,
         "file_extension": item.file_extension,
         "file_size": item.file_size,
-        "play_url": f"{base}/rec/play/{item.id}",
-        "download_url": f"{base}/rec/download/{item.id}",
         "status": item.status,
         "recording_type": item.recording_type,
     }
+    if item.status == "completed":
+        # A file Zoom is still processing has no links yet.
+        out["play_url"] = f"{base}/rec/play/{item.id}"
+        out["download_url"] = f"{base}/rec/download/{item.id}"
     if trash:
         out["deleted_time"] = iso(item.deleted_time)
     return out

@@ -82,6 +82,7 @@ def _config_json(sandbox: Sandbox) -> dict[str, Any]:
         "late_join_share": account.late_join_share,
         "no_show_share": account.no_show_share,
         "rate_limits": account.rate_limits,
+        "download_rate": account.download_rate,
         "scopes": sorted(sandbox.state.scopes()),
     }
 
@@ -101,6 +102,7 @@ def _patch_config(sandbox: Sandbox, body: dict[str, Any]) -> None:
     seats = _number(body, "paid_seats", 0, 10**6)
     late = _number(body, "late_join_share", 0, 1)
     no_show = _number(body, "no_show_share", 0, 1)
+    download_rate = _number(body, "download_rate", 0, 10**11)
     plan = body.get("plan", account.plan)
     if plan not in _PLANS:
         raise _bad(f"plan must be one of {', '.join(_PLANS)}")
@@ -121,6 +123,8 @@ def _patch_config(sandbox: Sandbox, body: dict[str, Any]) -> None:
         account.late_join_share = late
     if no_show is not None:
         account.no_show_share = no_show
+    if download_rate is not None:
+        account.download_rate = int(download_rate)
     if scopes is not ...:
         account.scopes = None if scopes is None else frozenset(map(str, scopes))
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import hmac
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from zoomadmin.sandbox import errors, media
@@ -18,7 +23,7 @@ from zoomadmin.sandbox.meeting_view import decode_meeting_key, meeting_number
 from zoomadmin.sandbox.ratelimit import LIGHT, MEDIUM
 from zoomadmin.sandbox.recording_view import recording_json
 from zoomadmin.sandbox.routes_users import require_own_account, require_user
-from zoomadmin.sandbox.state import Recording, SandboxState
+from zoomadmin.sandbox.state import Recording, RecordingFile, SandboxState
 from zoomadmin.sandbox.wire import bool_param, page, parse_day
 
 if TYPE_CHECKING:
@@ -242,7 +247,9 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
 
 
 def download_routes(sandbox: Sandbox) -> list[BaseRoute]:
-    """``GET /rec/download/{fileId}``: Bearer header or ``access_token`` query (as Zoom)."""
+    """``GET /rec/download/{fileId}`` (Bearer header or ``access_token`` query, as Zoom) answers
+    302 to ``GET /rec/storage/{fileId}``: a signed link that expires and takes no token.
+    """
 
     async def download(request: Request) -> Response:
         try:
@@ -253,8 +260,30 @@ def download_routes(sandbox: Sandbox) -> list[BaseRoute]:
             _log.exception("GET %s failed inside the sandbox", request.url.path)
             return errors.internal_error().response()
 
-    endpoint: Callable[[Request], Awaitable[Response]] = download
-    return [Route("/rec/download/{fileId}", endpoint, methods=["GET"])]
+    async def storage(request: Request) -> Response:
+        try:
+            return _storage(sandbox, request)
+        except ZoomError as exc:
+            return exc.response()
+        except Exception:  # a sandbox bug: log it, and still answer in Zoom's shape
+            _log.exception("GET %s failed inside the sandbox", request.url.path)
+            return errors.internal_error().response()
+
+    endpoints: list[Callable[[Request], Awaitable[Response]]] = [download, storage]
+    return [
+        Route("/rec/download/{fileId}", endpoints[0], methods=["GET"]),
+        Route("/rec/storage/{fileId}", endpoints[1], methods=["GET"]),
+    ]
+
+
+#: How long a signed storage link stays valid (sandbox seconds).
+SIGNED_LINK_SECONDS = 300
+
+
+def _signature(sandbox: Sandbox, file_id: str, expires: int) -> str:
+    key = sandbox.config.client_secret.encode("utf-8")
+    message = f"{file_id}:{expires}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def _download(sandbox: Sandbox, request: Request) -> Response:
@@ -266,8 +295,43 @@ def _download(sandbox: Sandbox, request: Request) -> Response:
         rec = state.recordings.get(item.meeting_uuid) if item is not None else None
         if item is None or rec is None or rec.deleted or item.deleted_time is not None:
             raise errors.no_recording()
+        if item.status != "completed":
+            raise errors.no_recording()
         if token.kind == "download" and token.meeting_uuid not in (None, rec.uuid):
             raise errors.invalid_token()
+    expires = int(sandbox.clock.now().timestamp()) + SIGNED_LINK_SECONDS
+    query = urlencode({"expires": expires, "signature": _signature(sandbox, item.id, expires)})
+    location = f"{sandbox.base_url}/rec/storage/{item.id}?{query}"
+    return Response(b"", 302, headers={"Location": location})
+
+
+def _storage_refusal(status: int, message: str) -> Response:
+    body = f"<?xml version='1.0'?><Error><Message>{message}</Message></Error>"
+    return Response(body, status, media_type="application/xml")
+
+
+def _storage(sandbox: Sandbox, request: Request) -> Response:
+    """Signed storage: no token (a request carrying one is refused, as S3 refuses two)."""
+    if request.headers.get("authorization"):
+        return _storage_refusal(400, "Only one auth mechanism allowed")
+    file_id = request.path_params["fileId"]
+    expires_text = request.query_params.get("expires", "")
+    signature = request.query_params.get("signature", "")
+    if not expires_text.isdigit() or not hmac.compare_digest(
+        signature, _signature(sandbox, file_id, int(expires_text))
+    ):
+        return _storage_refusal(403, "Signature does not match")
+    if int(expires_text) < sandbox.clock.now().timestamp():
+        return _storage_refusal(403, "Request has expired")
+    state = sandbox.state
+    with state.lock:
+        item = state.recording_files.get(file_id)
+    if item is None:
+        return _storage_refusal(404, "The specified key does not exist")
+    return _file_answer(item, request.headers.get("range"), sandbox.config.download_rate)
+
+
+def _file_answer(item: RecordingFile, range_header: str | None, rate: int) -> Response:
     data = media.content(item)
     size = len(data)
     headers = {
@@ -275,17 +339,34 @@ def _download(sandbox: Sandbox, request: Request) -> Response:
         "Content-Disposition": f'attachment; filename="{item.id}.{item.file_extension.lower()}"',
     }
     media_type = _MEDIA_TYPES.get(item.file_type, "application/octet-stream")
-    header = request.headers.get("range")
-    if header is None:
-        return Response(data, 200, headers=headers, media_type=media_type)
-    chosen = _byte_range(header, size)
-    if chosen is None:
-        headers["Content-Range"] = f"bytes */{size}"
-        error = ZoomError(416, 416, f"Requested range not satisfiable: {header[:100]!r}.")
-        return json_response(error.body(), 416, headers=headers)
-    first, last = chosen
-    headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-    return Response(data[first : last + 1], 206, headers=headers, media_type=media_type)
+    status, first, last = 200, 0, size - 1
+    if range_header is not None:
+        chosen = _byte_range(range_header, size)
+        if chosen is None:
+            headers["Content-Range"] = f"bytes */{size}"
+            error = ZoomError(416, 416, f"Requested range not satisfiable: {range_header[:100]!r}.")
+            return json_response(error.body(), 416, headers=headers)
+        status, (first, last) = 206, chosen
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+    body = memoryview(data)[first : last + 1]
+    headers["Content-Length"] = str(len(body))
+    return StreamingResponse(_paced(body, rate), status, headers=headers, media_type=media_type)
+
+
+_STREAM_CHUNK = 256 * 1024
+
+
+async def _paced(body: memoryview, rate: int) -> AsyncIterator[bytes]:
+    """``body`` in chunks; with ``rate`` (bytes per second) no faster than that."""
+    step = _STREAM_CHUNK if rate <= 0 else max(1024, min(_STREAM_CHUNK, rate // 20))
+    began = time.monotonic()
+    for offset in range(0, len(body), step):
+        chunk = bytes(body[offset : offset + step])
+        yield chunk
+        if rate > 0:
+            ahead = (offset + len(chunk)) / rate - (time.monotonic() - began)
+            if ahead > 0:
+                await asyncio.sleep(ahead)
 
 
 _MEDIA_TYPES = {

@@ -84,12 +84,14 @@ class SandboxServer:
         start_time: datetime | None = None,
         simulate: bool = True,
         admin_token: str | None = None,
+        download_rate: int = 0,
     ) -> None:
         """Build the world now; :meth:`start` binds and serves it.
 
         ``admin_token``: None keeps ``/_sandbox`` to loopback clients; a token opens it to
         any address presenting it (``Authorization: Bearer <token>`` or
         ``X-Sandbox-Admin-Token``) and closes it to requests without it.
+        ``download_rate`` limits each recording download connection (bytes per second).
         """
         state = load_state_or_set_aside(state_file) if state_file is not None else None
         self.host = host
@@ -106,6 +108,8 @@ class SandboxServer:
             simulate=simulate,
             admin_token=admin_token,
         )
+        if download_rate:
+            self.sandbox.config.download_rate = download_rate
         self._thread: threading.Thread | None = None
         self._server: uvicorn.Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -47,6 +47,8 @@ class AccountConfig:
     scopes: frozenset[str] | None = None
     owner_email: str = "owner@sandbox.example.com"
     timezone: str = "UTC"
+    #: Bytes per second per download connection from signed storage; 0 = unlimited.
+    download_rate: int = 0
 
 
 @dataclass(slots=True)

@@ -208,3 +208,65 @@ class HostSettingsSnapshot(SQLModel, table=True):
     )
     fetched_at: datetime = Field(sa_type=UtcDateTime, index=True)
     facts: Any = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RecordingMeeting(SQLModel, table=True):
+    """One recorded meeting instance as Zoom last listed it (kept when Zoom deletes it)."""
+
+    __tablename__ = "recording_meeting"
+    __table_args__ = (Index("ix_recording_meeting_host_start", "host_zoom_id", "start_time"),)
+
+    uuid: str = Field(primary_key=True)
+    """Zoom's meeting-instance UUID."""
+    meeting_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    host_zoom_id: str
+    host_email: str = ""
+    topic: str = ""
+    start_time: datetime = Field(sa_type=UtcDateTime, index=True)
+    timezone: str | None = None
+    duration_minutes: int = 0
+    total_size: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    in_trash: bool = False
+    deleted_in_zoom: bool = False
+    """Zoom no longer lists it (neither live nor in the trash); the local copy stays."""
+    seen_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class RecordingFileRow(SQLModel, table=True):
+    """One file of a recorded meeting, with where its local copy stands."""
+
+    __tablename__ = "recording_file"
+
+    id: str = Field(primary_key=True)
+    """Zoom's file id (files without one get ``{uuid}#{type}#{n}``)."""
+    meeting_uuid: str = Field(
+        sa_column=Column(
+            ForeignKey("recording_meeting.uuid", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    file_type: str = ""
+    file_extension: str = ""
+    recording_type: str = ""
+    file_size: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    status: str = "completed"
+    """Zoom's status: anything but ``completed`` is still processing."""
+    recording_start: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    download_url: str = ""
+    in_trash: bool = False
+    deleted_in_zoom: bool = False
+    local_state: str = Field(default="none", index=True)
+    """none, queued, downloading, verified, failed (see store.recordings.LocalState)."""
+    local_path: str | None = None
+    local_error: str | None = None
+    verified_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class RecordingRefresh(SQLModel, table=True):
+    """How far one host's recordings were last read from Zoom."""
+
+    __tablename__ = "recording_refresh"
+
+    host_zoom_id: str = Field(primary_key=True)
+    through: date
+    """The last UTC day that was listed completely."""
+    refreshed_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)

@@ -17,6 +17,7 @@ from zoomadmin.store.hosts import HostRepository
 from zoomadmin.store.meetings import MeetingRepository
 from zoomadmin.store.policies import PolicyRepository
 from zoomadmin.store.quota import SqlQuotaLedger
+from zoomadmin.store.recordings import RecordingRepository
 from zoomadmin.store.schedule import ScheduleRepository
 from zoomadmin.store.tenants import TenantRepository
 
@@ -37,6 +38,7 @@ class Transaction:
     audit: AuditLog
     schedule: ScheduleRepository
     policies: PolicyRepository
+    recordings: RecordingRepository
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Store:
     audit: AuditLog
     schedule: ScheduleRepository
     policies: PolicyRepository
+    recordings: RecordingRepository
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -75,6 +78,7 @@ class Store:
             audit=AuditLog(engine),
             schedule=ScheduleRepository(engine),
             policies=PolicyRepository(engine),
+            recordings=RecordingRepository(engine),
         )
 
     @contextmanager
@@ -89,6 +93,7 @@ class Store:
                 audit=AuditLog(bind),
                 schedule=ScheduleRepository(bind),
                 policies=PolicyRepository(bind),
+                recordings=RecordingRepository(bind),
             )
 
     def atomically(self, work: Callable[[Transaction], T]) -> T:

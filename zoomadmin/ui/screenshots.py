@@ -28,6 +28,7 @@ class Application(Protocol):
     window: MainWindow
     secrets: SecretStore
 
+
 LOAD_TIMEOUT = 60.0
 SCREENSHOT_SIZE = (1280, 800)
 PAINT_PAUSE = 0.15

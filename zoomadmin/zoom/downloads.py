@@ -1,13 +1,20 @@
-"""Resumable, verified downloads of recording files, with the token in the header only."""
+"""Resumable, verified downloads of recording files, with the token in the header only.
+
+Zoom answers a download with a redirect to signed storage; the signed link carries its own
+authorisation, so the token is never sent after a redirect (whatever host it points to).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
+import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urljoin
 
 import httpx
 
@@ -18,14 +25,35 @@ log = logging.getLogger(__name__)
 
 #: progress(bytes on disk, total bytes or None when Zoom did not say)
 Progress = Callable[[int, int | None], None]
+#: check(path) -> what is wrong with the file's content, or None when it looks right
+ContentCheck = Callable[[Path], str | None]
 
-_FLUSH_BYTES = 1 << 20
+_FLUSH_BYTES = 256 * 1024
+"""Bytes received before they are written to the ``.part`` file: what a kill can lose."""
+_MAX_REDIRECTS = 5
+_AGAIN = -1
+"""An attempt that should simply be made again from Zoom's link (a signed link expired)."""
 
 
 class IncompleteDownload(ZoomError):  # noqa: N818 - named for what the user sees
     """The file on disk does not have the size Zoom announced."""
 
     default_message = "The downloaded file is incomplete; it will be downloaded again."
+
+
+class NotARecordingFile(ZoomError):  # noqa: N818 - named for what the user sees
+    """Zoom answered with something else than the file (a web page, or damaged content)."""
+
+    default_message = (
+        "Zoom answered with a web page or damaged data instead of the recording file; it may "
+        "have been deleted in Zoom, or the account may not be allowed to download it."
+    )
+
+
+class DestinationExists(ZoomError):  # noqa: N818 - named for what the user sees
+    """Another file already has the name the download was to get."""
+
+    default_message = "A different file already exists under this name; it was not overwritten."
 
 
 def part_path(dest: Path) -> Path:
@@ -36,8 +64,10 @@ def part_path(dest: Path) -> Path:
 class Downloader:
     """Streams one URL to ``dest``: into ``.part``, resuming with HTTP Range, then renamed.
 
-    The bearer token goes only into the ``Authorization`` header (never the URL), and
-    neither the URL nor the token reaches a log line or an error message.
+    The bearer token goes only into the ``Authorization`` header of the request to Zoom
+    (never the URL, never a redirect's target), and neither the URL nor the token reaches a
+    log line or an error message. A web page instead of the file, a short or long file and
+    content that fails ``check`` are each fetched again, a bounded number of times.
     """
 
     def __init__(self, transport: Transport, *, chunk_size: int = 256 * 1024) -> None:
@@ -53,6 +83,7 @@ class Downloader:
         progress: Progress | None = None,
         token: str | None = None,
         label: str = "recording file",
+        check: ContentCheck | None = None,
     ) -> Path:
         """Download ``url`` to ``dest`` and return ``dest`` once complete and verified."""
         part = part_path(dest)
@@ -65,21 +96,29 @@ class Downloader:
             except httpx.TransportError as exc:
                 failures = await self._retry(failures, label, type(exc).__name__)
                 continue
+            except NotARecordingFile as exc:
+                failures = await self._retry(failures, label, "a web page", exc)
+                continue
             if status == 401 and token is None and not renewed:
                 renewed = True
                 self._t.tokens.invalidate(bearer)
                 continue
-            if status >= 500:
+            if status >= 500 or status == _AGAIN:
                 failures = await self._retry(failures, label, f"HTTP {status}")
                 continue
-            break
-        return await asyncio.to_thread(_finish, part, dest, expected_size)
+            problem, error = await asyncio.to_thread(_verify, part, expected_size, check)
+            if problem:
+                failures = await self._retry(failures, label, problem, error)
+                continue
+            return await asyncio.to_thread(_publish, part, dest)
 
-    async def _retry(self, failures: int, label: str, why: str) -> int:
+    async def _retry(
+        self, failures: int, label: str, why: str, final: ZoomError | None = None
+    ) -> int:
         failures += 1
         if failures >= self._t.retry.max_attempts:
-            raise ZoomUnavailable(f"The download of a {label} kept failing ({why}).")
-        log.info("Download of a %s interrupted (%s); resuming", label, why)
+            raise final or ZoomUnavailable(f"The download of a {label} kept failing ({why}).")
+        log.info("Download of a %s interrupted (%s); trying again", label, why)
         await self._t.sleep(self._t.backoff(failures))
         return failures
 
@@ -91,27 +130,56 @@ class Downloader:
         expected_size: int | None,
         progress: Progress | None,
     ) -> int:
-        """One request; returns its status once handled (raises for a final refusal)."""
+        """One request (and its redirects); its status once handled (raises when final)."""
         offset = await asyncio.to_thread(_size_on_disk, part)
         if expected_size is not None and offset > expected_size:
             offset = 0
         if expected_size is not None and offset == expected_size and offset > 0:
             return 200
         headers = {"Authorization": f"Bearer {bearer}"}
-        if offset:
-            headers["Range"] = f"bytes={offset}-"
-        async with self._t.http.stream("GET", url, headers=headers, follow_redirects=True) as r:
-            if r.status_code == 401 or r.status_code >= 500:
-                return r.status_code
-            if r.status_code == 416 and offset:
-                # Asked past the end: what we have is all there is; size is checked after.
-                return 200
-            if r.status_code not in (200, 206):
-                await r.aread()
-                raise error_from_response(r)
-            resume = r.status_code == 206
-            total = _total_size(r, offset if resume else 0) or expected_size
-            await self._stream(r, part, offset if resume else 0, total, progress)
+        target = url
+        for _ in range(_MAX_REDIRECTS):
+            if offset:
+                headers["Range"] = f"bytes={offset}-"
+            async with self._t.http.stream("GET", target, headers=headers) as r:
+                if r.is_redirect and "location" in r.headers:
+                    target = urljoin(str(r.url), r.headers["location"])
+                    # The signed link needs no token: it never goes to storage.
+                    headers = {}
+                    continue
+                return await self._answer(
+                    r, part, offset, expected_size, progress, redirected=target != url
+                )
+        return _AGAIN
+
+    async def _answer(
+        self,
+        r: httpx.Response,
+        part: Path,
+        offset: int,
+        expected_size: int | None,
+        progress: Progress | None,
+        *,
+        redirected: bool,
+    ) -> int:
+        if r.status_code == 401 and not redirected:
+            return 401
+        if r.status_code >= 500:
+            return r.status_code
+        if redirected and r.status_code in (401, 403):
+            return _AGAIN  # the signed link expired: ask Zoom for a new one
+        if r.status_code == 416 and offset:
+            # Asked past the end: what we have is all there is; size is checked after.
+            return 200
+        if r.status_code not in (200, 206):
+            await r.aread()
+            raise error_from_response(r)
+        resume = r.status_code == 206
+        total = _total_size(r, offset if resume else 0) or expected_size
+        if _is_web_page(r) or (expected_size is not None and total not in (None, expected_size)):
+            await r.aclose()
+            raise NotARecordingFile()
+        await self._stream(r, part, offset if resume else 0, total, progress)
         return 200
 
     async def _stream(
@@ -137,6 +205,11 @@ class Downloader:
                 progress(done, total)
         finally:
             await asyncio.to_thread(fh.close)
+
+
+def _is_web_page(response: httpx.Response) -> bool:
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml")
 
 
 def _size_on_disk(part: Path) -> int:
@@ -172,13 +245,100 @@ def _total_size(response: httpx.Response, offset: int) -> int | None:
     return offset + int(length) if length and length.isdigit() else None
 
 
-def _finish(part: Path, dest: Path, expected_size: int | None) -> Path:
+def _verify(
+    part: Path, expected_size: int | None, check: ContentCheck | None
+) -> tuple[str | None, ZoomError | None]:
+    """What is wrong with the finished ``.part`` (a wrong part is removed unless short)."""
     size = part.stat().st_size if part.exists() else -1
     if expected_size is not None and size != expected_size:
         if size > expected_size:
             part.unlink()
-        raise IncompleteDownload()
+        return f"{size} of {expected_size} bytes", IncompleteDownload()
+    problem = check(part) if check is not None else None
+    if problem:
+        part.unlink()
+        return problem, NotARecordingFile()
+    return None, None
+
+
+def _publish(part: Path, dest: Path) -> Path:
+    """Rename ``part`` to ``dest`` atomically, never over a different file."""
     with part.open("rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(part, dest)
+    try:
+        os.link(part, dest)
+    except FileExistsError as exc:
+        raise DestinationExists() from exc
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if dest.exists():  # a file system without hard links (FAT, some shares)
+            raise DestinationExists() from exc
+        os.replace(part, dest)
+        return dest
+    part.unlink()
     return dest
+
+
+# -- content checks ---------------------------------------------------------------------------
+
+_TOP_BOXES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"uuid", b"pnot", b"meta"}
+_WEB_PAGE_STARTS = (b"<!doctype html", b"<html", b"<?xml", b'{"code"')
+
+
+def mp4_problem(path: Path) -> str | None:
+    """Whether ``path`` is a sane MP4/M4A: top-level boxes that end exactly at the file's end,
+    starting with ``ftyp``, with a ``moov`` and an ``mdat``.
+    """
+    size = path.stat().st_size
+    seen: list[bytes] = []
+    with path.open("rb") as fh:
+        offset = 0
+        while offset < size:
+            fh.seek(offset)
+            header = fh.read(16)
+            if len(header) < 8:
+                return "a truncated MP4 box"
+            length, kind = struct.unpack(">I4s", header[:8])
+            if length == 1 and len(header) == 16:
+                length = struct.unpack(">Q", header[8:16])[0]
+            elif length == 0:
+                length = size - offset
+            if kind not in _TOP_BOXES or length < 8:
+                return "not an MP4 file"
+            seen.append(kind)
+            offset += length
+    if offset != size or not seen or seen[0] != b"ftyp":
+        return "not an MP4 file"
+    if b"moov" not in seen or b"mdat" not in seen:
+        return "an MP4 file without its media"
+    return None
+
+
+def text_problem(path: Path, *, vtt: bool = False) -> str | None:
+    """Whether ``path`` is UTF-8 text (a WebVTT file with ``vtt``), not a web page."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 20)
+    lowered = head.lstrip().lower()
+    if lowered.startswith(_WEB_PAGE_STARTS):
+        return "a web page, not the file"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # a character cut at the 1 MiB boundary is fine
+            return "not UTF-8 text"
+    if vtt and not head.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
+        return "not a WebVTT file"
+    return None
+
+
+def content_check(file_type: str) -> ContentCheck | None:
+    """The check for a Zoom ``file_type`` (None: size only)."""
+    kind = file_type.upper()
+    if kind in ("MP4", "M4A"):
+        return mp4_problem
+    if kind in ("TRANSCRIPT", "CC"):
+        return lambda path: text_problem(path, vtt=True)
+    if kind in ("CHAT", "CSV", "SUMMARY", "TIMELINE", "CHAT_MESSAGE"):
+        return text_problem
+    return None

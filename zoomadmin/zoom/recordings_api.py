@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zoomadmin.zoom.client_base import ClientBase, page_params, parse_page
-from zoomadmin.zoom.downloads import Downloader, Progress
+from zoomadmin.zoom.downloads import Downloader, Progress, content_check
 from zoomadmin.zoom.errors import NoPrivilege, ZoomError
 from zoomadmin.zoom.models import Page, Recording, RecordingFile
 from zoomadmin.zoom.paging import iterate_pages, month_windows
@@ -125,4 +125,5 @@ class RecordingsApi(ClientBase):
             progress=progress,
             token=token,
             label=f"{file.file_type or 'recording'} file",
+            check=content_check(file.file_type),
         )

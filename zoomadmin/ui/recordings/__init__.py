@@ -1,0 +1,1 @@
+"""The Recordings tab: the account-wide index, downloads, storage and retention."""
