@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING
 
 from zoomadmin.paths import DATABASE_NAME, SANDBOX_STATE_NAME
 
+SANDBOX_PORT_NAME = "port"
+"""Beside the sandbox's state file: the port it served on last."""
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -178,10 +181,8 @@ class Warmup:
 def embedded_sandbox(paths: AppPaths, speed: float) -> SandboxServer:
     """The embedded sandbox with its demo account, kept in the sandbox folder (the desktop's
     and the command line's alike)."""
-    from zoomadmin.sandbox.server import SandboxServer
 
-    state_file = paths.sandbox_dir / SANDBOX_STATE_NAME
-    return SandboxServer(seed="demo", speed=speed, state_file=state_file)
+    return _demo_sandbox(SandboxPlan(speed, paths.sandbox_dir / SANDBOX_STATE_NAME, Path()))
 
 
 def _import_for(plan: SandboxPlan) -> None:
@@ -208,7 +209,12 @@ def _import_for(plan: SandboxPlan) -> None:
 def _demo_sandbox(plan: SandboxPlan) -> SandboxServer:
     from zoomadmin.sandbox.server import SandboxServer
 
-    return SandboxServer(seed="demo", speed=plan.speed, state_file=plan.state_file)
+    # The port it served on last is taken again when free, so the download links the
+    # recordings index keeps stay valid across restarts (Zoom's never move either).
+    port_file = plan.state_file.with_name(SANDBOX_PORT_NAME)
+    return SandboxServer(
+        seed="demo", speed=plan.speed, state_file=plan.state_file, port_file=port_file
+    )
 
 
 def sandbox_plan(paths: AppPaths, force_sandbox: bool) -> SandboxPlan | None:

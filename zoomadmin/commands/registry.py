@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.commands.output import Output, Result
 
-GROUPS = ("tenants", "hosts", "sync", "curriculum", "queue", "calendar", "settings")
+GROUPS = (
+    "tenants",
+    "hosts",
+    "sync",
+    "curriculum",
+    "queue",
+    "calendar",
+    "recordings",
+    "settings",
+)
 """The modules of :mod:`zoomadmin.commands` that add subcommands, in ``--help`` order."""
 
 SubParsers = argparse._SubParsersAction

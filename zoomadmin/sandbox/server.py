@@ -85,6 +85,7 @@ class SandboxServer:
         simulate: bool = True,
         admin_token: str | None = None,
         download_rate: int = 0,
+        port_file: Path | None = None,
     ) -> None:
         """Build the world now; :meth:`start` binds and serves it.
 
@@ -92,10 +93,14 @@ class SandboxServer:
         any address presenting it (``Authorization: Bearer <token>`` or
         ``X-Sandbox-Admin-Token``) and closes it to requests without it.
         ``download_rate`` limits each recording download connection (bytes per second).
+        ``port_file`` (with ``port`` 0) keeps the port between runs: the last one is taken
+        again when it is free, so links the sandbox handed out (recordings' download URLs in
+        a client's index) keep working across restarts, as Zoom's do.
         """
         state = load_state_or_set_aside(state_file) if state_file is not None else None
         self.host = host
         self.port = port
+        self.port_file = port_file
         self.state_file = state_file
         self.sandbox = Sandbox(
             seed=seed,
@@ -127,20 +132,35 @@ class SandboxServer:
             raise SandboxStartError("the sandbox server is not started yet: call start() first")
         return self._info
 
+    def _bind(self) -> socket.socket:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        ports = [self.port]
+        if self.port == 0 and self.port_file is not None:
+            with contextlib.suppress(OSError, ValueError):
+                ports.insert(0, int(self.port_file.read_text(encoding="ascii").strip()))
+        for attempt, port in enumerate(ports):
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind((self.host, port))
+            except OSError as exc:
+                sock.close()
+                if attempt + 1 < len(ports):
+                    continue  # the last run's port is taken now: any free one will do
+                raise SandboxStartError(f"cannot bind {self.host}:{port}: {exc}") from exc
+            return sock
+        raise SandboxStartError("no port to bind")
+
     def start(self) -> SandboxInfo:
         """Bind, start serving on a background thread and return once the port accepts requests."""
         if self._info is not None:
             return self._info
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((self.host, self.port))
-        except OSError as exc:
-            sock.close()
-            raise SandboxStartError(f"cannot bind {self.host}:{self.port}: {exc}") from exc
+        sock = self._bind()
         sock.listen(512)
         port = sock.getsockname()[1]
+        if self.port_file is not None:
+            with contextlib.suppress(OSError):
+                self.port_file.write_text(str(port), encoding="ascii")
         base = f"http://{_url_host(self.host)}:{port}"
         self.sandbox.base_url = base
         config = uvicorn.Config(
