@@ -35,7 +35,9 @@ def test_the_demo_owner_has_cloud_recordings_in_the_last_month(
             assert isinstance(files, list) and {f["file_type"] for f in files} >= {"MP4"}
         # The files download, as a third-party "my recordings" client would fetch them.
         url = found[0]["recording_files"][0]["download_url"]  # type: ignore[index]
-        assert api.get(str(url)).status_code == 200
+        link = api.get(str(url))  # Zoom answers a download with a signed storage link
+        assert link.status_code == 302, link.text
+        assert httpx.get(link.headers["location"]).status_code == 200
         # Each recording is the owner's meeting, with its upcoming sessions still scheduled.
         upcoming = api.get("/users/me/meetings", params={"type": "upcoming"}).json()["meetings"]
         assert any(m["topic"] == found[0]["topic"] for m in upcoming)
