@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import icalendar
-
 from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState
 from zoomadmin.services.schedule_queue import ScheduleQueue
 from zoomadmin.store.repositories import Store
@@ -154,6 +152,8 @@ def _pending(
 
 def to_ics(sessions: Sequence[CalendarSession]) -> bytes:
     """The sessions as an iCalendar document (RFC 5545) with a VTIMEZONE per zone used."""
+    import icalendar  # only an export needs it: kept out of every start-up
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
