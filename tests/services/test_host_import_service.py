@@ -87,7 +87,7 @@ async def test_import_with_one_bad_row_reports_each_row(tenancy: Tenancy) -> Non
         Outcome.CREATED,
     ]
     assert "not a valid email" in report.results[1].message
-    assert report.summary() == "2 hosts created, 1 not created (see the list)."
+    assert report.summary() == "2 hosts invited, 1 not invited (see the list)."
     stored = {h.email: h for h in tenancy.store.hosts.all(tenant.id)}
     assert set(stored) == {"a@school.example", "c@school.example"}
     assert stored["c@school.example"].user_type == UserType.LICENSED
@@ -177,7 +177,7 @@ async def test_rows_already_in_the_account_can_be_linked_instead(tenancy: Tenanc
     report = await tenancy.importer.run(tenant.id, checked, link_existing=True)
     outcomes = [r.outcome for r in report.results]
     assert outcomes == [Outcome.CREATED, Outcome.LINKED, Outcome.LINKED, Outcome.SKIPPED]
-    assert report.summary() == "1 host created, 2 linked, 1 not created (see the list)."
+    assert report.summary() == "1 host invited, 2 linked, 1 not invited (see the list)."
     stored = sorted(h.email for h in tenancy.store.hosts.all(tenant.id))
     assert stored == ["new@school.example", "synced@school.example", "unsynced@school.example"]
     zoom_emails = [u.email for u in tenancy.server.sandbox.state.users.values()]

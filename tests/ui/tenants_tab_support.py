@@ -10,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from zoomadmin.account.runtime import AccountRuntime
+from zoomadmin.core.changes import ChangeBus
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.store.repositories import Store
@@ -28,6 +29,7 @@ class TabWorld:
     zoom: ZoomClient
     server: SandboxServer
     runner: AsyncRunner
+    changes: ChangeBus
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ async def world(
     tab.show()
     await tab.ready()
     await runner.wait_idle()
-    yield TabWorld(tab, store, zoom, sandbox, runner)
+    yield TabWorld(tab, store, zoom, sandbox, runner, runtime.bus)
     runner.cancel_all()
     await zoom.aclose()
     store.close()

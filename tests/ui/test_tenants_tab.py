@@ -33,7 +33,8 @@ async def create_tenant(world: TabWorld, qtbot: QtBot, name: str = "Northside") 
     dialog.timezone.setCurrentText("America/New_York")
     dialog.mailbox.setText("teach")
     dialog.domain.setText("school.example")
-    assert dialog.preview.text().startswith(f"teach+{name.lower()}-1@school.example")
+    slug = name.lower().replace(" ", "-")
+    assert dialog.preview.text().startswith(f"teach+{slug}-1@school.example")
     dialog.buttons.accepted.emit()
     await world.runner.wait_idle()
 
@@ -54,8 +55,8 @@ async def preview_import(world: TabWorld, tmp_path: Path, rows: str) -> ImportWi
 async def test_empty_then_create_a_tenant_with_the_keyboard(world: TabWorld, qtbot: QtBot) -> None:
     tab = world.tab
     assert tab.tenants_stack.currentWidget() is tab.tenants_empty
-    assert tab.tenants_empty.text() == NO_TENANTS
-    assert "Sync with Zoom (F5)" in tab.hosts_panel.empty.text()
+    assert tab.tenants_empty.text.text() == NO_TENANTS
+    assert "Sync with Zoom (F5)" in tab.hosts_panel.empty.text.text()
     await create_tenant(world, qtbot)
     assert tab.tenants_stack.currentWidget() is tab.tenants_view
     model = tab.tenants_model
@@ -90,8 +91,8 @@ async def test_bulk_import_a_csv_with_one_bad_row(world: TabWorld, qtbot: QtBot,
     assert wizard.next.text() == "&Create 2 hosts in Zoom"
     wizard.next.click()
     await world.runner.wait_idle()
-    assert wizard.summary.text() == "2 hosts created, 1 not created (see the list)."
-    assert wizard.model.data(wizard.model.index(0, 4)) == "Created"
+    assert wizard.summary.text() == "2 hosts invited, 1 not invited (see the list)."
+    assert wizard.model.data(wizard.model.index(0, 4)) == "Invited (pending activation)"
     assert wizard.model.data(wizard.model.index(1, 4)).startswith("Skipped: ")
     emails = sorted(h.email for h in world.store.hosts.all())
     assert emails == ["andre@school.example", "teach+northside-1@school.example"]
@@ -118,7 +119,7 @@ async def test_import_offers_to_link_rows_already_in_the_account(
     assert wizard.next.text() == "&Create 1 host and link 1 in Zoom"
     wizard.next.click()
     await world.runner.wait_idle()
-    assert wizard.summary.text() == "1 host created, 1 linked."
+    assert wizard.summary.text() == "1 host invited, 1 linked."
     assert wizard.model.data(wizard.model.index(1, 4)) == "Linked (already in the account)"
     linked = world.store.hosts.find_by_email("grace@school.example")
     assert linked is not None and linked.tenant_id == world.tab.current_tenant_id()

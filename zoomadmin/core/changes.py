@@ -25,6 +25,8 @@ class ChangeKind(enum.StrEnum):
     RECORDINGS = "recordings"
     """Recorded meetings in the index or their files' local copies (ids are meeting uuids)."""
     JOBS = "jobs"
+    SYNC = "sync"
+    """A sync with Zoom started, made progress or ended (read ``SyncService.activity``)."""
     """The state of the always-on work (ids are job names)."""
     SETTINGS = "settings"
     """Hosts' settings as read from Zoom, or a tenant's policy (ids are host ids)."""

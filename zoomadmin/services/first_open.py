@@ -100,7 +100,10 @@ class FirstOpen:
 
     async def run(self, progress: Progress | None = None) -> FirstOpenReport | None:
         """Do what the account needs (None when nothing was needed)."""
-        say = progress or (lambda _text: None)
+        with self._sync.announced("Setting up the account from Zoom…"):
+            return await self._run(progress or (lambda _text: None))
+
+    async def _run(self, say: Progress) -> FirstOpenReport | None:
         if self._demo and not await asyncio.to_thread(self._demo_done):
             with acting_as(DEMO_ACTOR):
                 return await self._set_up_demo(say)

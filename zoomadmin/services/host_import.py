@@ -56,8 +56,8 @@ class CsvError(TenancyError):
 class Outcome(enum.StrEnum):
     """What happened to one row."""
 
-    CREATED = "Created"
-    CONFIRMED = "Created (confirmed after a lost answer)"
+    CREATED = "Invited (pending activation)"
+    CONFIRMED = "Invited (confirmed after a lost answer)"
     LINKED = "Linked (already in the account)"
     FAILED = "Failed"
     NOT_CREATED = "Not created"
@@ -112,9 +112,9 @@ class ImportReport:
         created = self.count(Outcome.CREATED, Outcome.CONFIRMED)
         linked = self.count(Outcome.LINKED)
         other = len(self.results) - created - linked
-        text = f"{created} host{'s' if created != 1 else ''} created"
+        text = f"{created} host{'s' if created != 1 else ''} invited"
         text += f", {linked} linked" if linked else ""
-        return text + (f", {other} not created (see the list)." if other else ".")
+        return text + (f", {other} not invited (see the list)." if other else ".")
 
 
 def parse_csv(text: str) -> list[ImportRow]:
@@ -242,6 +242,7 @@ class HostImporter:
         """
         report = ImportReport()
         stop: str = ""
+        action = CreateAction(action)  # a combo box gives the plain value back
         for index, row in enumerate(rows):
             if stop and (row.ok or (row.linkable and link_existing)):
                 result = RowResult(row, Outcome.NOT_CREATED, stop)

@@ -280,16 +280,19 @@ class HostService:
         if problems:
             raise TenancyError(" ".join(problems))
         await self._tenant(new.tenant_id)
+        # A form's combo box hands the enums back as plain values: the client tells an
+        # invitation (the user stays pending until it is accepted) by the enum member.
+        action, user_type = CreateAction(new.action), UserType(new.user_type)
         try:
             user = await self._zoom.create_user(
                 email,
                 first_name=new.first_name.strip(),
                 last_name=new.last_name.strip(),
-                user_type=new.user_type,
-                action=new.action,
+                user_type=user_type,
+                action=action,
             )
         except Exception as exc:
-            raise explain_create_error(exc, email, new.action, new.user_type) from exc
+            raise explain_create_error(exc, email, action, user_type) from exc
         return await self.record_created(user, new.tenant_id)
 
     async def record_created(self, user: ZoomUser, tenant_id: int | None) -> HostRecord:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
 
 from zoomadmin.core.actor import current_actor
@@ -21,6 +22,15 @@ SyncProgress = Callable[[int, int], None]
 """Called with (users read so far, users Zoom reports in all) after each page."""
 
 STATUSES = (UserStatus.ACTIVE, UserStatus.INACTIVE, UserStatus.PENDING)
+
+
+@dataclass(frozen=True)
+class SyncActivity:
+    """A sync that is running now: what it reads and how far it got (``total`` 0: unknown)."""
+
+    text: str
+    done: int = 0
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,42 @@ class SyncService:
         # One sync at a time (the first open's and the user's F5 can overlap): a second one
         # waits, then reads what the first left, so flags and audit entries stay exact.
         self._lock = asyncio.Lock()
+        self.activity: SyncActivity | None = None
+        """The sync running now (whoever started it: the first open or the user), or None."""
+        self._announced: str | None = None
+
+    def _say(self, activity: SyncActivity | None) -> None:
+        if activity is None and self._announced is not None:
+            activity = SyncActivity(self._announced)
+        self.activity = activity
+        self._bus.publish(ChangeKind.SYNC)
+
+    @contextlib.contextmanager
+    def announced(self, text: str) -> Iterator[None]:
+        """Count a longer piece of work around syncs (the first open) as one running sync."""
+        self._announced = text
+        self._say(SyncActivity(text))
+        try:
+            yield
+        finally:
+            self._announced = None
+            self._say(None)
+
+    def _users_progress(self, progress: SyncProgress | None) -> SyncProgress:
+        def tick(done: int, total: int) -> None:
+            self._say(SyncActivity("Reading the account's users from Zoom", done, total))
+            if progress is not None:
+                progress(done, total)
+
+        return tick
+
+    def _hosts_progress(self, progress: HostsProgress | None) -> HostsProgress:
+        def tick(done: int, total: int) -> None:
+            self._say(SyncActivity("Reading the tenant hosts' sessions from Zoom", done, total))
+            if progress is not None:
+                progress(done, total)
+
+        return tick
 
     async def sync(
         self,
@@ -74,16 +120,22 @@ class SyncService:
     ) -> SyncReport:
         """Pull every user, then the sessions of every host that belongs to a tenant."""
         async with self._lock:
-            report = await self._sync_users(progress)
-            return replace(report, meetings=await self._sync_meetings(hosts_progress))
+            try:
+                report = await self._sync_users(progress)
+                return replace(report, meetings=await self._sync_meetings(hosts_progress))
+            finally:
+                self._say(None)
 
     async def sync_meetings(self, progress: HostsProgress | None = None) -> MeetingSyncReport:
         """Pull the scheduled meetings of tenant hosts; ones deleted in Zoom are forgotten."""
         async with self._lock:
-            return await self._sync_meetings(progress)
+            try:
+                return await self._sync_meetings(progress)
+            finally:
+                self._say(None)
 
     async def _sync_meetings(self, progress: HostsProgress | None) -> MeetingSyncReport:
-        report = await self._meetings.sync(progress)
+        report = await self._meetings.sync(self._hosts_progress(progress))
         self._bus.publish(ChangeKind.SESSIONS)
         self._bus.publish(ChangeKind.HOSTS)
         self._bus.publish(ChangeKind.TENANTS)
@@ -100,10 +152,14 @@ class SyncService:
     async def sync_users(self, progress: SyncProgress | None = None) -> SyncReport:
         """Pull every user; new ones join no tenant, gone ones are flagged as missing."""
         async with self._lock:
-            return await self._sync_users(progress)
+            try:
+                return await self._sync_users(progress)
+            finally:
+                self._say(None)
 
     async def _sync_users(self, progress: SyncProgress | None) -> SyncReport:
-        users = await self._pull(progress)
+        self._say(SyncActivity("Reading the account's users from Zoom"))
+        users = await self._pull(self._users_progress(progress))
         # The hosts, their flags and the sync's audit entry are written as one unit, so a
         # cancelled sync leaves either all of them or none (and is then not "ever synced").
         report = await asyncio.to_thread(

@@ -7,7 +7,7 @@ import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.status_bar import AppStatusBar
 
 MAX_TAB_SHORTCUTS = 9
+STATUS_MESSAGE_MS = 10_000
 
 
 @dataclass
@@ -47,6 +48,8 @@ class TabSpec:
     """The tab's widget once it has been shown (None until then)."""
     page: QWidget | None = field(default=None, init=False, repr=False)
     """The page in the tab bar that holds the widget."""
+    on_built: Callable[[QWidget], None] | None = field(default=None, init=False, repr=False)
+    """The window's hook for a freshly built widget (its status bar signals)."""
 
     def ensure_built(self) -> QWidget:
         """The tab's widget, built now if it was not yet."""
@@ -56,6 +59,8 @@ class TabSpec:
                 layout = self.page.layout()
                 if layout is not None:
                     layout.addWidget(self.widget)
+            if self.on_built is not None:
+                self.on_built(self.widget)
         return self.widget
 
 
@@ -195,6 +200,7 @@ class MainWindow(QMainWindow):
         self._tab_specs = list(specs)
         for number, spec in enumerate(specs, start=1):
             spec.page = _page()
+            spec.on_built = self._connect_status
             self.tabs.addTab(spec.page, icon(spec.icon_name), spec.title)
             action = self.view_menu.addAction(spec.title.replace("&&", "&"))
             if number <= MAX_TAB_SHORTCUTS:
@@ -209,6 +215,15 @@ class MainWindow(QMainWindow):
         elif self._connected_text:
             self.state_page.show_message(self._connected_text)
             self._stack.setCurrentWidget(self.state_page)
+
+    def _connect_status(self, widget: QWidget) -> None:
+        """A tab's confirmations and Zoom outcomes go to the status bar (if it has them)."""
+        message = getattr(widget, "status_message", None)
+        if isinstance(message, SignalInstance):
+            message.connect(lambda text: self.status.showMessage(text, STATUS_MESSAGE_MS))
+        problem = getattr(widget, "zoom_problem", None)
+        if isinstance(problem, SignalInstance):
+            problem.connect(self.status.show_zoom_problem)
 
     def show_connected(self, text: str, specs: list[TabSpec]) -> None:
         """The account is open: show its tabs (or ``text`` when this build has none)."""

@@ -87,8 +87,23 @@ class AppStatusBar(QStatusBar):
 
     def show_connection(self, state: str, detail: str = "") -> None:
         """Show the connection state (with the reason when it failed as a tooltip)."""
+        self._connection = (state, detail)
+        self._show_connection_label()
+
+    def show_zoom_problem(self, text: str) -> None:
+        """The last real call to Zoom failed (``text`` says why), or worked again ("")."""
+        self._zoom_problem = text
+        self._show_connection_label()
+
+    def _show_connection_label(self) -> None:
+        state, detail = getattr(self, "_connection", ("Not connected", ""))
+        problem = getattr(self, "_zoom_problem", "")
+        if problem and state == "Connected":
+            self.connection.setText("Zoom: not answering")
+            self.connection.setToolTip(f"The last call to Zoom failed: {problem}")
+            return
         self.connection.setText(state)
-        self.connection.setToolTip(detail)
+        self.connection.setToolTip(detail or f"Zoom connection: {state}")
 
     def show_events(self, text: str, detail: str = "") -> None:
         """Show the event stream's state (``Events: connected``, ``Events: reconnecting in

@@ -232,12 +232,20 @@ def _classify(
     elif status == 403 or code == 200:
         error = NoPrivilege(_privilege_message(message), **kwargs)
     elif status >= 500:
-        error = ZoomUnavailable(**kwargs)
+        error = ZoomUnavailable(server_error_message(status), **kwargs)
     elif status == 401 or code == 124:
         error = AuthenticationFailed(**kwargs)
     else:
         error = ZoomError(f"Zoom refused the request: {message}" if message else None, **kwargs)
     return error
+
+
+def server_error_message(status: int) -> str:
+    """Zoom answered, with a server error: its side, not the network's."""
+    return (
+        f"Zoom is having trouble on its side (it answered with a server error, HTTP {status}). "
+        "Nothing was lost; try again in a few minutes."
+    )
 
 
 def _not_found_message(code: int | None) -> str:

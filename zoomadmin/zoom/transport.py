@@ -307,7 +307,8 @@ class _Call:
         sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
         if sent and not self.idempotent:
             raise OutcomeUnknown(code=None, http_status=None, zoom_message=what) from None
-        await self._retry_or(ZoomUnavailable(f"Zoom cannot be reached right now ({what})."))
+        # The exception's class name is for the log (zoom_message), never for the person.
+        await self._retry_or(ZoomUnavailable(zoom_message=what))
 
     async def _on_failure(self, response: httpx.Response, token: str) -> None:
         status = response.status_code

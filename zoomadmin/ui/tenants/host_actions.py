@@ -15,6 +15,7 @@ from zoomadmin.services.hosts import HostRow, HostService, RemovalImpact
 from zoomadmin.services.sync import SyncReport, SyncService
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.icons import icon
+from zoomadmin.ui.common.messages import error_text, is_retryable, show_error
 from zoomadmin.ui.tenants.host_dialogs import (
     AddHostDialog,
     LinkUsersDialog,
@@ -61,6 +62,10 @@ class HostActions(QObject):
     """Hosts were added, moved or removed: tenant counts need a refresh."""
     reload_requested = Signal()
     """Many hosts changed (sync, import, link): reload the whole list."""
+    notify = Signal(str)
+    """A short confirmation of what an action did, for the status bar."""
+    zoom_problem = Signal(str)
+    """How the last call to Zoom went: why it failed, or "" once it worked again."""
 
     def __init__(
         self,
@@ -93,6 +98,9 @@ class HostActions(QObject):
         self.sync = self._action("&Sync with Zoom", "sync", "F5", self.start_sync)
         for action in (self.move, self.deactivate, self.reactivate, self.remove):
             panel.view.addAction(action)
+        panel.no_hosts_actions = [self.sync, self.link, self.add, self.import_csv]
+        panel.tenant_empty_actions = [self.add, self.import_csv, self.link]
+        panel.set_loading(None)
         panel.view.activated_by_key.connect(self.move_hosts)
         panel.view.doubleClicked.connect(lambda _: self.move_hosts())
         panel.view.delete_pressed.connect(self.remove_host)
@@ -268,11 +276,19 @@ class HostActions(QObject):
             bar.hide()
             self.last_sync = report
             self._panel.count.setToolTip(report.summary())
+            self.zoom_problem.emit("")
+            self.notify.emit(report.summary())
             self.reload_requested.emit()
 
-        def failed(_: BaseException) -> bool:
+        def failed(exc: BaseException) -> bool:
             bar.hide()
-            return False
+            text = error_text(exc)
+            if text is None:
+                return False
+            self.zoom_problem.emit(text)
+            retry = self.start_sync if is_retryable(exc) else None
+            self.message = show_error(self._panel, "Sync with Zoom failed", text, retry=retry)
+            return True
 
         self.sync.setEnabled(False)
         task = self._runner.run(
@@ -284,3 +300,5 @@ class HostActions(QObject):
         task.add_done_callback(lambda _: self.sync.setEnabled(True))
 
     last_sync: SyncReport | None = None
+    message: QMessageBox | None = None
+    """The last error message this shows itself (with Retry when trying again may work)."""

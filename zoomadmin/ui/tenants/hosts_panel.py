@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,17 +24,21 @@ from PySide6.QtWidgets import (
 from zoomadmin.core.enums import UserStatus, UserType
 from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.hosts import HostRow
+from zoomadmin.ui.common.empty_state import EmptyState
 from zoomadmin.ui.tenants.hosts_filter import NO_TENANT, HostsFilterProxy
 from zoomadmin.ui.tenants.hosts_model import ROW_ROLE, HostColumn, HostsModel
 
 #: Rows added to the model per event-loop turn: small enough that no turn stalls the UI.
 LOAD_CHUNK = 400
 FILTER_DELAY_MS = 120
+NO_HOSTS_TITLE = "No hosts yet"
 NO_HOSTS = (
-    "No hosts yet. Sync with Zoom (F5) to list the account's users, then link them to a "
-    "tenant (Ctrl+L) — or add new hosts (Ctrl+Shift+N) or import a CSV (Ctrl+I)."
+    "Sync with Zoom (F5) to list the account's users, then link them to a tenant (Ctrl+L) — "
+    "or add new hosts (Ctrl+Shift+N) or import a CSV (Ctrl+I)."
 )
-NO_MATCH = "No host matches the filter. Clear the search (Esc) or choose “All tenants”."
+NO_MATCH_TITLE = "No host matches the filter"
+NO_MATCH = "Clear the search (Esc) or choose “All tenants”."
+TENANT_EMPTY = "Add its first host, import a CSV of hosts, or link users already in Zoom."
 COLUMN_WIDTHS = {
     HostColumn.NAME: 140,
     HostColumn.EMAIL: 272,
@@ -74,6 +78,12 @@ class HostsPanel(QWidget):
         self.model = HostsModel(self)
         self.proxy = HostsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self._tenant_names: dict[int, str] = {}
+        self._loading: tuple[str, int, int] | None = None
+        self.no_hosts_actions: list[QAction] = []
+        """Offered when the account has no hosts at all (sync, link, add, import)."""
+        self.tenant_empty_actions: list[QAction] = []
+        """Offered when the chosen tenant has no hosts (add, import, link)."""
         self._build_filters()
         self._build_table()
         self.progress = QProgressBar(self)
@@ -97,6 +107,9 @@ class HostsPanel(QWidget):
             self.proxy.layoutChanged,
         ):
             signal.connect(self._update_state)
+        # The proxy tells of a removed row before the model's own count drops: count after.
+        for signal in (self.model.rowsRemoved, self.model.rowsInserted, self.model.modelReset):
+            signal.connect(self._update_state)
         self._update_state()
 
     def _build_filters(self) -> None:
@@ -116,6 +129,7 @@ class HostsPanel(QWidget):
         self.tenant_filter.currentIndexChanged.connect(
             lambda _: self.proxy.set_tenant(self.tenant_filter.currentData())
         )
+        self.tenant_filter.currentIndexChanged.connect(self._update_state)
         self.type_filter = QComboBox(self)
         for text, value in (("All types", None), ("Basic", UserType.BASIC)):
             self.type_filter.addItem(text, value)
@@ -160,10 +174,8 @@ class HostsPanel(QWidget):
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
         self.view.selectionModel().selectionChanged.connect(self.selection_changed)
-        self.empty = QLabel(NO_HOSTS, self)
+        self.empty = EmptyState(self)
         self.empty.setObjectName("hostsEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
@@ -174,6 +186,7 @@ class HostsPanel(QWidget):
         self.tenant_filter.blockSignals(True)
         self.tenant_filter.clear()
         self.tenant_filter.addItem("All tenants", None)
+        self._tenant_names = {t.id: t.name for t in tenants}
         for tenant in tenants:
             self.tenant_filter.addItem(tenant.name, tenant.id)
         self.tenant_filter.addItem("No tenant", NO_TENANT)
@@ -181,6 +194,7 @@ class HostsPanel(QWidget):
         self.tenant_filter.setCurrentIndex(max(at, 0))
         self.tenant_filter.blockSignals(False)
         self.proxy.set_tenant(self.tenant_filter.currentData())
+        self._update_state()
 
     def show_tenant(self, tenant_id: int | None) -> None:
         """Filter to one tenant's hosts (None: all)."""
@@ -238,13 +252,45 @@ class HostsPanel(QWidget):
             )
             self.view.selectionModel().setCurrentIndex(index, flags)
 
+    def set_loading(self, title: str | None, done: int = 0, total: int = 0) -> None:
+        """Show a loading state with progress instead of the table (None: the table again)."""
+        self._loading = None if title is None else (title, done, total)
+        self._update_state()
+
+    @property
+    def loading(self) -> bool:
+        """Whether the loading state is shown instead of the hosts."""
+        return self._loading is not None
+
+    def _tenant_is_empty(self, tenant_id: object) -> bool:
+        if not isinstance(tenant_id, int) or tenant_id not in self._tenant_names:
+            return False
+        model = self.model
+        return not any(model.row_at(r).host.tenant_id == tenant_id for r in range(model.rowCount()))
+
     @Slot()
     def _update_state(self, *_: object) -> None:
+        if not hasattr(self, "count"):
+            return  # still being built
         shown, total = self.proxy.rowCount(QModelIndex()), self.model.rowCount()
-        self.empty.setText(NO_HOSTS if total == 0 else NO_MATCH)
-        self.stack.setCurrentWidget(self.view if shown else self.empty)
-        self.count.setText(
-            f"{total} host{'s' if total != 1 else ''}"
-            if shown == total
-            else f"Showing {shown} of {total} hosts"
-        )
+        tenant_id = self.tenant_filter.currentData()
+        if self._loading is not None:
+            self.empty.show_loading(*self._loading)
+        elif total == 0:
+            self.empty.show_empty(NO_HOSTS_TITLE, NO_HOSTS, self.no_hosts_actions)
+        elif shown == 0 and self._tenant_is_empty(tenant_id):
+            name = self._tenant_names[tenant_id]
+            self.empty.show_empty(
+                f"{name} has no hosts yet", TENANT_EMPTY, self.tenant_empty_actions
+            )
+        elif shown == 0:
+            self.empty.show_empty(NO_MATCH_TITLE, NO_MATCH)
+        showing = shown and self._loading is None
+        self.stack.setCurrentWidget(self.view if showing else self.empty)
+        self.count.setText(count_text(shown, total))
+
+
+def count_text(shown: int, total: int) -> str:
+    """ "17 hosts", or "0 of 17 hosts" while a filter hides some."""
+    noun = "host" if total == 1 else "hosts"
+    return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"

@@ -16,7 +16,9 @@ from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 
 QUOTA_REFRESH_MS = 60_000
 MAX_TIMER_MS = 2**31 - 1
-HEARD = frozenset({ChangeKind.HOSTS, ChangeKind.TENANTS, ChangeKind.SESSIONS, ChangeKind.QUOTA})
+HEARD = frozenset(
+    {ChangeKind.HOSTS, ChangeKind.TENANTS, ChangeKind.SESSIONS, ChangeKind.QUOTA, ChangeKind.SYNC}
+)
 
 
 def ms_until_utc_midnight(clock: Clock) -> int:
@@ -39,6 +41,8 @@ class HostsLiveUpdates(QObject):
     """Every host may have changed (a sync): reload the whole table."""
     tenants_changed = Signal()
     """Tenants or their counts changed: re-read the tenants list."""
+    sync_changed = Signal()
+    """A sync started, progressed or ended (``SyncService.activity``)."""
 
     def __init__(
         self,
@@ -85,6 +89,8 @@ class HostsLiveUpdates(QObject):
             self._panel.model.set_quota(quota)
 
     def _on_changes(self, folded: Folded) -> None:
+        if ChangeKind.SYNC in folded:
+            self.sync_changed.emit()
         if ChangeKind.TENANTS in folded or ChangeKind.SESSIONS in folded:
             self.tenants_changed.emit()
         if ChangeKind.QUOTA in folded:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from zoomadmin.services.hosts import HostRow, HostService
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantService
 from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.common.empty_state import EmptyState
 from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.tenants.host_actions import HostActions, confirm
 from zoomadmin.ui.tenants.host_dialogs import open_dialog
@@ -36,7 +37,8 @@ from zoomadmin.ui.tenants.hosts_refresh import HostsLiveUpdates
 from zoomadmin.ui.tenants.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
 
-NO_TENANTS = "No tenants yet — create one with New tenant (Ctrl+N)."
+NO_TENANTS_TITLE = "No tenants yet"
+NO_TENANTS = "A tenant is a school or team with its own hosts; create one with New tenant (Ctrl+N)."
 ROW_HEIGHT = 26
 MAX_TENANT_ROWS = 8
 HEADING_HEIGHT = 28
@@ -51,6 +53,11 @@ class TenantsTab(QWidget):
     reacting to Zoom's events, or elsewhere) refresh in place; with ``clock``, today's quota
     is refreshed on the clock's midnight.
     """
+
+    status_message = Signal(str)
+    """A short confirmation of what an action did ("Added … — invitation sent")."""
+    zoom_problem = Signal(str)
+    """Why the last call to Zoom failed, or "" once one worked (for the status bar)."""
 
     def __init__(
         self,
@@ -68,8 +75,11 @@ class TenantsTab(QWidget):
         self.setObjectName("tenantsTab")
         self._tenants = tenants
         self._hosts = hosts
+        self._sync = sync
         self._runner = runner
         self._loaded = asyncio.Event()
+        self.waiting_for_first_sync = False
+        """Never synced and a sync runs: loading states instead of "no tenants/hosts yet"."""
         self.dialog: QDialog | None = None
         self.tenants_model = TenantsModel(self)
         self.tenants_proxy = QSortFilterProxyModel(self)
@@ -87,6 +97,8 @@ class TenantsTab(QWidget):
         )
         self.host_actions.hosts_changed.connect(self.refresh_tenants)
         self.host_actions.reload_requested.connect(self.refresh)
+        self.host_actions.notify.connect(self.status_message)
+        self.host_actions.zoom_problem.connect(self.zoom_problem)
         self.live = HostsLiveUpdates(
             self.hosts_panel, hosts=hosts, runner=runner, clock=clock, changes=changes
         )
@@ -95,8 +107,10 @@ class TenantsTab(QWidget):
         # The change listener folds bursts (a sync, meetings starting on the hour) into one.
         self.live.tenants_changed.connect(self.refresh_tenants)
         self.live.hosts_reload_needed.connect(self.refresh_hosts)
+        self.live.sync_changed.connect(self._on_sync_changed)
         self._build_tenant_actions()
         self._build_layout()
+        self._show_loading()
         self.tenants_view.selectionModel().currentRowChanged.connect(self._on_tenant_chosen)
 
     def _action(
@@ -159,9 +173,8 @@ class TenantsTab(QWidget):
         header = self.tenants_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TenantColumn.EMAIL_SCHEME, QHeaderView.ResizeMode.Stretch)
-        self.tenants_empty = QLabel(NO_TENANTS, self)
+        self.tenants_empty = EmptyState(self)
         self.tenants_empty.setObjectName("tenantsEmpty")
-        self.tenants_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tenants_stack = QStackedWidget(self)
         self.tenants_stack.addWidget(self.tenants_view)
         self.tenants_stack.addWidget(self.tenants_empty)
@@ -202,18 +215,54 @@ class TenantsTab(QWidget):
         self._loading = True
         self._runner.run(self.load(), label="Loading tenants and hosts…")
 
+    def _show_loading(self, done: int = 0, total: int = 0) -> None:
+        """Loading states (with the first sync's progress) instead of empty ones."""
+        activity = self._sync.activity
+        first = self.waiting_for_first_sync and activity is not None
+        title = f"{activity.text}…".replace("……", "…") if first and activity else ""
+        if first and activity is not None:
+            done, total = activity.done, activity.total
+        self.hosts_panel.set_loading(title or "Loading hosts…", done, total)
+        if self.tenants_model.rowCount() == 0:
+            self.tenants_empty.show_loading(title or "Loading tenants…", done, total)
+            self.tenants_stack.setCurrentWidget(self.tenants_empty)
+        self.host_actions.sync.setEnabled(False)
+
     async def load(self) -> None:
         """Read tenants and hosts; hosts go into the table in chunks so the UI never stalls."""
         try:
-            summaries, rows = await asyncio.gather(self._tenants.summaries(), self._hosts.rows())
+            summaries, rows, synced = await asyncio.gather(
+                self._tenants.summaries(), self._hosts.rows(), self._sync.ever_synced()
+            )
+            first_load = not self._loaded.is_set()
+            if first_load and not synced and self._sync.activity is not None:
+                self.waiting_for_first_sync = True
             self._show_tenants(summaries)
             await self._show_hosts(rows)
         finally:
             self._loading = False
             self._loaded.set()
+        self._on_sync_changed()
+
+    @Slot()
+    def _on_sync_changed(self) -> None:
+        """Sync is off while any sync runs; the first sync's progress shows as loading."""
+        activity = self._sync.activity
+        if activity is None and self.waiting_for_first_sync:
+            self.waiting_for_first_sync = False
+            self.refresh()
+            return
+        if self.waiting_for_first_sync:
+            self._show_loading()
+            return
+        self.host_actions.sync.setEnabled(activity is None and self._loaded.is_set())
 
     async def _show_hosts(self, rows: list[HostRow]) -> None:
         await self.hosts_panel.load(rows)
+        if self.waiting_for_first_sync and not rows:
+            self._show_loading()
+        else:
+            self.hosts_panel.set_loading(None)
         self.host_actions.update_enabled()
 
     @Slot()
@@ -226,6 +275,10 @@ class TenantsTab(QWidget):
     def _show_tenants(self, summaries: list[TenantSummary]) -> None:
         self.tenants_model.set_summaries(summaries)
         self.hosts_panel.set_tenants([s.tenant for s in summaries])
+        if not summaries and self.waiting_for_first_sync:
+            self._show_loading()
+        elif not summaries:
+            self.tenants_empty.show_empty(NO_TENANTS_TITLE, NO_TENANTS, [self.new_tenant])
         self.tenants_stack.setCurrentWidget(self.tenants_view if summaries else self.tenants_empty)
         # The list is as tall as its rows (up to eight), so no blank band sits under it.
         shown = max(1, min(len(summaries), MAX_TENANT_ROWS))

@@ -1,0 +1,134 @@
+"""Tenants & Hosts polish: each test is one numbered defect of the tab, driven as a user would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+from tenants_tab_support import TabWorld, world
+from test_tenants_tab import create_tenant, preview_import
+from zoom_users import add_zoom_user
+
+from zoomadmin.core.enums import UserStatus
+from zoomadmin.sandbox.faults import FaultPlan
+from zoomadmin.ui.status_bar import AppStatusBar
+from zoomadmin.ui.tenants.host_dialogs import AddHostDialog
+from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.tenants_tab import TenantsTab
+
+WaitUntil = Callable[..., Coroutine[Any, Any, None]]
+
+__all__ = ["world"]
+
+
+async def sync_now(world: TabWorld) -> None:
+    """Sync with Zoom (F5) and wait until the tab shows the result."""
+    world.tab.host_actions.sync.trigger()
+    await world.runner.wait_idle()
+
+
+async def test_1_a_new_tenant_with_no_hosts_says_so_and_counts_of_all(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    for n in range(3):
+        add_zoom_user(world.server, f"user{n}@school.example")
+    await sync_now(world)
+    await create_tenant(world, qtbot, "Westfield Primary")
+    panel = world.tab.hosts_panel
+    assert panel.stack.currentWidget() is panel.empty
+    assert panel.empty.title.text() == "Westfield Primary has no hosts yet"
+    assert panel.empty.button_texts() == ["Add host", "Import CSV", "Link Zoom users"]
+    assert panel.count.text() == "0 of 4 hosts"
+
+
+async def test_2_the_count_follows_a_removed_host_at_once(world: TabWorld, qtbot: QtBot) -> None:
+    for n in range(3):
+        add_zoom_user(world.server, f"user{n}@school.example")
+    await sync_now(world)
+    panel = world.tab.hosts_panel
+    assert panel.count.text() == "4 hosts"
+    panel.model.remove(panel.model.row_at(0).host.id)
+    assert panel.count.text() == "3 hosts"
+
+
+async def test_4_a_created_host_is_pending_until_zoom_says_otherwise(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    world.tab.host_actions.add.trigger()
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, AddHostDialog)
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+    host = world.store.hosts.find_by_email("teach+northside-1@school.example")
+    assert host is not None and host.status == UserStatus.PENDING
+
+
+async def test_4_the_import_report_says_invited_not_created(
+    world: TabWorld, qtbot: QtBot, tmp_path: Path
+) -> None:
+    await create_tenant(world, qtbot)
+    wizard = await preview_import(world, tmp_path, "ann@school.example,Ann,Lee,Basic\n")
+    wizard.next.click()
+    await world.runner.wait_idle()
+    assert wizard.summary.text() == "1 host invited."
+    assert wizard.model.data(wizard.model.index(0, 4)) == "Invited (pending activation)"
+    panel = world.tab.hosts_panel
+    assert panel.model.data(panel.model.index(0, HostColumn.STATUS)) == "Pending"
+
+
+async def test_3_first_sync_shows_loading_with_progress_and_sync_is_off(
+    world: TabWorld, qtbot: QtBot, wait_until: WaitUntil
+) -> None:
+    old = world.tab
+    sync = old.host_actions._sync
+    tab = TenantsTab(
+        tenants=old._tenants,
+        hosts=old._hosts,
+        sync=sync,
+        importer=old.host_actions._importer,
+        runner=world.runner,
+        changes=world.changes,
+    )
+    qtbot.addWidget(tab)
+    assert tab.hosts_panel.loading and tab.tenants_empty.loading
+    assert not tab.host_actions.sync.isEnabled()
+    add_zoom_user(world.server, "ann@school.example")
+    with sync.announced("Setting up the account from Zoom…"):
+        tab.show()
+        await tab.ready()
+        assert tab.waiting_for_first_sync
+        assert tab.hosts_panel.stack.currentWidget() is tab.hosts_panel.empty
+        assert tab.hosts_panel.empty.title.text() == "Setting up the account from Zoom…"
+        assert tab.tenants_empty.loading
+        assert not tab.host_actions.sync.isEnabled()
+        await sync.sync_users()
+    await wait_until(lambda: tab.hosts_panel.model.rowCount() == 2 and not tab.hosts_panel.loading)
+    await world.runner.wait_idle()
+    assert tab.host_actions.sync.isEnabled()
+    assert tab.tenants_empty.title.text() == "No tenants yet"
+
+
+async def test_5_a_zoom_server_error_says_so_offers_retry_and_shows_in_the_status_bar(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    status = AppStatusBar([1.0])
+    qtbot.addWidget(status)
+    status.show_connection("Connected")
+    world.tab.zoom_problem.connect(status.show_zoom_problem)
+    world.server.sandbox.faults = FaultPlan.parse("5xx=1.0,seed=1")
+    await sync_now(world)
+    box = world.tab.host_actions.message
+    assert box is not None and box.isVisible()
+    assert "server error, HTTP 5" in box.text() and "cannot be reached" not in box.text()
+    assert "Error)" not in box.text()
+    assert box.button(QMessageBox.StandardButton.Retry) is not None
+    assert status.connection.text() == "Zoom: not answering"
+    world.server.sandbox.faults = FaultPlan.parse("")
+    box.button(QMessageBox.StandardButton.Retry).click()
+    await world.runner.wait_idle()
+    assert status.connection.text() == "Connected"
