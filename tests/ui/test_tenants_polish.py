@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from tenants_tab_support import TabWorld, world
 from test_tenants_tab import create_tenant, preview_import
@@ -14,8 +16,10 @@ from zoom_users import add_zoom_user
 
 from zoomadmin.core.enums import UserStatus
 from zoomadmin.sandbox.faults import FaultPlan
+from zoomadmin.store.hosts import HostData
+from zoomadmin.store.meetings import MeetingData
 from zoomadmin.ui.status_bar import AppStatusBar
-from zoomadmin.ui.tenants.host_dialogs import AddHostDialog
+from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, MoveHostsDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
@@ -132,3 +136,95 @@ async def test_5_a_zoom_server_error_says_so_offers_retry_and_shows_in_the_statu
     box.button(QMessageBox.StandardButton.Retry).click()
     await world.runner.wait_idle()
     assert status.connection.text() == "Connected"
+
+
+async def _tenant_with_a_session(world: TabWorld, qtbot: QtBot) -> int:
+    await create_tenant(world, qtbot)
+    tenant_id = world.tab.current_tenant_id()
+    assert tenant_id is not None
+    user_id = add_zoom_user(world.server, "ann@school.example")
+    host = world.store.hosts.add(HostData(user_id, "ann@school.example", tenant_id=tenant_id))
+    start = world.server.sandbox.clock.now() + timedelta(days=2)
+    world.store.meetings.save(MeetingData(83000000001, host.id, "Algebra", start, 60))
+    world.tab.refresh()
+    await world.runner.wait_idle()
+    return tenant_id
+
+
+async def test_6_delete_tenant_is_off_with_its_reason_and_move_hosts_is_offered(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await _tenant_with_a_session(world, qtbot)
+    tab = world.tab
+    assert tab.current_summary() is not None
+    assert not tab.delete_tenant.isEnabled()
+    assert tab.delete_note.isVisible()
+    assert "cannot be deleted while its hosts have 1 coming session" in tab.delete_note.text()
+    assert "Move hosts…" in tab.delete_note.text()
+    assert tab.move_tenant_hosts.isEnabled()
+    tab.tenants_view.setFocus()
+    qtbot.keyClick(tab.tenants_view, Qt.Key.Key_Delete)
+    assert tab.findChild(QMessageBox, "confirmBox") is None  # no "Delete?" to be refused after
+    tab.move_tenant_hosts.trigger()
+    assert isinstance(tab.host_actions.dialog, MoveHostsDialog)
+
+
+async def test_6_remove_says_what_the_user_can_do_with_the_meetings(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await _tenant_with_a_session(world, qtbot)
+    panel = world.tab.hosts_panel
+    panel.view.selectRow(0)
+    world.tab.host_actions.remove.trigger()
+    await world.runner.wait_idle()
+    box = panel.findChild(QMessageBox, "confirmBox")
+    assert box is not None
+    assert "move them to another host first" not in box.text()
+    assert "choose Deactivate instead" in box.text()
+
+
+async def test_7_add_host_with_another_tenants_email_offers_move_it_here(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot, "Southside")
+    south = world.tab.current_tenant_id()
+    add_zoom_user(world.server, "ann@school.example")
+    assert south is not None
+    await world.tab.host_actions._hosts.link_email("ann@school.example", south)
+    await create_tenant(world, qtbot, "Northside")
+    north = world.tab.current_tenant_id()
+    await world.runner.wait_idle()
+    world.tab.host_actions.add.trigger()
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, AddHostDialog)
+    dialog.email.setText("ann@school.example")
+    assert "already a host of “Southside”" in dialog.error.text()
+    assert dialog.move_button.isVisible() and not dialog.link_button.isVisible()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    dialog.move_button.click()
+    await world.runner.wait_idle()
+    moved = world.store.hosts.find_by_email("ann@school.example")
+    assert moved is not None and moved.tenant_id == north
+
+
+async def test_8_one_selection_drives_the_list_and_the_filter(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    tab = world.tab
+    combo = tab.hosts_panel.tenant_filter
+    assert tab.current_summary() is not None and combo.currentText() == "Northside"
+    combo.setCurrentIndex(combo.findData(None))  # "All tenants"
+    assert tab.current_summary() is None
+    assert not tab.edit_tenant.isEnabled() and not tab.delete_tenant.isEnabled()
+    combo.setCurrentIndex(combo.findText("Northside"))
+    assert tab.current_summary() is not None
+    tab.tenants_view.setFocus()
+    qtbot.keyClick(tab.tenants_view, Qt.Key.Key_Escape)
+    assert tab.current_summary() is None and combo.currentText() == "All tenants"
+    rect = tab.tenants_view.visualRect(tab.tenants_proxy.index(0, 0))
+    qtbot.mouseClick(tab.tenants_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert tab.current_summary() is not None and combo.currentText() == "Northside"
+    qtbot.mouseClick(tab.tenants_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert tab.current_summary() is None and combo.currentText() == "All tenants"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import shiboken6
@@ -12,8 +11,6 @@ from pytestqt.qtbot import QtBot
 from tenants_tab_support import TabWorld, world
 from zoom_users import add_zoom_user
 
-from zoomadmin.store.hosts import HostData
-from zoomadmin.store.meetings import MeetingData
 from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, LinkUsersDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
 from zoomadmin.ui.tenants.import_wizard import ImportWizard
@@ -187,31 +184,6 @@ async def test_duplicate_email_shows_the_error_and_offers_to_link(
     assert world.tab.hosts_panel.model.rowCount() == 1
     linked = world.store.hosts.find_by_email("ann@school.example")
     assert linked is not None and linked.tenant_id == world.tab.current_tenant_id()
-
-
-async def test_delete_is_refused_while_sessions_are_coming_and_says_which(
-    world: TabWorld, qtbot: QtBot
-) -> None:
-    await create_tenant(world, qtbot)
-    tenant_id = world.tab.current_tenant_id()
-    user_id = add_zoom_user(world.server, "ann@school.example")
-    host = world.store.hosts.add(HostData(user_id, "ann@school.example", tenant_id=tenant_id))
-    start = world.server.sandbox.clock.now() + timedelta(days=2)
-    world.store.meetings.save(MeetingData(83000000001, host.id, "Algebra", start, 60))
-    world.tab.refresh()  # the host and its meeting were written behind the tab's back
-    await world.runner.wait_idle()
-    world.tab.tenants_view.setFocus()
-    qtbot.keyClick(world.tab.tenants_view, Qt.Key.Key_Delete)
-    box = world.tab.findChild(QMessageBox, "confirmBox")
-    assert box is not None and "Delete the tenant “Northside”" in box.text()
-    assert "Its 1 host stays in the Zoom account" in box.text()
-    accept = next(b for b in box.findChildren(QPushButton) if b.text() == "&Delete")
-    accept.click()
-    await world.runner.wait_idle()
-    message = world.runner.last_message_box
-    assert message is not None
-    assert "its hosts still have 1 coming session: ann@school.example (1)" in message.text()
-    assert len(world.store.tenants.all()) == 1
 
 
 async def test_deactivate_asks_first_and_says_what_happens_to_sessions(

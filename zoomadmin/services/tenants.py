@@ -202,5 +202,6 @@ def busy_message(tenant_name: str, host_emails: list[str], shown: int = 5) -> st
     return (
         f"“{tenant_name}” cannot be deleted: its hosts still have {total} coming "
         f"session{'s' if total != 1 else ''}: {listed}{more}. Move those hosts to another "
-        "tenant or cancel their sessions first."
+        "tenant first (Move hosts…): their sessions go with them. Sessions that should not "
+        "happen can be cancelled in the Zoom web portal; the next sync forgets them."
     )

@@ -26,6 +26,12 @@ from zoomadmin.ui.tenants.hosts_model import local_time
 from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 from zoomadmin.ui.tenants.import_wizard import ImportWizard
 
+REMOVE_SESSIONS_ADVICE = (
+    "Its meetings leave with the user and no longer appear here. zoomadmin cannot move "
+    "meetings to another host yet: to keep them running, choose Deactivate instead (they stay "
+    "scheduled), or reassign them in the Zoom web portal before removing."
+)
+
 
 def confirm(
     parent: QWidget, title: str, text: str, ok_text: str, on_yes: Callable[[], None]
@@ -132,10 +138,19 @@ class HostActions(QObject):
     def add_host(self) -> None:
         """Open the Add host form."""
         dialog = AddHostDialog(
-            self._hosts, self._runner, self._tenants(), self._current_tenant(), self._panel
+            self._hosts,
+            self._runner,
+            self._tenants(),
+            self._current_tenant(),
+            self._panel,
+            known=self._known_host,
         )
         dialog.host_added.connect(self._on_host_added)
         self._open(dialog)
+
+    def _known_host(self, email: str) -> HostRecord | None:
+        row = self._panel.model.find_email(email)
+        return row.host if row is not None else None
 
     def _on_host_added(self, host: HostRecord) -> None:
         self.refresh_row(host.id, select=True)
@@ -233,9 +248,8 @@ class HostActions(QObject):
         text = (
             f"Remove {row.host.email} from the Zoom account? Zoom disassociates the user: it "
             "becomes a free Zoom account of its own, outside this account, and zoomadmin "
-            f"forgets the host. {sessions_text(impact, row.tenant_timezone)} Its meetings leave "
-            "with the user and no longer appear here; move them to another host first if they "
-            "must go ahead."
+            f"forgets the host. {sessions_text(impact, row.tenant_timezone)} "
+            f"{REMOVE_SESSIONS_ADVICE if impact.coming_sessions else ''}"
         )
         confirm(self._panel, "Remove host", text, "&Remove", lambda: self._remove(row))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import shiboken6
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
@@ -91,9 +91,14 @@ class AddHostDialog(QDialog):
         tenants: Sequence[TenantRecord],
         tenant_id: int | None,
         parent: QWidget | None = None,
+        *,
+        known: Callable[[str], HostRecord | None] = lambda _email: None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("addHostDialog")
+        self._known = known
+        self._tenant_names = {t.id: t.name for t in tenants}
+        self._local: HostRecord | None = None
         self.setWindowTitle("Add host")
         self.setMinimumWidth(560)
         self._hosts = hosts
@@ -113,6 +118,10 @@ class AddHostDialog(QDialog):
         self.link_button = QPushButton("&Link the existing user instead", self)
         self.link_button.hide()
         self.link_button.clicked.connect(self._on_link)
+        self.move_button = QPushButton("Mo&ve it here", self)
+        self.move_button.setObjectName("moveHereButton")
+        self.move_button.hide()
+        self.move_button.clicked.connect(self._on_move_here)
         form = QFormLayout()
         form.addRow("&Tenant:", self.tenant)
         form.addRow("&Email:", self.email)
@@ -130,8 +139,11 @@ class AddHostDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.link_button)
+        layout.addWidget(self.move_button)
         layout.addWidget(self.buttons)
         self.tenant.currentIndexChanged.connect(self._suggest_email)
+        self.tenant.currentIndexChanged.connect(self._check_known)
+        self.email.textChanged.connect(self._check_known)
         self._suggest_email()
 
     @Slot()
@@ -147,11 +159,46 @@ class AddHostDialog(QDialog):
             label="Finding the next free email…",
         )
 
-    def show_error(self, text: str, *, linkable: bool = False) -> None:
-        """Show a problem in the form (and the Link button when linking would help)."""
+    def show_error(self, text: str, *, linkable: bool = False, movable: bool = False) -> None:
+        """Show a problem in the form (and Link or Move it here when that would help)."""
         self.error.setText(text)
         self.error.setVisible(bool(text))
         self.link_button.setVisible(linkable)
+        self.move_button.setVisible(movable)
+
+    @Slot()
+    def _check_known(self) -> None:
+        """Decide here, before asking Zoom, whether the email is a host listed already."""
+        host = self._known(self.email.text())
+        was, self._local = self._local, host
+        add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        add.setEnabled(host is None)
+        if host is None:
+            if was is not None:
+                self.show_error("")
+            return
+        tenant_id = self.tenant.currentData()
+        if host.tenant_id is None:
+            text = f"{host.email} is already a user of this Zoom account, in no tenant yet."
+            self.show_error(text, linkable=True)
+        elif host.tenant_id == tenant_id:
+            self.show_error(f"{host.email} is already a host of this tenant.")
+        else:
+            other = self._tenant_names.get(host.tenant_id, "another tenant")
+            self.show_error(f"{host.email} is already a host of “{other}”.", movable=True)
+
+    @Slot()
+    def _on_move_here(self) -> None:
+        host = self._local
+        if host is None:
+            return
+        self._runner.run(
+            self._hosts.move([host.id], self.tenant.currentData()),
+            on_done=lambda _: self._on_done(host),
+            on_error=self._on_failed,
+            disable=(self.buttons, self.move_button),
+            label="Moving the host…",
+        )
 
     def new_host(self) -> NewHost:
         """What the form holds."""

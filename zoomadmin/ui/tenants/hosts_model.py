@@ -223,6 +223,11 @@ class HostsModel(QAbstractTableModel):
         """The lowercase text the filter searches in model row ``row``."""
         return self._haystacks[row]
 
+    def find_email(self, email: str) -> HostRow | None:
+        """The host with ``email`` (any letter case), if it is listed."""
+        wanted = email.strip().casefold()
+        return next((r for r in self._rows if r.host.email.casefold() == wanted), None)
+
     def row_of(self, host_id: int) -> int | None:
         """The model row of a host, or None."""
         return self._by_id.get(host_id)

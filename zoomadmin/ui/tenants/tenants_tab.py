@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -111,7 +111,10 @@ class TenantsTab(QWidget):
         self._build_tenant_actions()
         self._build_layout()
         self._show_loading()
-        self.tenants_view.selectionModel().currentRowChanged.connect(self._on_tenant_chosen)
+        self._syncing_selection = False
+        self._top_height = 0
+        self.tenants_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
+        self.hosts_panel.tenant_filter.currentIndexChanged.connect(self._on_filter_chosen)
 
     def _action(
         self, text: str, icon_name: str, keys: QKeySequence, slot: Callable[[], None]
@@ -134,6 +137,9 @@ class TenantsTab(QWidget):
         self.delete_tenant = self._action(
             "&Delete tenant…", "delete", QKeySequence("Ctrl+Shift+Del"), self.ask_delete_tenant
         )
+        self.move_tenant_hosts = self._action(
+            "Move &hosts…", "move", QKeySequence("Ctrl+Shift+M"), self.open_move_tenant_hosts
+        )
         self.focus_search = QAction("Find hosts", self)
         self.focus_search.setShortcut(QKeySequence.StandardKey.Find)
         self.focus_search.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -152,27 +158,7 @@ class TenantsTab(QWidget):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         for action in (acts.import_csv, acts.link, acts.move, None, acts.sync):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
-        self.tenants_view = HostsTable(self)
-        self.tenants_view.setObjectName("tenantsTable")
-        self.tenants_view.setModel(self.tenants_proxy)
-        self.tenants_view.setSortingEnabled(True)
-        self.tenants_view.sortByColumn(TenantColumn.NAME, Qt.SortOrder.AscendingOrder)
-        self.tenants_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.tenants_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tenants_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        self.tenants_view.verticalHeader().hide()
-        self.tenants_view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        self.tenants_view.setWordWrap(False)
-        self.delete_tenant.setText("&Delete tenant…\tDel")
-        self.delete_tenant.setIconText("Delete tenant")
-        for action in (self.edit_tenant, self.delete_tenant, self.host_actions.add):
-            self.tenants_view.addAction(action)
-        self.tenants_view.activated_by_key.connect(self.open_edit_tenant)
-        self.tenants_view.doubleClicked.connect(lambda _: self.open_edit_tenant())
-        self.tenants_view.delete_pressed.connect(self.ask_delete_tenant)
-        header = self.tenants_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TenantColumn.EMAIL_SCHEME, QHeaderView.ResizeMode.Stretch)
+        self._build_tenants_view()
         self.tenants_empty = EmptyState(self)
         self.tenants_empty.setObjectName("tenantsEmpty")
         self.tenants_stack = QStackedWidget(self)
@@ -183,6 +169,11 @@ class TenantsTab(QWidget):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(_heading("Tenants", top))
         top_layout.addWidget(self.tenants_stack)
+        self.delete_note = QLabel(top)
+        self.delete_note.setObjectName("deleteNote")
+        self.delete_note.setWordWrap(True)
+        self.delete_note.hide()
+        top_layout.addWidget(self.delete_note)
         bottom = QWidget(self)
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
@@ -196,6 +187,35 @@ class TenantsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(toolbar)
         layout.addWidget(self.splitter, 1)
+
+    def _build_tenants_view(self) -> None:
+        self.tenants_view = TenantsTable(self)
+        self.tenants_view.setObjectName("tenantsTable")
+        self.tenants_view.setModel(self.tenants_proxy)
+        self.tenants_view.setSortingEnabled(True)
+        self.tenants_view.sortByColumn(TenantColumn.NAME, Qt.SortOrder.AscendingOrder)
+        self.tenants_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tenants_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tenants_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.tenants_view.verticalHeader().hide()
+        self.tenants_view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        self.tenants_view.setWordWrap(False)
+        self.delete_tenant.setText("&Delete tenant…\tDel")
+        self.delete_tenant.setIconText("Delete tenant")
+        for action in (
+            self.edit_tenant,
+            self.delete_tenant,
+            self.move_tenant_hosts,
+            self.host_actions.add,
+        ):
+            self.tenants_view.addAction(action)
+        self.tenants_view.deselect_requested.connect(self.tenants_view.clearSelection)
+        self.tenants_view.activated_by_key.connect(self.open_edit_tenant)
+        self.tenants_view.doubleClicked.connect(lambda _: self.open_edit_tenant())
+        self.tenants_view.delete_pressed.connect(self.ask_delete_tenant)
+        header = self.tenants_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(TenantColumn.EMAIL_SCHEME, QHeaderView.ResizeMode.Stretch)
 
     # Loading -------------------------------------------------------------------------
 
@@ -285,7 +305,8 @@ class TenantsTab(QWidget):
         frame = 2 * self.tenants_view.frameWidth()
         height = self.tenants_view.horizontalHeader().sizeHint().height() + shown * ROW_HEIGHT
         self.tenants_view.setMaximumHeight(height + frame)
-        self._top.setMaximumHeight(height + frame + HEADING_HEIGHT)
+        self._top_height = height + frame + HEADING_HEIGHT
+        self._top.setMaximumHeight(self._top_height)
         self._update_enabled()
 
     # Tenant actions -------------------------------------------------------------------
@@ -297,9 +318,9 @@ class TenantsTab(QWidget):
         return sorted(records, key=lambda t: t.name.casefold())
 
     def current_summary(self) -> TenantSummary | None:
-        """The tenant selected in the list, if any."""
-        index = self.tenants_view.currentIndex()
-        return index.data(ROW_ROLE) if index.isValid() else None
+        """The tenant selected in the list, if any (the list and the filter agree)."""
+        rows = self.tenants_view.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
 
     def current_tenant_id(self) -> int | None:
         """The selected tenant's id, else the one the hosts are filtered to."""
@@ -310,16 +331,60 @@ class TenantsTab(QWidget):
         return chosen if isinstance(chosen, int) and chosen > 0 else None
 
     def _update_enabled(self) -> None:
-        chosen = self.current_summary() is not None
+        summary = self.current_summary()
+        chosen = summary is not None
         self.edit_tenant.setEnabled(chosen)
-        self.delete_tenant.setEnabled(chosen)
+        self.move_tenant_hosts.setEnabled(chosen and bool(summary and summary.host_count))
+        reason = delete_blocked_reason(summary) if summary is not None else ""
+        self.delete_tenant.setEnabled(chosen and not reason)
+        self.delete_tenant.setToolTip(reason or "Delete tenant (Del)")
+        self.delete_note.setText(reason)
+        self.delete_note.setVisible(bool(reason))
+        if self._top_height:
+            self._top.setMaximumHeight(self._top_height + (self._note_height() if reason else 0))
 
-    @Slot(QModelIndex, QModelIndex)
-    def _on_tenant_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    def _note_height(self) -> int:
+        width = max(self.delete_note.width(), 400)
+        return self.delete_note.heightForWidth(width) + 6
+
+    @Slot()
+    def _on_tenant_chosen(self, *_: object) -> None:
+        """The list's selection filters the hosts; no selection shows every tenant's."""
         self._update_enabled()
-        summary = current.data(ROW_ROLE) if current.isValid() else None
-        if summary is not None:
-            self.hosts_panel.show_tenant(summary.tenant.id)
+        if self._syncing_selection:
+            return
+        summary = self.current_summary()
+        self._syncing_selection = True
+        try:
+            self.hosts_panel.show_tenant(summary.tenant.id if summary else None)
+        finally:
+            self._syncing_selection = False
+
+    @Slot()
+    def _on_filter_chosen(self, *_: object) -> None:
+        """Choosing a tenant (or All tenants) in the filter selects it in the list too."""
+        if self._syncing_selection:
+            return
+        chosen = self.hosts_panel.tenant_filter.currentData()
+        self._syncing_selection = True
+        try:
+            row = self.tenants_model.row_of(chosen) if isinstance(chosen, int) else None
+            if row is None:
+                self.tenants_view.clearSelection()
+            else:
+                self._select_tenant(chosen)
+        finally:
+            self._syncing_selection = False
+        self._update_enabled()
+
+    def open_move_tenant_hosts(self) -> None:
+        """Select the tenant's hosts and ask where they move (the way to empty a tenant)."""
+        summary = self.current_summary()
+        if summary is None:
+            return
+        self.hosts_panel.show_tenant(summary.tenant.id)
+        self.hosts_panel.view.selectAll()
+        self.host_actions.move_hosts()
 
     @Slot()
     def _on_focus_search(self) -> None:
@@ -367,9 +432,9 @@ class TenantsTab(QWidget):
             self.tenants_view.setCurrentIndex(index)
 
     def ask_delete_tenant(self) -> None:
-        """Delete the selected tenant after a confirmation (refused while sessions are coming)."""
+        """Delete the selected tenant after a confirmation (off while sessions are coming)."""
         summary = self.current_summary()
-        if summary is None:
+        if summary is None or not self.delete_tenant.isEnabled():
             return
         name = summary.tenant.name
         count = summary.host_count
@@ -390,6 +455,40 @@ class TenantsTab(QWidget):
         self._runner.run(
             self._tenants.delete(tenant_id), on_done=done, label="Deleting the tenant…"
         )
+
+
+def delete_blocked_reason(summary: TenantSummary) -> str:
+    """Why the tenant cannot be deleted now, and what to do instead ("" when it can)."""
+    count = summary.coming_sessions
+    if not count:
+        return ""
+    return (
+        f"“{summary.tenant.name}” cannot be deleted while its hosts have {count} coming "
+        f"session{'s' if count != 1 else ''}. Move its hosts to another tenant first "
+        "(Move hosts…, Ctrl+Shift+M): their sessions go with them."
+    )
+
+
+class TenantsTable(HostsTable):
+    """The tenants list: clicking the selected tenant again, Ctrl+click or Esc deselects it."""
+
+    deselect_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Esc: show every tenant's hosts."""
+        if event.key() == Qt.Key.Key_Escape and self.selectionModel().hasSelection():
+            self.deselect_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        """A click on the selected row deselects it (so does Ctrl+click)."""
+        index = self.indexAt(event.position().toPoint())
+        model = self.selectionModel()
+        if index.isValid() and model.isRowSelected(index.row(), index.parent()):
+            self.deselect_requested.emit()
+            return
+        super().mousePressEvent(event)
 
 
 def _heading(text: str, parent: QWidget) -> QWidget:
