@@ -64,7 +64,7 @@ def _tenants_tab(context: AccountContext) -> TabSpec:
             changes=runtime.bus,
         )
 
-    return TabSpec("Tenants && Hosts", build, "link")
+    return TabSpec("Tenants && Hosts", build, "tenants")
 
 
 def _recordings_tab(context: AccountContext) -> TabSpec:

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from tenants_tab_support import TabWorld, world
 from test_tenants_tab import create_tenant, preview_import
@@ -19,6 +20,7 @@ from zoomadmin.sandbox.faults import FaultPlan
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
 from zoomadmin.ui.status_bar import AppStatusBar
+from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, MoveHostsDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
@@ -228,3 +230,128 @@ async def test_8_one_selection_drives_the_list_and_the_filter(
     assert tab.current_summary() is not None and combo.currentText() == "Northside"
     qtbot.mouseClick(tab.tenants_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert tab.current_summary() is None and combo.currentText() == "All tenants"
+
+
+async def _tenant_with_ann(world: TabWorld, qtbot: QtBot) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "ann@school.example")
+    tenant_id = world.tab.current_tenant_id()
+    assert tenant_id is not None
+    await world.tab.host_actions._hosts.link_email("ann@school.example", tenant_id)
+    world.tab.refresh()
+    await world.runner.wait_idle()
+
+
+async def test_9_enter_opens_the_host_details_which_rename_and_copy(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await _tenant_with_ann(world, qtbot)
+    view = world.tab.hosts_panel.view
+    view.setFocus()
+    view.selectRow(0)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, HostDetailsDialog)
+    assert dialog.email.text() == "ann@school.example"
+    assert dialog.zoom_id.text() == world.store.hosts.all()[0].zoom_user_id
+    assert dialog.tenant.text() == "Northside"
+    assert dialog.kind.text() == "Basic" and dialog.status.text() == "Active"
+    assert dialog.quota.text() == "0 of 100 meeting requests"
+    assert dialog.sessions.item(0).text() == "No coming sessions."
+    assert "Existing Zoom user linked" in dialog.audit.item(0).text()
+    dialog.copy_email.click()
+    assert QGuiApplication.clipboard().text() == "ann@school.example"
+    dialog.copy_zoom_id.click()
+    assert QGuiApplication.clipboard().text() == dialog.zoom_id.text()
+    dialog.first_name.setText("Annie")
+    assert dialog.save_name.isEnabled()
+    dialog.save_name.click()
+    await world.runner.wait_idle()
+    assert world.store.hosts.all()[0].first_name == "Annie"
+    user = await world.zoom.get_user("ann@school.example")
+    assert user.first_name == "Annie"
+    panel = world.tab.hosts_panel
+    assert panel.model.data(panel.model.index(0, HostColumn.NAME)) == "Annie Lee"
+
+
+async def _three_hosts(world: TabWorld, qtbot: QtBot) -> None:
+    await create_tenant(world, qtbot)
+    tenant_id = world.tab.current_tenant_id()
+    assert tenant_id is not None
+    for name in ("ann", "bob", "cy"):
+        add_zoom_user(world.server, f"{name}@school.example", name.title(), "Lee")
+        await world.tab.host_actions._hosts.link_email(f"{name}@school.example", tenant_id)
+    world.tab.refresh()
+    await world.runner.wait_idle()
+
+
+def _click(box: QMessageBox | None, text: str) -> None:
+    assert box is not None
+    next(b for b in box.findChildren(QPushButton) if b.text() == text).click()
+
+
+async def test_10_deactivate_reactivate_and_remove_many_with_one_question_each(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await _three_hosts(world, qtbot)
+    panel, actions = world.tab.hosts_panel, world.tab.host_actions
+    panel.view.selectAll()
+    assert actions.deactivate.isEnabled() and actions.remove.isEnabled()
+    actions.deactivate.trigger()
+    await world.runner.wait_idle()
+    box = actions.confirmation
+    assert box is not None and box.text().startswith("Deactivate 3 hosts?")
+    assert "None of them has coming sessions." in box.text()
+    _click(box, "&Deactivate")
+    await world.runner.wait_idle()
+    assert actions.last_results is not None and all(r.ok for r in actions.last_results)
+    assert {h.status for h in world.store.hosts.all()} == {UserStatus.INACTIVE}
+    panel.view.selectAll()
+    assert actions.reactivate.isEnabled() and not actions.deactivate.isEnabled()
+    actions.reactivate.trigger()
+    await world.runner.wait_idle()
+    assert {h.status for h in world.store.hosts.all()} == {UserStatus.ACTIVE}
+    panel.view.selectAll()
+    actions.remove.trigger()
+    await world.runner.wait_idle()
+    assert actions.confirmation is not None
+    assert actions.confirmation.text().startswith("Remove 3 hosts from the Zoom account?")
+    # One host another desk removed meanwhile: the others go, the result names the one.
+    gone = world.store.hosts.find_by_email("ann@school.example")
+    assert gone is not None
+    world.store.hosts.delete(gone.id)
+    _click(actions.confirmation, "&Remove")
+    await world.runner.wait_idle()
+    assert actions.last_results is not None
+    assert [r.ok for r in actions.last_results].count(True) == 2
+    assert world.store.hosts.all() == []
+    assert actions.message is not None
+    assert actions.message.text().startswith("Removed 2 of 3 hosts.")
+
+
+async def test_17_confirmations_name_the_host_list_sessions_once_per_topic_and_warn(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    tenant_id = world.tab.current_tenant_id()
+    user_id = add_zoom_user(world.server, "ann@school.example")
+    host = world.store.hosts.add(
+        HostData(user_id, "ann@school.example", "Ann", "Lee", tenant_id=tenant_id)
+    )
+    start = world.server.sandbox.clock.now() + timedelta(days=2)
+    for n in range(4):
+        meeting = MeetingData(83000000001 + n, host.id, "Algebra", start + timedelta(days=n), 60)
+        world.store.meetings.save(meeting)
+    world.tab.refresh()
+    await world.runner.wait_idle()
+    world.tab.hosts_panel.view.selectRow(0)
+    world.tab.host_actions.deactivate.trigger()
+    await world.runner.wait_idle()
+    box = world.tab.host_actions.confirmation
+    assert box is not None
+    assert box.text().startswith("Deactivate Ann Lee <ann@school.example>?")
+    assert box.text().count("Algebra") == 1
+    assert "It has 4 coming sessions: Algebra (" in box.text() and "+1 more" in box.text()
+    assert box.icon() == QMessageBox.Icon.Warning
+    assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)

@@ -14,6 +14,7 @@ from typing import Any
 from zoomadmin.core.actor import current_actor
 from zoomadmin.core.changes import ChangeBus, ChangeKind
 from zoomadmin.core.enums import HOST_DAILY_LIMIT, CreateAction, UserStatus, UserType
+from zoomadmin.core.errors import AppError
 from zoomadmin.core.records import HostRecord, SessionRecord, TenantRecord
 from zoomadmin.services.host_errors import explain_create_error, pending_refusal
 from zoomadmin.services.tenants import Now, TenancyError, refused
@@ -66,6 +67,70 @@ class RemovalImpact:
 
     host: HostRecord
     coming_sessions: list[SessionRecord]
+
+
+@dataclass(frozen=True)
+class HostResult:
+    """How one host of a multi-host action went."""
+
+    host_id: int
+    email: str
+    error: str = ""
+    """Why it did not work, in words ("" when it did)."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the action worked for this host."""
+        return not self.error
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit entry as the screens show it."""
+
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    old_value: Any
+    new_value: Any
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit entries to show (every field optional)."""
+
+    object_type: str | None = None
+    object_id: str | int | None = None
+    action: str | None = None
+    """An action (``host.move``) or its prefix (``host.``)."""
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str = ""
+    """Words that must all appear in the entry (actor, action, values)."""
+    limit: int = 500
+
+
+@dataclass(frozen=True)
+class HostDetails:
+    """A host with its next sessions and its recent audit entries (the details dialog)."""
+
+    row: HostRow
+    sessions: list[SessionRecord]
+    audit: list[AuditLine]
+
+
+def audit_matches(line: AuditLine, wanted: AuditFilter) -> bool:
+    """Whether ``line`` passes the filter's action, until and text parts."""
+    if wanted.action and not line.action.startswith(wanted.action):
+        return False
+    if wanted.until is not None and line.at > wanted.until:
+        return False
+    if wanted.text:
+        haystack = f"{line.actor} {line.action} {line.old_value} {line.new_value}".casefold()
+        return all(word in haystack for word in wanted.text.casefold().split())
+    return True
 
 
 def check_new_host(email: str, first_name: str, last_name: str) -> list[str]:
@@ -389,6 +454,36 @@ class HostService:
         ]
         return RemovalImpact(host, sessions)
 
+    async def impacts(self, host_ids: Iterable[int]) -> list[RemovalImpact]:
+        """The hosts and their coming sessions (one confirmation for many hosts); hosts
+        removed meanwhile are left out."""
+        found = []
+        for host_id in host_ids:
+            with contextlib.suppress(TenancyError):
+                found.append(await self.impact(host_id))
+        return found
+
+    async def set_active_many(self, host_ids: Iterable[int], active: bool) -> list[HostResult]:
+        """(De)activate each host in turn; one that Zoom refuses does not stop the others."""
+        return [
+            await self._each(host_id, lambda h: self.set_active(h, active)) for host_id in host_ids
+        ]
+
+    async def remove_many(self, host_ids: Iterable[int]) -> list[HostResult]:
+        """Remove each host in turn; one that Zoom refuses does not stop the others."""
+        return [await self._each(host_id, self.remove) for host_id in host_ids]
+
+    async def _each(self, host_id: int, work: Callable[[int], Awaitable[object]]) -> HostResult:
+        try:
+            email = (await self.impact(host_id)).host.email
+        except TenancyError as exc:
+            return HostResult(host_id, "", exc.user_message)
+        try:
+            await work(host_id)
+        except AppError as exc:  # known trouble with this host: tell it, go on with the rest
+            return HostResult(host_id, email, exc.user_message)
+        return HostResult(host_id, email)
+
     async def set_active(self, host_id: int, active: bool) -> HostRecord:
         """Deactivate (the user cannot sign in or host) or reactivate a host in Zoom."""
         host = (await self.impact(host_id)).host
@@ -401,6 +496,61 @@ class HostService:
         def work(tx: Transaction) -> HostRecord:
             new = tx.hosts.set_fields(host_id, status=str(status))
             self._audit(tx, action, host_id, {"status": host.status}, {"status": new.status})
+            return new
+
+        record = await asyncio.to_thread(self._store.atomically, work)
+        self._changed([host_id], tenants=False)
+        return record
+
+    async def details(self, host_id: int, sessions: int = 5, entries: int = 10) -> HostDetails:
+        """The host's row, its next ``sessions`` and its last ``entries`` audit entries."""
+        row = await self.row(host_id)
+        impact = await self.impact(host_id)
+        audit = await self.audit(AuditFilter("host", host_id, limit=entries))
+        return HostDetails(row, impact.coming_sessions[:sessions], audit)
+
+    async def audit(self, wanted: AuditFilter) -> list[AuditLine]:
+        """Audit entries, newest first, that pass ``wanted`` (the audit-log viewer)."""
+        return await asyncio.to_thread(self._audit_lines, wanted)
+
+    def _audit_lines(self, wanted: AuditFilter) -> list[AuditLine]:
+        found: list[AuditLine] = []
+        # Action, end date and words are matched here, so read a little more than shown.
+        records = self._store.audit.entries(
+            object_type=wanted.object_type,
+            object_id=wanted.object_id,
+            since=wanted.since,
+            limit=wanted.limit * 4,
+        )
+        for record in records:
+            line = AuditLine(
+                record.at,
+                record.actor,
+                record.action,
+                record.object_type,
+                record.object_id,
+                record.old_value,
+                record.new_value,
+            )
+            if audit_matches(line, wanted):
+                found.append(line)
+                if len(found) == wanted.limit:
+                    break
+        return found
+
+    async def rename(self, host_id: int, first_name: str, last_name: str) -> HostRecord:
+        """Change the host's name in Zoom, then here (audited)."""
+        first, last = first_name.strip(), last_name.strip()
+        problems = check_names(first, last)
+        if problems:
+            raise TenancyError(" ".join(problems))
+        host = (await self.impact(host_id)).host
+        await self._zoom.update_user(host.zoom_user_id, first_name=first, last_name=last)
+
+        def work(tx: Transaction) -> HostRecord:
+            new = tx.hosts.set_fields(host_id, names=(first, last))
+            old = {"first_name": host.first_name, "last_name": host.last_name}
+            self._audit(tx, "host.rename", host_id, old, {"first_name": first, "last_name": last})
             return new
 
         record = await asyncio.to_thread(self._store.atomically, work)

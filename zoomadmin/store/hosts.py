@@ -256,10 +256,18 @@ class HostRepository:
         return moved
 
     def set_fields(
-        self, host_id: int, *, user_type: int | None = None, status: str | None = None
+        self,
+        host_id: int,
+        *,
+        user_type: int | None = None,
+        status: str | None = None,
+        names: tuple[str, str] | None = None,
     ) -> HostRecord:
-        """Record a change zoomadmin itself made in Zoom (license given, user deactivated)."""
+        """Record a change zoomadmin itself made in Zoom (license given, user deactivated,
+        renamed: ``names`` is (first, last))."""
         values: dict[str, Any] = {"updated_at": utc_now()}
+        if names is not None:
+            values["first_name"], values["last_name"] = names
         if user_type is not None:
             values["user_type"] = user_type
         if status is not None:

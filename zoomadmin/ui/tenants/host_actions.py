@@ -11,35 +11,46 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from zoomadmin.core.enums import UserStatus
 from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.services.host_import import HostImporter
-from zoomadmin.services.hosts import HostRow, HostService, RemovalImpact
+from zoomadmin.services.hosts import (
+    HostDetails,
+    HostResult,
+    HostRow,
+    HostService,
+    RemovalImpact,
+)
 from zoomadmin.services.sync import SyncReport, SyncService
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.common.messages import error_text, is_retryable, show_error
+from zoomadmin.ui.tenants.host_confirm import deactivate_text, remove_text, results_text
+from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import (
     AddHostDialog,
     LinkUsersDialog,
     MoveHostsDialog,
     open_dialog,
 )
-from zoomadmin.ui.tenants.hosts_model import local_time
+from zoomadmin.ui.tenants.hosts_model import ROW_ROLE
 from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 from zoomadmin.ui.tenants.import_wizard import ImportWizard
 
-REMOVE_SESSIONS_ADVICE = (
-    "Its meetings leave with the user and no longer appear here. zoomadmin cannot move "
-    "meetings to another host yet: to keep them running, choose Deactivate instead (they stay "
-    "scheduled), or reassign them in the Zoom web portal before removing."
-)
-
 
 def confirm(
-    parent: QWidget, title: str, text: str, ok_text: str, on_yes: Callable[[], None]
+    parent: QWidget,
+    title: str,
+    text: str,
+    ok_text: str,
+    on_yes: Callable[[], None],
+    *,
+    destructive: bool = False,
 ) -> QMessageBox:
-    """Ask with a non-blocking message box (``open()``); ``on_yes`` runs if the user agrees."""
+    """Ask with a non-blocking message box (``open()``); ``on_yes`` runs if the user agrees.
+
+    A destructive question gets the warning icon; Cancel is the default either way.
+    """
     box = QMessageBox(parent)
     box.setObjectName("confirmBox")
-    box.setIcon(QMessageBox.Icon.Question)
+    box.setIcon(QMessageBox.Icon.Warning if destructive else QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     box.setText(text)
     ok = box.addButton(ok_text, QMessageBox.ButtonRole.AcceptRole)
@@ -48,17 +59,6 @@ def confirm(
     box.finished.connect(lambda _: on_yes() if box.clickedButton() is ok else None)
     open_dialog(box, parent)
     return box
-
-
-def sessions_text(impact: RemovalImpact, timezone: str, shown: int = 3) -> str:
-    """ "3 coming sessions (first: Algebra, Tue 3 Mar 16:00 EST; …)" or "no coming sessions"."""
-    sessions = impact.coming_sessions
-    if not sessions:
-        return "It has no coming sessions."
-    listed = "; ".join(f"{s.topic}, {local_time(s.start_time, timezone)}" for s in sessions[:shown])
-    more = "; …" if len(sessions) > shown else ""
-    count = len(sessions)
-    return f"It has {count} coming session{'s' if count != 1 else ''} ({listed}{more})."
 
 
 class HostActions(QObject):
@@ -72,6 +72,8 @@ class HostActions(QObject):
     """A short confirmation of what an action did, for the status bar."""
     zoom_problem = Signal(str)
     """How the last call to Zoom went: why it failed, or "" once it worked again."""
+    audit_requested = Signal(object)
+    """Open the audit log for a host (its id), or for everything (None)."""
 
     def __init__(
         self,
@@ -93,22 +95,23 @@ class HostActions(QObject):
         self._tenants = tenants
         self._current_tenant = current_tenant
         self.dialog: QDialog | None = None
-        self.add = self._action("&Add host…", "add", "Ctrl+Shift+N", self.add_host)
+        self.details = self._action("Host de&tails…\tEnter", "details", "", self.open_details)
+        self.add = self._action("&Add host…", "add-host", "Ctrl+Shift+N", self.add_host)
         self.import_csv = self._action("&Import CSV…", "import", "Ctrl+I", self.open_import)
         self.link = self._action("&Link Zoom users…", "link", "Ctrl+L", self.link_users)
         self.move = self._action("&Move to tenant…", "move", "Ctrl+M", self.move_hosts)
         self.deactivate = self._action("&Deactivate", "deactivate", "", self.deactivate_host)
         self.reactivate = self._action("&Reactivate", "activate", "", self.reactivate_host)
         # The table's Delete key triggers it (only while the table has the focus).
-        self.remove = self._action("&Remove from Zoom…\tDel", "remove", "", self.remove_host)
+        self.remove = self._action("&Remove from Zoom…\tDel", "remove-user", "", self.remove_host)
         self.sync = self._action("&Sync with Zoom", "sync", "F5", self.start_sync)
-        for action in (self.move, self.deactivate, self.reactivate, self.remove):
+        for action in (self.details, self.move, self.deactivate, self.reactivate, self.remove):
             panel.view.addAction(action)
         panel.no_hosts_actions = [self.sync, self.link, self.add, self.import_csv]
         panel.tenant_empty_actions = [self.add, self.import_csv, self.link]
         panel.set_loading(None)
-        panel.view.activated_by_key.connect(self.move_hosts)
-        panel.view.doubleClicked.connect(lambda _: self.move_hosts())
+        panel.view.activated_by_key.connect(self.open_details)
+        panel.view.doubleClicked.connect(lambda _: self.open_details())
         panel.view.delete_pressed.connect(self.remove_host)
         panel.selection_changed.connect(self.update_enabled)
         self.update_enabled()
@@ -125,15 +128,37 @@ class HostActions(QObject):
     def update_enabled(self) -> None:
         """Enable the actions that apply to the selected hosts."""
         rows = self._panel.selected_rows()
+        self.details.setEnabled(len(rows) == 1)
         self.move.setEnabled(bool(rows))
-        self.remove.setEnabled(len(rows) == 1)
-        one = rows[0].host if len(rows) == 1 else None
-        self.deactivate.setEnabled(one is not None and one.status == UserStatus.ACTIVE)
-        self.reactivate.setEnabled(one is not None and one.status == UserStatus.INACTIVE)
+        self.remove.setEnabled(bool(rows))
+        statuses = {r.host.status for r in rows if not r.host.missing_in_zoom}
+        self.deactivate.setEnabled(UserStatus.ACTIVE in statuses)
+        self.reactivate.setEnabled(UserStatus.INACTIVE in statuses)
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
         open_dialog(dialog, self._panel.view)
+
+    def open_details(self) -> None:
+        """Show the current host's details (Enter or double-click)."""
+        current = self._panel.view.currentIndex()
+        rows = [current.data(ROW_ROLE)] if current.isValid() else self._panel.selected_rows()
+        if len(rows) != 1:
+            return
+        host_id = rows[0].host.id
+
+        def show(details: HostDetails) -> None:
+            dialog = HostDetailsDialog(self._hosts, self._runner, details, self._panel)
+            dialog.renamed.connect(lambda host: self.refresh_row(host.id))
+            dialog.renamed.connect(
+                lambda host: self.notify.emit(f"Renamed {host.email} to {host.display_name}.")
+            )
+            dialog.audit_requested.connect(self.audit_requested.emit)
+            self._open(dialog)
+
+        self._runner.run(
+            self._hosts.details(host_id), on_done=show, label="Reading the host's details…"
+        )
 
     def add_host(self) -> None:
         """Open the Add host form."""
@@ -216,59 +241,80 @@ class HostActions(QObject):
         self.hosts_changed.emit()
 
     def deactivate_host(self) -> None:
-        """Deactivate the selected host in Zoom, after saying what happens to its sessions."""
-        self._with_impact(self._confirm_deactivate)
+        """Deactivate the selected active hosts, after saying what happens to their sessions."""
+        rows = [r for r in self._panel.selected_rows() if r.host.status == UserStatus.ACTIVE]
+        self._with_impacts(rows, self._confirm_deactivate)
 
-    def _confirm_deactivate(self, row: HostRow, impact: RemovalImpact) -> None:
-        text = (
-            f"Deactivate {row.host.email}? The user can no longer sign in or start meetings. "
-            f"{sessions_text(impact, row.tenant_timezone)} Sessions stay scheduled but cannot "
-            "start until the host is reactivated."
+    def _confirm_deactivate(self, rows: list[HostRow], impacts: list[RemovalImpact]) -> None:
+        text = deactivate_text(impacts, rows[0].tenant_timezone)
+        self.confirmation = confirm(
+            self._panel,
+            "Deactivate hosts" if len(rows) > 1 else "Deactivate host",
+            text,
+            "&Deactivate",
+            lambda: self._set(rows, False),
+            destructive=True,
         )
-        confirm(self._panel, "Deactivate host", text, "&Deactivate", lambda: self._set(row, False))
 
     def reactivate_host(self) -> None:
-        """Reactivate the selected host in Zoom."""
-        rows = self._panel.selected_rows()
-        if len(rows) == 1:
-            self._set(rows[0], True)
+        """Reactivate the selected deactivated hosts in Zoom."""
+        rows = [r for r in self._panel.selected_rows() if r.host.status == UserStatus.INACTIVE]
+        if rows:
+            self._set(rows, True)
 
-    def _set(self, row: HostRow, active: bool) -> None:
+    def _set(self, rows: list[HostRow], active: bool) -> None:
+        ids = [r.host.id for r in rows]
+        verb = "Reactivated" if active else "Deactivated"
         self._runner.run(
-            self._hosts.set_active(row.host.id, active),
-            on_done=lambda host: self.refresh_row(host.id),
-            label="Reactivating the host…" if active else "Deactivating the host…",
+            self._hosts.set_active_many(ids, active),
+            on_done=lambda results: self._show_results(verb, results),
+            label="Reactivating hosts…" if active else "Deactivating hosts…",
         )
+
+    def _show_results(self, verb: str, results: list[HostResult]) -> None:
+        line, failures = results_text(verb, results)
+        for result in results:
+            if result.ok and self._panel.model.row_of(result.host_id) is not None:
+                self.refresh_row(result.host_id)
+        self.notify.emit(line)
+        self.last_results = results
+        if failures:
+            self.message = show_error(self._panel, line, f"{line}\n\n{failures}")
 
     def remove_host(self) -> None:
-        """Remove (disassociate) the selected host, after saying what happens to its sessions."""
-        self._with_impact(self._confirm_remove)
+        """Remove (disassociate) the selected hosts, after saying what happens to sessions."""
+        self._with_impacts(self._panel.selected_rows(), self._confirm_remove)
 
-    def _confirm_remove(self, row: HostRow, impact: RemovalImpact) -> None:
-        text = (
-            f"Remove {row.host.email} from the Zoom account? Zoom disassociates the user: it "
-            "becomes a free Zoom account of its own, outside this account, and zoomadmin "
-            f"forgets the host. {sessions_text(impact, row.tenant_timezone)} "
-            f"{REMOVE_SESSIONS_ADVICE if impact.coming_sessions else ''}"
+    def _confirm_remove(self, rows: list[HostRow], impacts: list[RemovalImpact]) -> None:
+        self.confirmation = confirm(
+            self._panel,
+            "Remove hosts" if len(rows) > 1 else "Remove host",
+            remove_text(impacts, rows[0].tenant_timezone),
+            "&Remove",
+            lambda: self._remove(rows),
+            destructive=True,
         )
-        confirm(self._panel, "Remove host", text, "&Remove", lambda: self._remove(row))
 
-    def _remove(self, row: HostRow) -> None:
-        def done(_: None) -> None:
-            self._panel.model.remove(row.host.id)
+    def _remove(self, rows: list[HostRow]) -> None:
+        def done(results: list[HostResult]) -> None:
+            for result in results:
+                if result.ok:
+                    self._panel.model.remove(result.host_id)
+            self._show_results("Removed", results)
             self.hosts_changed.emit()
 
-        self._runner.run(self._hosts.remove(row.host.id), on_done=done, label="Removing…")
+        ids = [r.host.id for r in rows]
+        self._runner.run(self._hosts.remove_many(ids), on_done=done, label="Removing…")
 
-    def _with_impact(self, then: Callable[[HostRow, RemovalImpact], None]) -> None:
-        rows = self._panel.selected_rows()
-        if len(rows) != 1:
+    def _with_impacts(
+        self, rows: list[HostRow], then: Callable[[list[HostRow], list[RemovalImpact]], None]
+    ) -> None:
+        if not rows:
             return
-        row = rows[0]
         self._runner.run(
-            self._hosts.impact(row.host.id),
-            on_done=lambda impact: then(row, impact),
-            label="Looking up the host's sessions…",
+            self._hosts.impacts([r.host.id for r in rows]),
+            on_done=lambda impacts: then(rows, impacts) if impacts else None,
+            label="Looking up the hosts' sessions…",
         )
 
     def start_sync(self) -> None:
@@ -314,5 +360,7 @@ class HostActions(QObject):
         task.add_done_callback(lambda _: self.sync.setEnabled(True))
 
     last_sync: SyncReport | None = None
+    last_results: list[HostResult] | None = None
+    confirmation: QMessageBox | None = None
     message: QMessageBox | None = None
     """The last error message this shows itself (with Retry when trying again may work)."""

@@ -129,7 +129,7 @@ class TenantsTab(QWidget):
 
     def _build_tenant_actions(self) -> None:
         self.new_tenant = self._action(
-            "&New tenant…", "add", QKeySequence("Ctrl+N"), self.open_new_tenant
+            "&New tenant…", "new-tenant", QKeySequence("Ctrl+N"), self.open_new_tenant
         )
         self.edit_tenant = self._action(
             "&Edit tenant…", "edit", QKeySequence("Ctrl+E"), self.open_edit_tenant
