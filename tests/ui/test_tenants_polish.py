@@ -355,3 +355,31 @@ async def test_17_confirmations_name_the_host_list_sessions_once_per_topic_and_w
     assert "It has 4 coming sessions: Algebra (" in box.text() and "+1 more" in box.text()
     assert box.icon() == QMessageBox.Icon.Warning
     assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+
+
+async def test_11_every_action_confirms_in_the_status_bar_and_the_last_sync_shows(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    said: list[str] = []
+    world.tab.status_message.connect(said.append)
+    assert world.tab.hosts_panel.synced.text() == "Never synced with Zoom (F5)"
+    await create_tenant(world, qtbot)
+    assert said[-1] == "Created the tenant “Northside”."
+    world.tab.host_actions.add.trigger()
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, AddHostDialog)
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+    assert said[-1] == "Added teach+northside-1@school.example — invitation sent."
+    await sync_now(world)
+    assert said[-1].startswith("Synced 2 Zoom users")
+    await world.runner.wait_idle()
+    assert world.tab.hosts_panel.synced.text().startswith("Last sync with Zoom: ")
+    world.tab.hosts_panel.view.selectRow(0)
+    world.tab.host_actions.move.trigger()
+    move = world.tab.host_actions.dialog
+    assert isinstance(move, MoveHostsDialog)
+    move.chosen.emit(None)
+    await world.runner.wait_idle()
+    assert said[-1] == "Moved 1 host to no tenant."

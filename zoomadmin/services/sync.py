@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 
 from zoomadmin.core.actor import current_actor
 from zoomadmin.core.changes import ChangeBus, ChangeKind
@@ -141,6 +142,13 @@ class SyncService:
         self._bus.publish(ChangeKind.TENANTS)
         await self._record("meeting.sync", "meetings", asdict(report))
         return report
+
+    async def last_synced_at(self) -> datetime | None:
+        """When the account's users were last read from Zoom (None: never)."""
+        entries = await asyncio.to_thread(
+            self._store.audit.entries, object_type="account", object_id="users", limit=1
+        )
+        return entries[0].at if entries else None
 
     async def ever_synced(self) -> bool:
         """Whether this account's database was ever synced with Zoom."""

@@ -178,6 +178,11 @@ class HostActions(QObject):
         return row.host if row is not None else None
 
     def _on_host_added(self, host: HostRecord) -> None:
+        # A new user is pending (Zoom sent the invitation); a linked or moved one is not.
+        if host.status == UserStatus.PENDING:
+            self.notify.emit(f"Added {host.email} — invitation sent.")
+        else:
+            self.notify.emit(f"{host.email} is now a host of this tenant.")
         self.refresh_row(host.id, select=True)
         self.hosts_changed.emit()
 
@@ -197,6 +202,7 @@ class HostActions(QObject):
         wizard = ImportWizard(
             self._importer, self._runner, self._tenants(), self._current_tenant(), self._panel
         )
+        wizard.imported.connect(lambda report: self.notify.emit(f"Import: {report.summary()}"))
         wizard.imported.connect(lambda _: self.reload_requested.emit())
         self._open(wizard)
 
@@ -212,6 +218,7 @@ class HostActions(QObject):
                 users=users,
                 parent=self._panel,
             )
+            dialog.linked.connect(lambda n: self.notify.emit(f"Linked {n} user{'s' * (n != 1)}."))
             dialog.linked.connect(lambda _: self.reload_requested.emit())
             self._open(dialog)
 
@@ -225,10 +232,18 @@ class HostActions(QObject):
         dialog = MoveHostsDialog(self._tenants(), [r.host for r in rows], self._panel)
         ids = [r.host.id for r in rows]
 
+        names = {t.id: t.name for t in self._tenants()}
+
+        def moved(tenant_id: int | None) -> None:
+            where = f"“{names[tenant_id]}”" if tenant_id in names else "no tenant"
+            count = len(ids)
+            self.notify.emit(f"Moved {count} host{'s' if count != 1 else ''} to {where}.")
+            self._after_change(ids)
+
         def move(tenant_id: int | None) -> None:
             self._runner.run(
                 self._hosts.move(ids, tenant_id),
-                on_done=lambda _: self._after_change(ids),
+                on_done=lambda _: moved(tenant_id),
                 label="Moving hosts…",
             )
 

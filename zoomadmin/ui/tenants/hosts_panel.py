@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from zoomadmin.core.enums import UserStatus, UserType
 from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.hosts import HostRow
+from zoomadmin.ui.common.dates import date_time_text, relative_text
 from zoomadmin.ui.common.empty_state import EmptyState
 from zoomadmin.ui.tenants.hosts_filter import NO_TENANT, HostsFilterProxy
 from zoomadmin.ui.tenants.hosts_model import ROW_ROLE, HostColumn, HostsModel
@@ -92,8 +94,12 @@ class HostsPanel(QWidget):
         self.progress.hide()
         self.count = QLabel(self)
         self.count.setObjectName("hostsCount")
+        self.synced = QLabel(self)
+        self.synced.setObjectName("lastSync")
         bottom = QHBoxLayout()
-        bottom.addWidget(self.count, 1)
+        bottom.addWidget(self.count)
+        bottom.addStretch(1)
+        bottom.addWidget(self.synced)
         bottom.addWidget(self.progress)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -251,6 +257,13 @@ class HostsPanel(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows
             )
             self.view.selectionModel().setCurrentIndex(index, flags)
+
+    def show_last_sync(self, at: datetime | None, now: datetime) -> None:
+        """ "Last sync with Zoom: Mon 7 Dec 2026 09:12 CET (12 min ago)", or never."""
+        if at is None:
+            self.synced.setText("Never synced with Zoom (F5)")
+            return
+        self.synced.setText(f"Last sync with Zoom: {date_time_text(at)} ({relative_text(at, now)})")
 
     def set_loading(self, title: str | None, done: int = 0, total: int = 0) -> None:
         """Show a loading state with progress instead of the table (None: the table again)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
@@ -76,6 +77,7 @@ class TenantsTab(QWidget):
         self._tenants = tenants
         self._hosts = hosts
         self._sync = sync
+        self._clock = clock
         self._runner = runner
         self._loaded = asyncio.Event()
         self.waiting_for_first_sync = False
@@ -251,9 +253,11 @@ class TenantsTab(QWidget):
     async def load(self) -> None:
         """Read tenants and hosts; hosts go into the table in chunks so the UI never stalls."""
         try:
-            summaries, rows, synced = await asyncio.gather(
-                self._tenants.summaries(), self._hosts.rows(), self._sync.ever_synced()
+            summaries, rows, synced_at = await asyncio.gather(
+                self._tenants.summaries(), self._hosts.rows(), self._sync.last_synced_at()
             )
+            synced = synced_at is not None
+            self.hosts_panel.show_last_sync(synced_at, self._now())
             first_load = not self._loaded.is_set()
             if first_load and not synced and self._sync.activity is not None:
                 self.waiting_for_first_sync = True
@@ -263,6 +267,15 @@ class TenantsTab(QWidget):
             self._loading = False
             self._loaded.set()
         self._on_sync_changed()
+
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    def _show_last_sync(self) -> None:
+        self._runner.run(
+            self._sync.last_synced_at(),
+            on_done=lambda at: self.hosts_panel.show_last_sync(at, self._now()),
+        )
 
     @Slot()
     def _on_sync_changed(self) -> None:
@@ -276,6 +289,8 @@ class TenantsTab(QWidget):
             self._show_loading()
             return
         self.host_actions.sync.setEnabled(activity is None and self._loaded.is_set())
+        if activity is None and self._loaded.is_set():
+            self._show_last_sync()
 
     async def _show_hosts(self, rows: list[HostRow]) -> None:
         await self.hosts_panel.load(rows)
@@ -411,6 +426,9 @@ class TenantsTab(QWidget):
         self._open(dialog)
 
     def _on_tenant_saved(self, tenant: TenantRecord) -> None:
+        known = self.tenants_model.row_of(tenant.id) is not None
+        self.status_message.emit(f"{'Saved' if known else 'Created'} the tenant “{tenant.name}”.")
+
         def show(summaries: list[TenantSummary]) -> None:
             self._show_tenants(summaries)
             self._select_tenant(tenant.id)
@@ -445,10 +463,18 @@ class TenantsTab(QWidget):
             "and in the hosts list, with no tenant."
         )
         text = f"Delete the tenant “{name}”? {hosts}"
-        confirm(self, "Delete tenant", text, "&Delete", lambda: self._delete(summary.tenant.id))
+        confirm(
+            self,
+            "Delete tenant",
+            text,
+            "&Delete",
+            lambda: self._delete(summary.tenant.id, name),
+            destructive=True,
+        )
 
-    def _delete(self, tenant_id: int) -> None:
+    def _delete(self, tenant_id: int, name: str) -> None:
         def done(_: None) -> None:
+            self.status_message.emit(f"Deleted the tenant “{name}”.")
             self.hosts_panel.show_tenant(None)
             self.refresh()
 
