@@ -49,6 +49,7 @@ async def world(
         sync=services.sync,
         importer=services.importer,
         runner=runner,
+        clock=sandbox.sandbox.clock,
         changes=runtime.bus,
     )
     qtbot.addWidget(tab)

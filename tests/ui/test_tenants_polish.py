@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from tenants_tab_support import TabWorld, world
@@ -19,6 +20,7 @@ from zoomadmin.core.enums import UserStatus
 from zoomadmin.sandbox.faults import FaultPlan
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
+from zoomadmin.ui.common.audit_log import AuditColumn
 from zoomadmin.ui.status_bar import AppStatusBar
 from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, MoveHostsDialog
@@ -383,3 +385,64 @@ async def test_11_every_action_confirms_in_the_status_bar_and_the_last_sync_show
     move.chosen.emit(None)
     await world.runner.wait_idle()
     assert said[-1] == "Moved 1 host to no tenant."
+
+
+async def test_12_export_writes_the_visible_rows_and_columns(
+    world: TabWorld, qtbot: QtBot, tmp_path: Path
+) -> None:
+    await _three_hosts(world, qtbot)
+    panel = world.tab.hosts_panel
+    panel.search.setText("bob")
+    panel._apply_search()
+    assert panel.proxy.rowCount() == 1
+    panel.view.horizontalHeader().hideSection(HostColumn.ZOOM_ID)
+    target = tmp_path / "out.csv"
+    world.tab.host_actions.export_to(target)
+    await world.runner.wait_idle()
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Name,Email,Tenant,Type,Status")
+    assert "Zoom user id" not in lines[0]
+    assert len(lines) == 2 and "bob@school.example" in lines[1]
+
+
+async def test_13_the_audit_log_opens_from_the_host_details_and_filters(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await _three_hosts(world, qtbot)
+    actions = world.tab.host_actions
+    panel = world.tab.hosts_panel
+    panel.view.selectRow(0)
+    panel.view.setCurrentIndex(panel.proxy.index(0, 0))
+    actions.open_details()
+    await world.runner.wait_idle()
+    details = actions.dialog
+    assert isinstance(details, HostDetailsDialog)
+    details.open_audit.click()
+    await world.runner.wait_idle()
+    log = world.tab.audit_dialog
+    assert log is not None and log.isVisible()
+    email = details.email.text()
+    assert log.model.rowCount() == 1
+    assert log.model.index(0, AuditColumn.ABOUT).data() == email
+    assert log.model.index(0, AuditColumn.WHAT).data() == "Existing Zoom user linked"
+    log.about.setCurrentIndex(0)  # Everything
+    log.reload()
+    await world.runner.wait_idle()
+    assert log.model.rowCount() == 4  # the tenant and three links
+    log.action.setCurrentIndex(log.action.findData("tenant.create"))
+    log.reload()
+    await world.runner.wait_idle()
+    assert log.model.rowCount() == 1
+    log.action.setCurrentIndex(0)
+    log.search.setText("cy@school")
+    log.reload()
+    await world.runner.wait_idle()
+    assert log.model.rowCount() == 1
+    log.since.setDate(log.until.date().addDays(1))
+    log.reload()
+    await world.runner.wait_idle()
+    assert log.model.rowCount() == 0
+    tester = QAbstractItemModelTester(log.model)
+    assert tester is not None
+    world.tab.host_actions.audit_log.trigger()
+    assert world.tab.audit_dialog is not log

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from zoomadmin.core.enums import UserStatus
 from zoomadmin.core.records import HostRecord, TenantRecord
@@ -20,6 +22,7 @@ from zoomadmin.services.hosts import (
 )
 from zoomadmin.services.sync import SyncReport, SyncService
 from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.common.csv_export import ask_csv_path, visible_table, write_csv
 from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.common.messages import error_text, is_retryable, show_error
 from zoomadmin.ui.tenants.host_confirm import deactivate_text, remove_text, results_text
@@ -105,7 +108,20 @@ class HostActions(QObject):
         # The table's Delete key triggers it (only while the table has the focus).
         self.remove = self._action("&Remove from Zoom…\tDel", "remove-user", "", self.remove_host)
         self.sync = self._action("&Sync with Zoom", "sync", "F5", self.start_sync)
-        for action in (self.details, self.move, self.deactivate, self.reactivate, self.remove):
+        self.export = self._action(
+            "E&xport shown hosts…", "export", "Ctrl+Shift+E", self.ask_export
+        )
+        self.audit_log = self._action(
+            "Audit lo&g…", "audit", "Ctrl+Shift+G", lambda: self.audit_requested.emit(None)
+        )
+        for action in (
+            self.details,
+            self.move,
+            self.deactivate,
+            self.reactivate,
+            self.remove,
+            self.export,
+        ):
             panel.view.addAction(action)
         panel.no_hosts_actions = [self.sync, self.link, self.add, self.import_csv]
         panel.tenant_empty_actions = [self.add, self.import_csv, self.link]
@@ -138,6 +154,33 @@ class HostActions(QObject):
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
         open_dialog(dialog, self._panel.view)
+
+    def ask_export(self) -> None:
+        """Save the rows and columns the hosts table shows now to a CSV file."""
+        self.save_dialog = ask_csv_path(self._panel, "Export hosts", "hosts.csv")
+        self.save_dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+
+    def export_to(self, path: Path) -> None:
+        """Write the shown hosts to ``path`` (on a worker thread) and say how many."""
+        headers, rows = visible_table(self._panel.view)
+
+        def done(count: int) -> None:
+            self.notify.emit(f"Exported {count} host{'s' if count != 1 else ''} to {path.name}.")
+
+        self._runner.run(
+            asyncio.to_thread(write_csv, path, headers, rows),
+            on_done=done,
+            on_error=self._export_failed,
+            label="Exporting hosts…",
+        )
+
+    def _export_failed(self, exc: BaseException) -> bool:
+        if not isinstance(exc, OSError):
+            return False
+        self.message = show_error(
+            self._panel, "Export failed", f"The file could not be written: {exc.strerror}."
+        )
+        return True
 
     def open_details(self) -> None:
         """Show the current host's details (Enter or double-click)."""
@@ -377,5 +420,6 @@ class HostActions(QObject):
     last_sync: SyncReport | None = None
     last_results: list[HostResult] | None = None
     confirmation: QMessageBox | None = None
+    save_dialog: QFileDialog | None = None
     message: QMessageBox | None = None
     """The last error message this shows itself (with Retry when trying again may work)."""

@@ -29,6 +29,8 @@ from zoomadmin.services.hosts import HostRow, HostService
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantService
 from zoomadmin.ui.common.async_runner import AsyncRunner
+from zoomadmin.ui.common.audit_log import AuditLogDialog
+from zoomadmin.ui.common.dates import local_zone
 from zoomadmin.ui.common.empty_state import EmptyState
 from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.tenants.host_actions import HostActions, confirm
@@ -101,6 +103,8 @@ class TenantsTab(QWidget):
         self.host_actions.reload_requested.connect(self.refresh)
         self.host_actions.notify.connect(self.status_message)
         self.host_actions.zoom_problem.connect(self.zoom_problem)
+        self.host_actions.audit_requested.connect(self.open_audit_log)
+        self.audit_dialog: AuditLogDialog | None = None
         self.live = HostsLiveUpdates(
             self.hosts_panel, hosts=hosts, runner=runner, clock=clock, changes=changes
         )
@@ -409,6 +413,28 @@ class TenantsTab(QWidget):
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
         open_dialog(dialog, self.tenants_view)
+
+    def open_audit_log(self, host_id: int | None = None) -> None:
+        """The audit log (of one host when ``host_id`` is given), beside the window."""
+        subjects = [("tenant", str(t.id), t.name) for t in self.tenant_records()]
+        chosen = None
+        if host_id is not None:
+            at = self.hosts_panel.model.row_of(host_id)
+            if at is not None:
+                email = self.hosts_panel.model.row_at(at).host.email
+                subjects.insert(0, ("host", str(host_id), email))
+                chosen = ("host", str(host_id))
+        dialog = AuditLogDialog(
+            self._hosts.audit,
+            self._runner,
+            subjects=subjects,
+            chosen=chosen,
+            today=self._now().astimezone(local_zone()).date(),
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.audit_dialog = dialog
+        dialog.show()
 
     def open_new_tenant(self) -> None:
         """Open the New tenant form."""
