@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from tenants_tab_support import TabWorld, world
 from test_tenants_tab import create_tenant, preview_import
@@ -25,6 +25,8 @@ from zoomadmin.ui.status_bar import AppStatusBar
 from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, MoveHostsDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.tenant_dialog import TenantDialog, default_timezone
+from zoomadmin.ui.tenants.tenants_model import TenantColumn
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
 WaitUntil = Callable[..., Coroutine[Any, Any, None]]
@@ -446,3 +448,64 @@ async def test_13_the_audit_log_opens_from_the_host_details_and_filters(
     assert tester is not None
     world.tab.host_actions.audit_log.trigger()
     assert world.tab.audit_dialog is not log
+
+
+async def test_14_field_errors_sit_by_the_field_clear_when_fixed_and_save_waits(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    qtbot.keyClick(world.tab, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = world.tab.dialog
+    assert isinstance(dialog, TenantDialog)
+    assert not dialog.save.isEnabled()  # the required fields are empty
+    dialog.name.setText("northside")
+    dialog.mailbox.setText("teach")
+    dialog.domain.setText("school.example")
+    assert dialog.save.isEnabled()
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+    label = dialog.errors.label_for(dialog.name)
+    assert "already exists" in label.text() and not label.isHidden()
+    assert dialog.name.property("invalid") and dialog.name.hasFocus()
+    dialog.name.setText("Eastside")
+    assert label.isHidden() and not dialog.name.property("invalid")
+    dialog.mailbox.setText("")
+    assert dialog.errors.text(dialog.mailbox) == "Name the mailbox."
+    assert not dialog.save.isEnabled()
+    dialog.mailbox.setText("teach")
+    assert dialog.errors.text(dialog.mailbox) == "" and dialog.save.isEnabled()
+    assert label.styleSheet() == dialog.errors.label_for(dialog.domain).styleSheet()
+
+
+async def test_15_the_tenant_form_speaks_of_the_tenant_tag_and_previews_whole_addresses(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    qtbot.keyClick(world.tab, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialog = world.tab.dialog
+    assert isinstance(dialog, TenantDialog)
+    assert dialog.timezone.currentText() == default_timezone()
+    labels = [w.text() for w in dialog.findChildren(QLabel)]
+    assert "Tenant ta&g:" in labels and any("{tenant} the Tenant tag" in t for t in labels)
+    dialog.name.setText("Westfield Primary")
+    dialog.mailbox.setText("teach")
+    dialog.domain.setText("school.example")
+    assert not dialog.preview.wordWrap()
+    assert dialog.preview.text().splitlines()[0] == "teach+westfield-primary-1@school.example"
+    dialog.buttons.accepted.emit()
+    await world.runner.wait_idle()
+    model = world.tab.tenants_model
+    cell = model.data(model.index(0, TenantColumn.EMAIL_SCHEME))
+    assert cell == "teach+westfield-primary-1@school.example"
+    tenant_id = world.tab.current_tenant_id()
+    assert tenant_id is not None
+    add_zoom_user(world.server, "ann@school.example")
+    await world.tab.host_actions._hosts.link_email("ann@school.example", tenant_id)
+    world.tab.refresh()
+    await world.runner.wait_idle()
+    world.tab.open_edit_tenant()
+    edit = world.tab.dialog
+    assert isinstance(edit, TenantDialog) and edit is not dialog
+    assert edit.scheme_note.isHidden()
+    edit.scheme.setText("{mailbox}+{tenant}{n}@{domain}")
+    assert not edit.scheme_note.isHidden()
+    assert "1 existing host of this tenant keeps its email" in edit.scheme_note.text()

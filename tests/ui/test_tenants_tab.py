@@ -59,7 +59,7 @@ async def test_empty_then_create_a_tenant_with_the_keyboard(world: TabWorld, qtb
     model = tab.tenants_model
     assert model.data(model.index(0, TenantColumn.NAME)) == "Northside"
     assert (
-        model.data(model.index(0, TenantColumn.EMAIL_SCHEME)) == "teach+northside-n@school.example"
+        model.data(model.index(0, TenantColumn.EMAIL_SCHEME)) == "teach+northside-1@school.example"
     )
     assert tab.current_tenant_id() == world.store.tenants.all()[0].id
     assert world.store.audit.entries(object_type="tenant")[0].action == "tenant.create"
@@ -71,7 +71,7 @@ async def test_a_taken_tenant_name_is_explained_in_the_form(world: TabWorld, qtb
     dialog = world.tab.dialog
     assert isinstance(dialog, TenantDialog)
     assert dialog.isVisible()
-    assert "already exists" in dialog.error.text()
+    assert "already exists" in dialog.errors.text(dialog.name)
 
 
 async def test_bulk_import_a_csv_with_one_bad_row(world: TabWorld, qtbot: QtBot, tmp_path) -> None:

@@ -88,22 +88,24 @@ class FieldErrors(QObject):
         self.show(field, message)
         return True
 
-    def watch(self, field: QLineEdit | QComboBox, check: Check) -> None:
-        """Re-check ``field`` whenever it changes; its error shows or clears at once."""
+    def watch(self, field: QLineEdit | QComboBox, check: Check, *, live: bool = True) -> None:
+        """Re-check ``field`` whenever it changes: its error clears as soon as the input is
+        fixed. ``live``: a problem shows as soon as the field was edited into it (off for
+        fields whose input is wrong while being typed, like a time zone name)."""
         self._checks[id(field)] = (field, check)
         signal = field.textChanged if isinstance(field, QLineEdit) else field.currentTextChanged
-        signal.connect(lambda _text: self._recheck(field, check))
+        signal.connect(lambda _text: self._recheck(field, check, live=live))
 
     def on_change(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` whenever an error shows or clears (to enable Save)."""
         self._changed.append(callback)
 
-    def _recheck(self, field: QWidget, check: Check) -> None:
+    def _recheck(self, field: QWidget, check: Check, *, live: bool) -> None:
         problem = check()
         if problem:
-            # While typing, say what is wrong once the field has been marked, without
-            # pulling the focus; an untouched field is only marked on Save.
-            if field.property("invalid"):
+            # While typing, say what is wrong without pulling the focus; a field nobody
+            # edited yet is only marked on Save.
+            if live or field.property("invalid"):
                 self.show(field, problem, focus=False)
         else:
             self.clear(field)

@@ -25,6 +25,7 @@ from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.services.host_errors import EmailInAccountError
 from zoomadmin.services.hosts import HostService, NewHost
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.field_errors import error_label
 
 CREATE_ACTIONS = (
     ("Send an invitation (the user confirms by email)", CreateAction.CREATE),
@@ -62,17 +63,6 @@ def open_dialog(dialog: QDialog, owner: QWidget) -> None:
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.finished.connect(focus_back)
     dialog.open()
-
-
-def error_label(parent: QWidget) -> QLabel:
-    """A hidden, word-wrapped label for errors shown inside a form."""
-    label = QLabel(parent)
-    label.setObjectName("formError")
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setStyleSheet("font-weight: bold;")
-    label.hide()
-    return label
 
 
 class AddHostDialog(QDialog):

@@ -35,7 +35,8 @@ from zoomadmin.services.host_import import (
     parse_csv,
 )
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
-from zoomadmin.ui.tenants.host_dialogs import CREATE_ACTIONS, error_label, tenant_combo
+from zoomadmin.ui.common.field_errors import error_label
+from zoomadmin.ui.tenants.host_dialogs import CREATE_ACTIONS, tenant_combo
 from zoomadmin.ui.tenants.import_model import ImportColumn, ImportRowsModel
 
 FORMAT_HELP = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimeZone, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -21,14 +21,33 @@ from PySide6.QtWidgets import (
 from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME, TenantRecord
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.field_errors import FieldErrors, error_label
 
-DEFAULT_TIMEZONE = "Europe/London"
+FALLBACK_TIMEZONE = "Europe/London"
+SCHEME_HELP = (
+    "{mailbox} is the Mailbox, {tenant} the Tenant tag, {n} the host's number and {domain} "
+    "the Domain. Zoom accepts plus-addressing, so every +tag reaches the same mailbox."
+)
+
+
+def default_timezone() -> str:
+    """This computer's time zone (IANA name), if the list knows it."""
+    here = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    return here if here in timezone_names() or here == "UTC" else FALLBACK_TIMEZONE
 
 
 @cache
 def timezone_names() -> list[str]:
     """Every IANA time zone name, sorted (for the time zone picker)."""
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+
+
+def _note(parent: QWidget) -> QLabel:
+    note = QLabel(parent)
+    note.setObjectName("schemeNote")
+    note.setWordWrap(True)
+    note.hide()
+    return note
 
 
 class TenantDialog(QDialog):
@@ -47,9 +66,12 @@ class TenantDialog(QDialog):
         runner: AsyncRunner,
         tenant: TenantRecord | None = None,
         parent: QWidget | None = None,
+        *,
+        host_count: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("tenantDialog")
+        self._host_count = host_count
         self._service = service
         self._runner = runner
         self._tenant = tenant
@@ -59,6 +81,7 @@ class TenantDialog(QDialog):
         if tenant is not None:
             self._fill(tenant)
         self._update_preview()
+        self._update_save()
 
     def _build(self) -> None:
         self.name = QLineEdit(self)
@@ -66,7 +89,7 @@ class TenantDialog(QDialog):
         self.timezone = QComboBox(self)
         self.timezone.setEditable(True)
         self.timezone.addItems(timezone_names())
-        self.timezone.setCurrentText(DEFAULT_TIMEZONE)
+        self.timezone.setCurrentText(default_timezone())
         completer = QCompleter(timezone_names(), self.timezone)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -78,32 +101,40 @@ class TenantDialog(QDialog):
         self.slug = QLineEdit(self)
         self.slug.setPlaceholderText("made from the name")
         self.scheme = QLineEdit(DEFAULT_EMAIL_SCHEME, self)
-        self.scheme.setToolTip(
-            "How new hosts' emails are made: {mailbox}, {tenant} (the email tag), {n} (a number) "
-            "and {domain}. Zoom accepts plus-addressing, so every +tag reaches the same mailbox."
-        )
+        self.scheme.setToolTip(SCHEME_HELP)
         self.policy = QLineEdit(self)
         self.policy.setPlaceholderText("optional, e.g. Cloud recording on")
         self.preview = QLabel(self)
         self.preview.setObjectName("emailPreview")
-        self.preview.setWordWrap(True)
-        self.error = QLabel(self)
+        # One address per line, never broken inside an address.
+        self.preview.setWordWrap(False)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.scheme_note = _note(self)
+        self.errors = FieldErrors(self)
+        self.error = error_label(self)
         self.error.setObjectName("formError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: palette(highlight); font-weight: bold;")
-        self.error.hide()
         form = QFormLayout()
-        form.addRow("&Name:", self.name)
-        form.addRow("&Time zone:", self.timezone)
-        form.addRow("&Mailbox:", self.mailbox)
-        form.addRow("&Domain:", self.domain)
-        form.addRow("Email &tag:", self.slug)
-        form.addRow("Email &scheme:", self.scheme)
+        for text, field in (
+            ("&Name:", self.name),
+            ("&Time zone:", self.timezone),
+            ("&Mailbox:", self.mailbox),
+            ("&Domain:", self.domain),
+            ("Tenant ta&g:", self.slug),
+            ("Email &scheme:", self.scheme),
+        ):
+            form.addRow(text, field)
+            form.addRow("", self.errors.label_for(field))
+        scheme_help = QLabel(SCHEME_HELP, self)
+        scheme_help.setWordWrap(True)
+        scheme_help.setEnabled(False)  # drawn as a hint
+        form.addRow("", scheme_help)
         form.addRow("Settings &policy:", self.policy)
         form.addRow("New hosts get:", self.preview)
+        form.addRow("", self.scheme_note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.buttons.accepted.connect(self._on_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -112,6 +143,19 @@ class TenantDialog(QDialog):
         layout.addWidget(self.buttons)
         for field in (self.name, self.mailbox, self.domain, self.slug, self.scheme):
             field.textChanged.connect(self._update_preview)
+        self._watch_fields()
+
+    def _watch_fields(self) -> None:
+        self.errors.watch(self.name, lambda: "" if self.name.text().strip() else "Give it a name.")
+        self.errors.watch(self.timezone, self._timezone_problem, live=False)
+        self.errors.watch(
+            self.mailbox, lambda: "" if self.mailbox.text().strip() else "Name the mailbox."
+        )
+        self.errors.watch(
+            self.domain, lambda: "" if self.domain.text().strip() else "Give the domain."
+        )
+        self.errors.watch(self.scheme, self._scheme_problem)
+        self.errors.on_change(self._update_save)
 
     def _fill(self, tenant: TenantRecord) -> None:
         self.name.setText(tenant.name)
@@ -138,43 +182,69 @@ class TenantDialog(QDialog):
     def _update_preview(self) -> None:
         draft = self.draft()
         self.slug.setPlaceholderText(draft.effective_slug or "made from the name")
+        self._update_scheme_note()
         if not (draft.mailbox and draft.domain and draft.effective_slug):
             self.preview.setText("Fill in the name, mailbox and domain to see the host emails.")
             return
-        try:
-            first, second = draft.example_email(1), draft.example_email(2)
-        except ValueError as exc:  # the store's InvalidValueError: an unknown {field}
-            self.preview.setText(str(exc))
+        problem = self._scheme_problem()
+        if problem:
+            self.preview.setText("—")
             return
-        self.preview.setText(f"{first}, {second}, …")
+        first, second = draft.example_email(1), draft.example_email(2)
+        self.preview.setText(f"{first}\n{second}\n…")
 
-    def _problem(self) -> str:
+    def _update_scheme_note(self) -> None:
+        """Editing how emails are made leaves the existing hosts' emails as they are."""
+        tenant = self._tenant
         draft = self.draft()
-        missing = [
-            label
-            for label, value in (
-                ("a name", draft.name),
-                ("a mailbox", draft.mailbox),
-                ("a domain", draft.domain),
-            )
-            if not value
-        ]
-        if missing:
-            return "The tenant needs " + " and ".join(missing) + "."
-        if draft.timezone not in timezone_names() and draft.timezone != "UTC":
-            return f"“{draft.timezone}” is not a time zone; pick one from the list."
+        changed = tenant is not None and (
+            draft.email_scheme,
+            draft.mailbox,
+            draft.domain,
+            draft.effective_slug,
+        ) != (tenant.email_scheme, tenant.mailbox, tenant.domain, tenant.slug)
+        count = self._host_count
+        self.scheme_note.setVisible(changed and count > 0)
+        keep = "keeps its email" if count == 1 else "keep their emails"
+        self.scheme_note.setText(
+            f"⚠ The {count} existing host{'s' if count != 1 else ''} of this tenant {keep}; "
+            "only hosts added from now on get the new ones."
+        )
+
+    def _timezone_problem(self) -> str:
+        zone = self.timezone.currentText().strip()
+        if zone in timezone_names() or zone == "UTC":
+            return ""
+        return f"“{zone}” is not a time zone; pick one from the list."
+
+    def _scheme_problem(self) -> str:
+        draft = self.draft()
+        if "{n}" not in draft.email_scheme:
+            return "The scheme needs {n}, so every host gets its own address."
+        try:
+            draft.example_email(1)
+        except ValueError as exc:  # the store's InvalidValueError: an unknown {field}
+            return str(exc)
+        except (KeyError, IndexError):
+            return "The scheme may use only {mailbox}, {tenant}, {n} and {domain}."
         return ""
 
+    def _update_save(self) -> None:
+        self.save.setEnabled(self.errors.valid())
+
     def show_error(self, text: str) -> None:
-        """Show why saving did not work, in the form."""
+        """Show why saving did not work: by its field when it names one, else below."""
+        if "name" in text.lower() and "already" in text.lower():
+            self.errors.show(self.name, text)
+            return
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
     @Slot()
     def _on_save(self) -> None:
-        problem = self._problem()
-        if problem:
-            self.show_error(problem)
+        problem = self.errors.first_problem()
+        if problem is not None:
+            self.errors.show(*problem)
             return
         self.show_error("")
         draft = self.draft()

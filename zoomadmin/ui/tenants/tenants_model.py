@@ -54,11 +54,8 @@ def _display(summary: TenantSummary, column: TenantColumn) -> str:
 
 
 def scheme_pattern(summary: TenantSummary) -> str:
-    """The tenant's host email with ``n`` left open: ``teach+acme-n@school.org``."""
-    tenant = summary.tenant
-    return tenant.email_scheme.format(
-        mailbox=tenant.mailbox, tenant=tenant.slug, domain=tenant.domain, n="n"
-    )
+    """An example of the tenant's host emails: the first one, ``teach+acme-1@school.org``."""
+    return summary.tenant.host_email(1)
 
 
 _CELLS: dict[TenantColumn, Callable[[TenantSummary], str]] = {
@@ -88,7 +85,10 @@ def _tooltip(summary: TenantSummary, column: TenantColumn) -> str | None:
     if column != TenantColumn.EMAIL_SCHEME:
         return None
     tenant = summary.tenant
-    return f"Scheme {tenant.email_scheme}; the first host is {tenant.host_email(1)}"
+    return (
+        f"Scheme {tenant.email_scheme}: new hosts get {tenant.host_email(1)}, "
+        f"{tenant.host_email(2)}, … (the next free number)"
+    )
 
 
 def _decoration(summary: TenantSummary, column: TenantColumn, role: int) -> Any:

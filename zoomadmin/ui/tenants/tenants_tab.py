@@ -447,7 +447,9 @@ class TenantsTab(QWidget):
         summary = self.current_summary()
         if summary is None:
             return
-        dialog = TenantDialog(self._tenants, self._runner, summary.tenant, parent=self)
+        dialog = TenantDialog(
+            self._tenants, self._runner, summary.tenant, parent=self, host_count=summary.host_count
+        )
         dialog.saved.connect(self._on_tenant_saved)
         self._open(dialog)
 
