@@ -49,8 +49,8 @@ def test_problem_and_linkable_rows_differ_by_icon_and_keep_the_palette_text(qtbo
     def icon(row: int) -> object:
         return model.data(model.index(row, ImportColumn.RESULT), Qt.ItemDataRole.DecorationRole)
 
-    problem_icon, link_icon = icon(1), icon(2)
-    assert icon(0) is None
+    ready_icon, problem_icon, link_icon = icon(0), icon(1), icon(2)
+    assert isinstance(ready_icon, QIcon) and not ready_icon.isNull()  # "Ready" rows get one too
     assert isinstance(problem_icon, QIcon) and not problem_icon.isNull()
     assert isinstance(link_icon, QIcon) and not link_icon.isNull()
     assert problem_icon.cacheKey() != link_icon.cacheKey(), "the two kinds look alike"
@@ -63,4 +63,4 @@ def test_problem_and_linkable_rows_differ_by_icon_and_keep_the_palette_text(qtbo
     described = model.index(2, ImportColumn.RESULT).data(Qt.ItemDataRole.AccessibleDescriptionRole)
     assert described == RowKind.LINKABLE.value
     model.set_report(ImportReport([RowResult(linkable, Outcome.LINKED, "")]))
-    assert model.kind(2) == RowKind.READY and icon(2) is None
+    assert model.kind(2) == RowKind.READY and icon(2).cacheKey() == ready_icon.cacheKey()

@@ -7,8 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from accelerators import clashes, literal_ampersands
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
@@ -25,6 +26,7 @@ from zoomadmin.ui.status_bar import AppStatusBar
 from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, MoveHostsDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
+from zoomadmin.ui.tenants.import_wizard import ImportWizard
 from zoomadmin.ui.tenants.tenant_dialog import TenantDialog, default_timezone
 from zoomadmin.ui.tenants.tenants_model import TenantColumn
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
@@ -509,3 +511,48 @@ async def test_15_the_tenant_form_speaks_of_the_tenant_tag_and_previews_whole_ad
     edit.scheme.setText("{mailbox}+{tenant}{n}@{domain}")
     assert not edit.scheme_note.isHidden()
     assert "1 existing host of this tenant keeps its email" in edit.scheme_note.text()
+
+
+async def test_16_the_import_wizard_labels_template_drop_icons_and_failed_rows(
+    world: TabWorld, qtbot: QtBot, tmp_path: Path
+) -> None:
+    await create_tenant(world, qtbot)
+    world.tab.host_actions.import_csv.trigger()
+    wizard = world.tab.host_actions.dialog
+    assert isinstance(wizard, ImportWizard)
+    assert literal_ampersands(wizard) == []
+    assert clashes(wizard) == {}
+    template = tmp_path / "template.csv"
+    wizard.save_template_to(template)
+    await world.runner.wait_idle()
+    assert template.read_text(encoding="utf-8-sig").startswith("email,first_name,last_name,type")
+    assert wizard.path.text() == str(template)
+    bad = tmp_path / "hosts.csv"
+    bad.write_text(
+        "email,first_name,last_name,type\nann@school.example,Ann,Lee,Basic\nbob@x,Bob,Ray,Basic\n",
+        encoding="utf-8",
+    )
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(bad))])
+    drop = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    wizard.dropEvent(drop)
+    await world.runner.wait_idle()
+    assert wizard.path.text() == str(bad) and wizard.pages.currentIndex() == 1
+    icon = wizard.model.index(0, 4).data(Qt.ItemDataRole.DecorationRole)
+    assert icon is not None and not icon.isNull()  # "Ready" has its icon
+    assert clashes(wizard) == {}
+    wizard.next.click()
+    await world.runner.wait_idle()
+    assert wizard.save_failed.isVisible()
+    fix = tmp_path / "fix.csv"
+    wizard.save_failed_to(fix)
+    await world.runner.wait_idle()
+    lines = fix.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "email,first_name,last_name,type,problem"
+    assert lines[1].startswith("bob@x,Bob,Ray,Basic,") and len(lines) == 2

@@ -85,7 +85,7 @@ async def test_bulk_import_a_csv_with_one_bad_row(world: TabWorld, qtbot: QtBot,
     )
     assert wizard.summary.text().startswith("3 rows: 2 ready, 1 with problems")
     assert "not a valid email" in wizard.model.data(wizard.model.index(1, 4))
-    assert wizard.next.text() == "&Create 2 hosts in Zoom"
+    assert wizard.next.text() == "Cr&eate 2 hosts in Zoom"
     wizard.next.click()
     await world.runner.wait_idle()
     assert wizard.summary.text() == "2 hosts invited, 1 not invited (see the list)."
@@ -111,9 +111,9 @@ async def test_import_offers_to_link_rows_already_in_the_account(
     )
     assert wizard.link_existing.isVisible() and not wizard.link_existing.isChecked()
     assert wizard.link_existing.text() == "&Link the 1 user already in this Zoom account instead"
-    assert wizard.next.text() == "&Create 1 host in Zoom"
+    assert wizard.next.text() == "Cr&eate 1 host in Zoom"
     wizard.link_existing.setChecked(True)
-    assert wizard.next.text() == "&Create 1 host and link 1 in Zoom"
+    assert wizard.next.text() == "Cr&eate 1 host and link 1 in Zoom"
     wizard.next.click()
     await world.runner.wait_idle()
     assert wizard.summary.text() == "1 host invited, 1 linked."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -16,7 +17,8 @@ Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 """The row's :class:`ImportRow`."""
 _DISPLAY = Qt.ItemDataRole.DisplayRole
-_GOOD = (Outcome.CREATED, Outcome.CONFIRMED, Outcome.LINKED)
+GOOD_OUTCOMES = (Outcome.CREATED, Outcome.CONFIRMED, Outcome.LINKED)
+_GOOD = GOOD_OUTCOMES
 
 
 class RowKind(enum.Enum):
@@ -28,6 +30,7 @@ class RowKind(enum.Enum):
 
 
 KIND_ICONS = {
+    RowKind.READY: QStyle.StandardPixmap.SP_DialogApplyButton,
     RowKind.PROBLEM: QStyle.StandardPixmap.SP_MessageBoxWarning,
     RowKind.LINKABLE: QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
@@ -168,6 +171,7 @@ class ImportRowsModel(QAbstractTableModel):
             self.set_result(result)
 
 
+@cache
 def _kind_icon(kind: RowKind) -> QIcon:
     style = QApplication.style()
     return style.standardIcon(KIND_ICONS[kind]) if style is not None else QIcon()

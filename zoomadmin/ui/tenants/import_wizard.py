@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,9 +36,16 @@ from zoomadmin.services.host_import import (
     parse_csv,
 )
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.csv_export import ask_csv_path, write_csv
 from zoomadmin.ui.common.field_errors import error_label
 from zoomadmin.ui.tenants.host_dialogs import CREATE_ACTIONS, tenant_combo
-from zoomadmin.ui.tenants.import_model import ImportColumn, ImportRowsModel
+from zoomadmin.ui.tenants.import_model import GOOD_OUTCOMES, ImportColumn, ImportRowsModel
+
+TEMPLATE_CSV = (
+    "email,first_name,last_name,type\nann.lee@school.org,Ann,Lee,Basic\n,Marcus,Reyes,Licensed\n"
+)
+"""A file to start from: one host with an email, one taking the tenant's email scheme."""
+FAILED_HEADER = ["email", "first_name", "last_name", "type", "problem"]
 
 FORMAT_HELP = (
     "A CSV file with a header line: <b>email,first_name,last_name,type</b>. Type is Basic or "
@@ -57,6 +65,14 @@ async def read_csv(path: Path) -> list[ImportRow]:
     except OSError as exc:
         raise CsvError(f"{path.name} cannot be read ({exc.strerror}).") from None
     return parse_csv(text)
+
+
+def _dropped_csv(mime: QMimeData) -> Path | None:
+    """The local .csv file being dragged, if it is one."""
+    for url in mime.urls() if mime.hasUrls() else []:
+        if url.isLocalFile() and url.toLocalFile().lower().endswith(".csv"):
+            return Path(url.toLocalFile())
+    return None
 
 
 class ImportWizard(QDialog):
@@ -89,7 +105,12 @@ class ImportWizard(QDialog):
         self.back = QPushButton("&Back", self)
         self.next = QPushButton("&Check rows", self)
         self.next.setDefault(True)
-        self.close_button = QPushButton("&Cancel", self)
+        self.close_button = QPushButton("Cancel", self)
+        self.save_failed = QPushButton("Save failed &rows…", self)
+        self.save_failed.setToolTip("Save the rows that were not created to a CSV, to fix them")
+        self.save_failed.hide()
+        self.save_failed.clicked.connect(self._ask_save_failed)
+        self.setAcceptDrops(True)
         self.back.clicked.connect(lambda: self._go(0))
         self.next.clicked.connect(self._on_next)
         self.close_button.clicked.connect(self.reject)
@@ -97,6 +118,7 @@ class ImportWizard(QDialog):
         # Buttons keep their size at the right; the progress bar takes the rest while shown.
         buttons.addStretch(0)
         buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.save_failed)
         buttons.addWidget(self.back)
         buttons.addWidget(self.next)
         buttons.addWidget(self.close_button)
@@ -112,21 +134,27 @@ class ImportWizard(QDialog):
         help_text = QLabel(FORMAT_HELP, page)
         help_text.setWordWrap(True)
         self.path = QLineEdit(page)
-        self.path.setPlaceholderText("Choose a .csv file")
-        browse = QPushButton("&Browse…", page)
+        self.path.setPlaceholderText("Choose a .csv file, or drop one on this window")
+        browse = QPushButton("Bro&wse…", page)
         browse.clicked.connect(self._on_browse)
+        self.template = QPushButton("Save a te&mplate…", page)
+        self.template.setToolTip("A CSV with the header and two example rows to fill in")
+        self.template.clicked.connect(self._ask_save_template)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
+        row.addWidget(self.template)
+        file_label = QLabel("&File:", page)
+        file_label.setBuddy(self.path)
         self.tenant = tenant_combo(tenants, tenant_id, page)
         self.action = QComboBox(page)
         for text, action in CREATE_ACTIONS:
             self.action.addItem(text, action)
         form = QFormLayout(page)
         form.addRow(help_text)
-        form.addRow("&File:", row)
+        form.addRow(file_label, row)
         form.addRow("&Tenant:", self.tenant)
-        form.addRow("&Create as:", self.action)
+        form.addRow("Create &as:", self.action)
         return page
 
     def _rows_page(self) -> QWidget:
@@ -259,7 +287,7 @@ class ImportWizard(QDialog):
         rows = self.model.rows()
         ready = sum(1 for r in rows if r.ok)
         linked = sum(1 for r in rows if r.linkable) if self.link_existing.isChecked() else 0
-        text = f"&Create {ready} host{'s' if ready != 1 else ''}"
+        text = f"Cr&eate {ready} host{'s' if ready != 1 else ''}"
         self.next.setText(text + (f" and link {linked}" if linked else "") + " in Zoom")
         self.next.setEnabled(ready + linked > 0)
 
@@ -292,7 +320,73 @@ class ImportWizard(QDialog):
         self.next.setText("&Done")
         self.close_button.setEnabled(True)
         self.close_button.hide()
+        self.save_failed.setVisible(bool(self.failed_rows()))
         self.imported.emit(report)
+
+    def failed_rows(self) -> list[list[str]]:
+        """The rows that were not created or linked, with why, as CSV cells."""
+        report = self.report
+        if report is None:
+            return []
+        return [
+            [
+                r.row.email,
+                r.row.first_name,
+                r.row.last_name,
+                r.row.type_text,
+                r.message or r.outcome,
+            ]
+            for r in report.results
+            if r.outcome not in GOOD_OUTCOMES
+        ]
+
+    @Slot()
+    def _ask_save_failed(self) -> None:
+        dialog = ask_csv_path(self, "Save failed rows", "hosts-to-fix.csv")
+        dialog.fileSelected.connect(lambda path: self.save_failed_to(Path(path)))
+
+    def save_failed_to(self, path: Path) -> None:
+        """Write the rows that failed (with the reason) to ``path``, to fix and import again."""
+        self._write(path, FAILED_HEADER, self.failed_rows())
+
+    @Slot()
+    def _ask_save_template(self) -> None:
+        dialog = ask_csv_path(self, "Save a template CSV", "hosts-template.csv")
+        dialog.fileSelected.connect(lambda path: self.save_template_to(Path(path)))
+
+    def save_template_to(self, path: Path) -> None:
+        """Write the template CSV to ``path`` and choose it as the file to import."""
+        rows = [line.split(",") for line in TEMPLATE_CSV.splitlines()]
+        self._write(path, rows[0], rows[1:])
+        self.path.setText(str(path))
+
+    def _write(self, path: Path, header: list[str], rows: list[list[str]]) -> None:
+        def failed(exc: BaseException) -> bool:
+            if not isinstance(exc, OSError):
+                return False
+            self.show_error(f"{path.name} could not be written ({exc.strerror}).")
+            return True
+
+        self._runner.run(
+            asyncio.to_thread(write_csv, path, header, rows),
+            on_error=failed,
+            label="Saving the CSV…",
+        )
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        """Accept a dragged .csv file."""
+        if _dropped_csv(event.mimeData()) is not None and self.report is None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        """A dropped .csv file is chosen and checked at once."""
+        path = _dropped_csv(event.mimeData())
+        if path is None or self.report is not None:
+            return
+        event.acceptProposedAction()
+        self.path.setText(str(path))
+        self._go(0)
+        self.check_rows()
 
     def _on_failed(self, exc: BaseException) -> bool:
         self.progress.hide()
