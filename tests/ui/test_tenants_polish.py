@@ -24,7 +24,7 @@ from zoomadmin.store.meetings import MeetingData
 from zoomadmin.ui.common.audit_log import AuditColumn
 from zoomadmin.ui.status_bar import AppStatusBar
 from zoomadmin.ui.tenants.host_details import HostDetailsDialog
-from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, MoveHostsDialog
+from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, LinkUsersDialog, MoveHostsDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
 from zoomadmin.ui.tenants.import_wizard import ImportWizard
 from zoomadmin.ui.tenants.tenant_dialog import TenantDialog, default_timezone
@@ -556,3 +556,49 @@ async def test_16_the_import_wizard_labels_template_drop_icons_and_failed_rows(
     lines = fix.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "email,first_name,last_name,type,problem"
     assert lines[1].startswith("bob@x,Bob,Ray,Basic,") and len(lines) == 2
+
+
+async def test_18_link_users_hides_the_owner_selects_all_and_shows_the_type(
+    world: TabWorld, qtbot: QtBot
+) -> None:
+    await create_tenant(world, qtbot)
+    add_zoom_user(world.server, "office@school.example", "Front", "Desk")
+    add_zoom_user(world.server, "lab@school.example", "Lab", "Desk")
+    await sync_now(world)
+    world.tab.host_actions.link.trigger()
+    await world.runner.wait_idle()
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, LinkUsersDialog)
+    shown = [dialog.proxy.index(r, 0).data() for r in range(dialog.proxy.rowCount())]
+    assert len(shown) == 2 and all(text.endswith("— Basic") for text in shown)
+    assert dialog.show_owner.isVisible()
+    dialog.show_owner.setChecked(True)
+    assert dialog.proxy.rowCount() == 3
+    dialog.show_owner.setChecked(False)
+    dialog.select_all.click()
+    assert len(dialog.checked_ids()) == 2  # the owner, hidden, stays unticked
+    dialog.select_none.click()
+    assert dialog.checked_ids() == []
+    assert clashes(dialog) == {}
+
+
+async def test_19_add_host_waits_for_the_address_and_cancel_works_during_a_create(
+    world: TabWorld, qtbot: QtBot, wait_until: WaitUntil
+) -> None:
+    await create_tenant(world, qtbot)
+    world.server.sandbox.faults = FaultPlan.parse("slow=1:0.4")
+    world.tab.host_actions.add.trigger()
+    await wait_until(lambda: isinstance(world.tab.host_actions.dialog, AddHostDialog))
+    dialog = world.tab.host_actions.dialog
+    assert isinstance(dialog, AddHostDialog)
+    assert [dialog.action.itemData(i) for i in range(dialog.action.count())] == ["create"]
+    assert dialog.email.text() == "" and not dialog.add_button.isEnabled()
+    await wait_until(lambda: dialog.email.text() != "", within=10)
+    assert dialog.add_button.isEnabled()
+    dialog.add_button.click()
+    cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    assert cancel.isEnabled() and not dialog.add_button.isEnabled()
+    cancel.click()
+    await world.runner.wait_idle()
+    await wait_until(lambda: world.tab.hosts_panel.model.rowCount() == 1, within=10)
+    assert world.store.hosts.find_by_email("teach+northside-1@school.example") is not None

@@ -275,7 +275,7 @@ class HostImporter:
             shown = explain_create_error(exc, row.email, action, user_type)
             text = shown.user_message if isinstance(shown, AppError) else exc.user_message
             return RowResult(row, Outcome.FAILED, text, fatal=isinstance(exc, _FATAL))
-        host = await self._hosts.record_created(user, tenant_id)
+        host = await self._hosts.record_created(user, tenant_id, action)
         return RowResult(row, Outcome.CREATED, host_id=host.id)
 
     async def _link(self, tenant_id: int, row: ImportRow) -> RowResult:

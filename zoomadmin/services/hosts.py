@@ -190,6 +190,7 @@ class HostService:
         self._bus = bus
         #: Called with hosts just created in, linked to or moved into a tenant (their policy).
         self.on_new_hosts: Callable[[Sequence[HostRecord]], Awaitable[object]] | None = None
+        self._owner: str | None = None
 
     async def _adopt(self, hosts: Sequence[HostRecord]) -> None:
         if self.on_new_hosts is not None and hosts:
@@ -307,6 +308,22 @@ class HostService:
             self._changed([host_id], tenants=False)
         return host_id
 
+    async def api_only_allowed(self) -> bool:
+        """Whether this account is known to create API-only users (Zoom's ISV programme):
+        one was created here before. Until then only invitations are offered."""
+        entries = await self.audit(AuditFilter("host", action="host.create", limit=10_000))
+        return any(
+            isinstance(e.new_value, dict) and e.new_value.get("action") == CreateAction.CUST_CREATE
+            for e in entries
+        )
+
+    async def owner_email(self) -> str:
+        """The account owner's email ("" when Zoom does not say)."""
+        if self._owner is None:
+            with contextlib.suppress(AppError):
+                self._owner = (await self._zoom.get_me()).email.lower()
+        return self._owner or ""
+
     async def unlinked(self) -> list[HostRecord]:
         """Account users (from the last sync) that belong to no tenant yet."""
         return await asyncio.to_thread(self._store.hosts.all, unassigned=True)
@@ -358,14 +375,18 @@ class HostService:
             )
         except Exception as exc:
             raise explain_create_error(exc, email, action, user_type) from exc
-        return await self.record_created(user, new.tenant_id)
+        return await self.record_created(user, new.tenant_id, action)
 
-    async def record_created(self, user: ZoomUser, tenant_id: int | None) -> HostRecord:
-        """Store a user Zoom confirmed as a host of ``tenant_id`` and audit it."""
+    async def record_created(
+        self, user: ZoomUser, tenant_id: int | None, action: CreateAction | None = None
+    ) -> HostRecord:
+        """Store a user Zoom confirmed as a host of ``tenant_id`` and audit it (with how it
+        was created, which tells later whether this account may create API-only users)."""
 
         def work(tx: Transaction) -> HostRecord:
             host = tx.hosts.add(host_data(user, tenant_id))
-            self._audit(tx, "host.create", host.id, None, host_audit(host))
+            value = host_audit(host) | ({"action": str(action)} if action else {})
+            self._audit(tx, "host.create", host.id, None, value)
             return host
 
         host = await asyncio.to_thread(self._store.atomically, work)

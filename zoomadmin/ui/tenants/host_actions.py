@@ -204,17 +204,22 @@ class HostActions(QObject):
         )
 
     def add_host(self) -> None:
-        """Open the Add host form."""
-        dialog = AddHostDialog(
-            self._hosts,
-            self._runner,
-            self._tenants(),
-            self._current_tenant(),
-            self._panel,
-            known=self._known_host,
-        )
-        dialog.host_added.connect(self._on_host_added)
-        self._open(dialog)
+        """Open the Add host form (API-only users offered when the account can make them)."""
+
+        def show(api_only: bool) -> None:
+            dialog = AddHostDialog(
+                self._hosts,
+                self._runner,
+                self._tenants(),
+                self._current_tenant(),
+                self._panel,
+                known=self._known_host,
+                api_only=api_only,
+            )
+            dialog.host_added.connect(self._on_host_added)
+            self._open(dialog)
+
+        self._runner.run(self._hosts.api_only_allowed(), on_done=show, label="Opening Add host…")
 
     def _known_host(self, email: str) -> HostRecord | None:
         row = self._panel.model.find_email(email)
@@ -245,6 +250,7 @@ class HostActions(QObject):
         wizard = ImportWizard(
             self._importer, self._runner, self._tenants(), self._current_tenant(), self._panel
         )
+        self._runner.run(self._hosts.api_only_allowed(), on_done=wizard.offer_api_only)
         wizard.imported.connect(lambda report: self.notify.emit(f"Import: {report.summary()}"))
         wizard.imported.connect(lambda _: self.reload_requested.emit())
         self._open(wizard)
@@ -252,20 +258,25 @@ class HostActions(QObject):
     def link_users(self) -> None:
         """Pick account users that are in no tenant yet and link them."""
 
-        def show(users: list[HostRecord]) -> None:
+        async def read() -> tuple[list[HostRecord], str]:
+            return await self._hosts.unlinked(), await self._hosts.owner_email()
+
+        def show(found: tuple[list[HostRecord], str]) -> None:
+            users, owner = found
             dialog = LinkUsersDialog(
                 self._hosts,
                 self._runner,
                 tenants=self._tenants(),
                 tenant_id=self._current_tenant(),
                 users=users,
+                owner_email=owner,
                 parent=self._panel,
             )
             dialog.linked.connect(lambda n: self.notify.emit(f"Linked {n} user{'s' * (n != 1)}."))
             dialog.linked.connect(lambda _: self.reload_requested.emit())
             self._open(dialog)
 
-        self._runner.run(self._hosts.unlinked(), on_done=show, label="Reading account users…")
+        self._runner.run(read(), on_done=show, label="Reading account users…")
 
     def move_hosts(self) -> None:
         """Move the selected hosts to another tenant."""

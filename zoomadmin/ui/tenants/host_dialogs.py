@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import shiboken6
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
@@ -26,6 +36,7 @@ from zoomadmin.services.host_errors import EmailInAccountError
 from zoomadmin.services.hosts import HostService, NewHost
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
 from zoomadmin.ui.common.field_errors import error_label
+from zoomadmin.ui.common.words import type_words
 
 CREATE_ACTIONS = (
     ("Send an invitation (the user confirms by email)", CreateAction.CREATE),
@@ -35,6 +46,15 @@ USER_TYPES = (
     ("Basic (free; gets a seat for its sessions)", UserType.BASIC),
     ("Licensed (takes a paid seat now)", UserType.LICENSED),
 )
+
+
+OWNER_ROLE = Qt.ItemDataRole.UserRole + 2
+"""Whether a listed user is the account owner."""
+
+
+def create_actions(api_only: bool) -> list[tuple[str, CreateAction]]:
+    """How a user may be created here: by invitation, and API-only when the account can."""
+    return [item for item in CREATE_ACTIONS if api_only or item[1] is CreateAction.CREATE]
 
 
 def tenant_combo(
@@ -83,12 +103,14 @@ class AddHostDialog(QDialog):
         parent: QWidget | None = None,
         *,
         known: Callable[[str], HostRecord | None] = lambda _email: None,
+        api_only: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("addHostDialog")
         self._known = known
         self._tenant_names = {t.id: t.name for t in tenants}
         self._local: HostRecord | None = None
+        self._creating = False
         self.setWindowTitle("Add host")
         self.setMinimumWidth(560)
         self._hosts = hosts
@@ -102,8 +124,9 @@ class AddHostDialog(QDialog):
         for text, value in USER_TYPES:
             self.user_type.addItem(text, value)
         self.action = QComboBox(self)
-        for text, action in CREATE_ACTIONS:
+        for text, action in create_actions(api_only):
             self.action.addItem(text, action)
+        self._suggesting = False
         self.error = error_label(self)
         self.link_button = QPushButton("&Link the existing user instead", self)
         self.link_button.hide()
@@ -112,6 +135,13 @@ class AddHostDialog(QDialog):
         self.move_button.setObjectName("moveHereButton")
         self.move_button.hide()
         self.move_button.clicked.connect(self._on_move_here)
+        self._lay_out()
+        self.tenant.currentIndexChanged.connect(self._suggest_email)
+        self.tenant.currentIndexChanged.connect(self._check_known)
+        self.email.textChanged.connect(self._check_known)
+        self._suggest_email()
+
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow("&Tenant:", self.tenant)
         form.addRow("&Email:", self.email)
@@ -119,10 +149,12 @@ class AddHostDialog(QDialog):
         form.addRow("&Last name:", self.last_name)
         form.addRow("T&ype:", self.user_type)
         form.addRow("&Create as:", self.action)
+        self.action.setEnabled(self.action.count() > 1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Add host")
+        self.add_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.add_button.setText("&Add host")
         self.buttons.accepted.connect(self._on_add)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -131,10 +163,6 @@ class AddHostDialog(QDialog):
         layout.addWidget(self.link_button)
         layout.addWidget(self.move_button)
         layout.addWidget(self.buttons)
-        self.tenant.currentIndexChanged.connect(self._suggest_email)
-        self.tenant.currentIndexChanged.connect(self._check_known)
-        self.email.textChanged.connect(self._check_known)
-        self._suggest_email()
 
     @Slot()
     def _suggest_email(self) -> None:
@@ -142,12 +170,34 @@ class AddHostDialog(QDialog):
         if tenant_id is None:
             self.show_error("Create a tenant first (New tenant, Ctrl+N).")
             return
+        self._suggesting = True
+        self._update_add()
+
+        def found(emails: list[str]) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._suggesting = False
+            if not self.email.text().strip():  # what the user typed meanwhile stays
+                self.email.setText(emails[0])
+            self._update_add()
+
+        def failed(exc: BaseException) -> bool:
+            if shiboken6.isValid(self):
+                self._suggesting = False
+                self._update_add()
+            return self._on_failed(exc)
+
         self._runner.run(
             self._hosts.next_emails(tenant_id),
-            on_done=lambda emails: self.email.setText(emails[0]),
-            on_error=self._on_failed,
+            on_done=found,
+            on_error=failed,
             label="Finding the next free email…",
         )
+
+    def _update_add(self) -> None:
+        """Add only once there is an email to create, and none listed here already."""
+        typed = bool(self.email.text().strip())
+        self.add_button.setEnabled(typed and self._local is None and not self._creating)
 
     def show_error(self, text: str, *, linkable: bool = False, movable: bool = False) -> None:
         """Show a problem in the form (and Link or Move it here when that would help)."""
@@ -161,8 +211,7 @@ class AddHostDialog(QDialog):
         """Decide here, before asking Zoom, whether the email is a host listed already."""
         host = self._known(self.email.text())
         was, self._local = self._local, host
-        add = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        add.setEnabled(host is None)
+        self._update_add()
         if host is None:
             if was is not None:
                 self.show_error("")
@@ -206,13 +255,23 @@ class AddHostDialog(QDialog):
         if self.tenant.currentData() is None:
             return
         self.show_error("")
-        self._runner.run(
+        self._creating = True
+        self._update_add()
+
+        def finished(_: object) -> None:
+            if shiboken6.isValid(self):
+                self._creating = False
+                self._update_add()
+
+        # Cancel stays available: closing the form does not stop the create, whose outcome
+        # still reaches the hosts table through the change bus.
+        task = self._runner.run(
             self._hosts.add_host(self.new_host()),
             on_done=self._on_done,
             on_error=self._on_failed,
-            disable=self.buttons,
             label="Creating the host in Zoom…",
         )
+        task.add_done_callback(finished)
 
     @Slot()
     def _on_link(self) -> None:
@@ -225,12 +284,16 @@ class AddHostDialog(QDialog):
         )
 
     def _on_done(self, host: HostRecord) -> None:
+        if not shiboken6.isValid(self):
+            return  # cancelled while Zoom was creating it: the table hears of it anyway
         self.host_added.emit(host)
         self.accept()
 
     def _on_failed(self, exc: BaseException) -> bool:
         message = user_message_of(exc)
         if message is None:
+            return False
+        if not shiboken6.isValid(self):
             return False
         linkable = isinstance(exc, EmailInAccountError) and exc.linkable
         self.show_error(message, linkable=linkable)
@@ -254,10 +317,12 @@ class LinkUsersDialog(QDialog):
         tenants: Sequence[TenantRecord],
         tenant_id: int | None,
         users: Sequence[HostRecord],
+        owner_email: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("linkUsersDialog")
+        self._owner = owner_email.lower()
         self.setWindowTitle("Link existing Zoom users")
         self.resize(560, 480)
         self._hosts = hosts
@@ -266,14 +331,28 @@ class LinkUsersDialog(QDialog):
         self.tenant = tenant_combo(tenants, tenant_id, self)
         self.users = QStandardItemModel(self)
         for user in users:
-            item = QStandardItem(f"{user.display_name} <{user.email}>")
+            owner = user.email.lower() == self._owner
+            kind = type_words(user.user_type)
+            label = f"{user.display_name} <{user.email}> — {kind}"
+            item = QStandardItem(label + (" (the account owner)" if owner else ""))
             item.setData(user.id, Qt.ItemDataRole.UserRole)
             item.setData(user.email, Qt.ItemDataRole.UserRole + 1)
+            item.setData(owner, OWNER_ROLE)
             item.setCheckable(True)
             item.setEditable(False)
             self.users.appendRow(item)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = UsersFilter(self)
         self.proxy.setSourceModel(self.users)
+        self.show_owner = QCheckBox("Show the account &owner", self)
+        self.show_owner.setToolTip(
+            "The owner administers the account; it is rarely meant to host a tenant's meetings."
+        )
+        self.show_owner.setVisible(any(u.email.lower() == self._owner for u in users))
+        self.show_owner.toggled.connect(self.proxy.set_show_owner)
+        self.select_all = QPushButton("Select &all", self)
+        self.select_all.clicked.connect(lambda: self._tick_shown(True))
+        self.select_none = QPushButton("Select &none", self)
+        self.select_none.clicked.connect(lambda: self._tick_shown(False))
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Filter by name or email")
@@ -292,18 +371,27 @@ class LinkUsersDialog(QDialog):
         self._found = ""
         self.buttons.accepted.connect(self._on_link)
         self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow("&Tenant:", self.tenant)
-        form.addRow("&Find:", self.search)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out()
         self.tenant.currentIndexChanged.connect(self._tick_matching)
         self.users.itemChanged.connect(self._update_link_button)
         self._tick_matching()
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("&Tenant:", self.tenant)
+        form.addRow("&Find:", self.search)
+        picks = QHBoxLayout()
+        picks.addWidget(self.select_all)
+        picks.addWidget(self.select_none)
+        picks.addStretch(1)
+        picks.addWidget(self.show_owner)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(picks)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
 
     @Slot()
     def _update_link_button(self) -> None:
@@ -332,7 +420,7 @@ class LinkUsersDialog(QDialog):
         for row in range(self.users.rowCount()):
             item = self.users.item(row)
             email = str(item.data(Qt.ItemDataRole.UserRole + 1))
-            match = marker is not None and marker in email
+            match = marker is not None and marker in email and not item.data(OWNER_ROLE)
             item.setCheckState(Qt.CheckState.Checked if match else Qt.CheckState.Unchecked)
             ticked += match
         self._found = (
@@ -340,6 +428,13 @@ class LinkUsersDialog(QDialog):
             "email scheme and are ticked; tick others with Space."
         )
         self._update_link_button()
+
+    def _tick_shown(self, checked: bool) -> None:
+        """Tick (or untick) every user the filter shows."""
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            self.users.itemFromIndex(source).setCheckState(state)
 
     def set_checked(self, email: str, checked: bool = True) -> None:
         """Tick (or untick) the user with ``email``."""
@@ -375,6 +470,30 @@ class LinkUsersDialog(QDialog):
     def _on_done(self, count: int) -> None:
         self.linked.emit(count)
         self.accept()
+
+
+class UsersFilter(QSortFilterProxyModel):
+    """The users list's filter: words typed, and the account owner only when asked for."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._show_owner = False
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_show_owner(self, shown: bool) -> None:
+        """List the account owner too."""
+        self.beginFilterChange()
+        self._show_owner = shown
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(  # noqa: N802 - Qt API
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        """Hide the owner unless asked; then match the typed words."""
+        model = self.sourceModel()
+        if not self._show_owner and model.index(source_row, 0, source_parent).data(OWNER_ROLE):
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
 
 
 class MoveHostsDialog(QDialog):

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
@@ -38,7 +39,7 @@ from zoomadmin.services.host_import import (
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
 from zoomadmin.ui.common.csv_export import ask_csv_path, write_csv
 from zoomadmin.ui.common.field_errors import error_label
-from zoomadmin.ui.tenants.host_dialogs import CREATE_ACTIONS, tenant_combo
+from zoomadmin.ui.tenants.host_dialogs import create_actions, tenant_combo
 from zoomadmin.ui.tenants.import_model import GOOD_OUTCOMES, ImportColumn, ImportRowsModel
 
 TEMPLATE_CSV = (
@@ -148,14 +149,22 @@ class ImportWizard(QDialog):
         file_label.setBuddy(self.path)
         self.tenant = tenant_combo(tenants, tenant_id, page)
         self.action = QComboBox(page)
-        for text, action in CREATE_ACTIONS:
-            self.action.addItem(text, action)
+        self.offer_api_only(False)
         form = QFormLayout(page)
         form.addRow(help_text)
         form.addRow(file_label, row)
         form.addRow("&Tenant:", self.tenant)
         form.addRow("Create &as:", self.action)
         return page
+
+    def offer_api_only(self, allowed: bool) -> None:
+        """Offer API-only users only when the account is known to create them."""
+        if not shiboken6.isValid(self.action):
+            return
+        self.action.clear()
+        for text, action in create_actions(allowed):
+            self.action.addItem(text, action)
+        self.action.setEnabled(self.action.count() > 1)
 
     def _rows_page(self) -> QWidget:
         page = QWidget(self)
