@@ -96,6 +96,42 @@ class AccountService:
         log.info("Added account profile %r (Zoom account %s)", profile.name, profile.account_id)
         return me
 
+    async def test(self, name: str) -> ZoomUser:
+        """Sign in with a saved profile (its secret from the keyring): the user it acts as."""
+        credentials = await self.credentials(name)
+        async with self._client_factory(credentials) as zoom:
+            return await zoom.get_me()
+
+    async def update(
+        self,
+        old_name: str,
+        profile: AccountProfile,
+        client_secret: str | None = None,
+        webhook_secret: str | None = None,
+    ) -> ZoomUser:
+        """Change a saved profile (and rotate its secret when ``client_secret`` is given),
+        checked with Zoom first; a renamed profile takes its keyring entries along."""
+        prefs = await self._load()
+        if prefs.find_profile(old_name) is None:
+            raise AccountError(f"There is no account profile called {old_name!r}.")
+        if profile.name != old_name and prefs.find_profile(profile.name) is not None:
+            raise AccountError(f"An account profile called {profile.name!r} already exists.")
+        secret = client_secret or (await self.credentials(old_name)).client_secret
+        me = await self.verify(profile, secret)
+        webhook = webhook_secret or await self.webhook_secret(old_name)
+        if profile.name != old_name:
+            for kind in SecretKind:
+                await adelete(self._secrets, old_name, kind)
+        await aset(self._secrets, profile.name, SecretKind.CLIENT_SECRET, secret)
+        if webhook:
+            await aset(self._secrets, profile.name, SecretKind.WEBHOOK_SECRET, webhook)
+        prefs.profiles = [profile if p.name == old_name else p for p in prefs.profiles]
+        if prefs.active_profile == old_name:
+            prefs.active_profile = profile.name
+        await self._save(prefs)
+        log.info("Updated account profile %r", profile.name)
+        return me
+
     async def switch(self, name: str | None) -> AccountProfile | None:
         """Make ``name`` the profile the app opens on (None: the sandbox)."""
         prefs = await self._load()

@@ -88,6 +88,14 @@ class AccountsModel(QAbstractListModel):
         return None
 
 
+def _fit_placeholder(edit: QLineEdit) -> None:
+    """Wide enough that its placeholder is never cut off."""
+    text = edit.placeholderText()
+    if text:
+        width = QFontMetrics(edit.font()).horizontalAdvance(text)
+        edit.setMinimumWidth(width + 24)
+
+
 def _tooltip(profile: AccountProfile | None) -> str:
     if profile is None:
         return "The built-in Zoom look-alike with demo data; nothing reaches Zoom."
@@ -133,6 +141,13 @@ class AccountsDialog(QDialog):
         self.switch_button.clicked.connect(self._on_switch)
         self.remove_button = QPushButton("&Remove…", self)
         self.remove_button.clicked.connect(self._on_remove)
+        self.edit_button = QPushButton("E&dit", self)
+        self.edit_button.setToolTip("Change this account's details or rotate its client secret")
+        self.edit_button.clicked.connect(self._on_edit)
+        self.test_button = QPushButton("&Test connection", self)
+        self.test_button.setToolTip("Sign in to Zoom with this account's saved credentials")
+        self.test_button.clicked.connect(self._on_test)
+        self._editing: str | None = None
         self.form = self._build_form()
         self.scopes = self._build_scopes()
         self._active: ActiveAccount | None = None
@@ -174,6 +189,9 @@ class AccountsDialog(QDialog):
         )
         self.add_button = QPushButton("&Check and add", box)
         self.add_button.clicked.connect(self._on_add)
+        self.cancel_edit = QPushButton("Stop editin&g", box)
+        self.cancel_edit.hide()
+        self.cancel_edit.clicked.connect(self._stop_editing)
         self.form_message = QLabel(box)
         self.form_message.setWordWrap(True)
         self.form_message.setObjectName("formMessage")
@@ -184,13 +202,21 @@ class AccountsDialog(QDialog):
         form.addRow("Client s&ecret:", self.secret_edit)
         form.addRow("&Webhook secret token:", self.webhook_edit)
         form.addRow("E&vent subscription ID:", self.subscription_edit)
-        form.addRow(self.add_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.cancel_edit)
+        actions.addStretch(1)
+        form.addRow(actions)
         form.addRow(self.form_message)
+        for edit in box.findChildren(QLineEdit):
+            _fit_placeholder(edit)
         return box
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
         buttons.addWidget(self.switch_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.test_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         left = QVBoxLayout()
@@ -230,8 +256,15 @@ class AccountsDialog(QDialog):
         self.model.set_accounts(profiles, in_use, sandbox_active=sandbox)
         self.keyring_note.setText(problem or "Client secrets are kept in the system keyring.")
         self.keyring_note.setProperty("problem", bool(problem))
+        # Without a keyring the form stays in view, switched off, saying why.
         self.form.setEnabled(not problem)
-        self.form.setVisible(not problem)
+        self._keyring_problem = problem
+        if problem:
+            self.form_message.setText(
+                "Adding a Zoom account needs a system keyring for its client secret, and this "
+                "computer has none that zoomadmin can use. Install or unlock one (for example "
+                "GNOME Keyring or KWallet), then open Accounts again; the sandbox works meanwhile."
+            )
         self.list.setCurrentIndex(self.model.index(0, 0))
         self._update_buttons()
 
@@ -257,6 +290,9 @@ class AccountsDialog(QDialog):
         self.switch_button.setEnabled(chosen and not in_use)
         self.switch_button.setToolTip("zoomadmin is working in this account now." if in_use else "")
         self.remove_button.setEnabled(chosen and name is not None)
+        saved = chosen and name is not None and not getattr(self, "_keyring_problem", "")
+        self.edit_button.setEnabled(saved)
+        self.test_button.setEnabled(saved)
 
     @Slot()
     def _on_switch(self) -> None:
@@ -297,8 +333,64 @@ class AccountsDialog(QDialog):
         )
 
     @Slot()
+    def _on_test(self) -> None:
+        chosen, name = self._selected()
+        if not chosen or name is None:
+            return
+        self.form_message.setText(f"Signing in to “{name}”…")
+        self._runner.run(
+            self._accounts.test(name),
+            on_done=lambda me: self.form_message.setText(
+                f"“{name}” works: zoomadmin acts as {me.email}."
+            ),
+            on_error=self._on_add_failed,
+            disable=self.test_button,
+            label="Testing the connection…",
+        )
+
+    @Slot()
+    def _on_edit(self) -> None:
+        chosen, name = self._selected()
+        if not chosen or name is None:
+            return
+        self._runner.run(self._accounts.profiles(), on_done=lambda ps: self._fill_edit(name, ps))
+
+    def _fill_edit(self, name: str, profiles: list[AccountProfile]) -> None:
+        profile = next((p for p in profiles if p.name == name), None)
+        if profile is None:
+            return
+        self._editing = name
+        self.form.setTitle(f"Edit “{name}”")
+        self.name_edit.setText(profile.name)
+        self.account_id_edit.setText(profile.account_id)
+        self.client_id_edit.setText(profile.client_id)
+        self.subscription_edit.setText(profile.ws_subscription_id or "")
+        self.secret_edit.clear()
+        self.secret_edit.setPlaceholderText("unchanged; type a new one to rotate it")
+        _fit_placeholder(self.secret_edit)
+        self.webhook_edit.clear()
+        self.webhook_edit.setPlaceholderText("unchanged")
+        self.add_button.setText("&Check and save")
+        self.cancel_edit.show()
+        self.form_message.setText("")
+        self.name_edit.setFocus()
+
+    @Slot()
+    def _stop_editing(self) -> None:
+        self._editing = None
+        self.form.setTitle("Add a Zoom account")
+        for edit in self.form.findChildren(QLineEdit):
+            edit.clear()
+        self.secret_edit.setPlaceholderText("")
+        self.webhook_edit.setPlaceholderText("optional")
+        self.add_button.setText("&Check and add")
+        self.cancel_edit.hide()
+
+    @Slot()
     def _on_add(self) -> None:
         fields = [self.name_edit, self.account_id_edit, self.client_id_edit, self.secret_edit]
+        if self._editing is not None:
+            fields = fields[:3]  # an empty secret keeps the saved one
         empty = [f for f in fields if not f.text().strip()]
         if empty:
             self.form_message.setText("Fill in the name, account ID, client ID and client secret.")
@@ -319,10 +411,15 @@ class AccountsDialog(QDialog):
             **urls,
         )
         self.form_message.setText("Checking the credentials with Zoom…")
+        secret = self.secret_edit.text().strip()
+        webhook = self.webhook_edit.text().strip() or None
+        work = (
+            self._accounts.update(self._editing, profile, secret or None, webhook)
+            if self._editing is not None
+            else self._accounts.add(profile, secret, webhook)
+        )
         self._runner.run(
-            self._accounts.add(
-                profile, self.secret_edit.text().strip(), self.webhook_edit.text().strip() or None
-            ),
+            work,
             on_done=lambda owner: self._on_added(profile, owner),
             on_error=self._on_add_failed,
             disable=self.form,
@@ -339,7 +436,9 @@ class AccountsDialog(QDialog):
             edit.clear()
         self.secret_edit.clear()
         self.webhook_edit.clear()
-        self._after_change(f"Added “{profile.name}”; zoomadmin will act as {owner.email}.")
+        verb = "Saved" if self._editing is not None else "Added"
+        self._stop_editing()
+        self._after_change(f"{verb} “{profile.name}”; zoomadmin will act as {owner.email}.")
 
     def _on_add_failed(self, exc: BaseException) -> bool:
         message = user_message_of(exc)
