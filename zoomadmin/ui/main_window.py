@@ -6,6 +6,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -28,6 +30,8 @@ from zoomadmin.ui.status_bar import AppStatusBar
 
 MAX_TAB_SHORTCUTS = 9
 STATUS_MESSAGE_MS = 10_000
+DOCS = Path(__file__).resolve().parents[2] / "README.md"
+"""F1 opens the documentation (the README, which links every guide) in the browser."""
 
 
 @dataclass
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self._stack)
         self._tab_specs: list[TabSpec] = []
         self._tab_actions: list[QAction] = []
+        self._tab_menus: list[QMenu] = []
         self._build_menus()
         self.resize(1200, 760)
         self._restore_geometry()
@@ -174,10 +179,14 @@ class MainWindow(QMainWindow):
         self.accounts_action.setShortcut(QKeySequence("Ctrl+,"))
         self.accounts_action.triggered.connect(self.accounts_requested)
         self.view_menu = bar.addMenu("&View")
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.help_menu = bar.addMenu("&Help")
+        self.help_action = help_menu.addAction(icon("help"), "zoomadmin &help")
+        self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.help_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.help_action.triggered.connect(self._on_help)
         self.log_action = help_menu.addAction("Open &log folder")
+        help_menu.addSeparator()
         self.about_action = help_menu.addAction("&About zoomadmin")
-        self.about_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.about_action.triggered.connect(self._on_about)
         self.log_folder: str | None = None
         self.log_action.triggered.connect(self._on_open_log_folder)
@@ -185,11 +194,13 @@ class MainWindow(QMainWindow):
     def show_loading(self, text: str) -> None:
         """Replace the tabs by a busy page saying what is happening."""
         self._connected_text = ""
+        self.setWindowTitle(APP_NAME)  # no account is open while another one opens
         self.state_page.show_loading(text)
         self._stack.setCurrentWidget(self.state_page)
 
     def show_failure(self, text: str) -> None:
         """Replace the tabs by the reason the account could not be opened, with a way out."""
+        self.setWindowTitle(APP_NAME)
         self.state_page.show_failure(text)
         self._stack.setCurrentWidget(self.state_page)
 
@@ -202,7 +213,8 @@ class MainWindow(QMainWindow):
             spec.page = _page()
             spec.on_built = self._connect_status
             self.tabs.addTab(spec.page, icon(spec.icon_name), spec.title)
-            action = self.view_menu.addAction(spec.title.replace("&&", "&"))
+            # The title keeps "&&" (a literal "&"); as "&" it would underline the next letter.
+            action = self.view_menu.addAction(spec.title)
             if number <= MAX_TAB_SHORTCUTS:
                 action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, i=number - 1: self.tabs.setCurrentIndex(i))
@@ -216,8 +228,24 @@ class MainWindow(QMainWindow):
             self.state_page.show_message(self._connected_text)
             self._stack.setCurrentWidget(self.state_page)
 
+    def _add_tab_menus(self, widget: QWidget) -> None:
+        """A tab's own menus (``menus()``: title and actions), before Help."""
+        menus = getattr(widget, "menus", None)
+        if not callable(menus):
+            return
+        for title, actions in menus():
+            menu = QMenu(title, self)
+            for action in actions:
+                menu.addSeparator() if action is None else menu.addAction(action)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+            self._tab_menus.append(menu)
+
     def _connect_status(self, widget: QWidget) -> None:
         """A tab's confirmations and Zoom outcomes go to the status bar (if it has them)."""
+        use_settings = getattr(widget, "use_settings", None)
+        if callable(use_settings):
+            use_settings(self._settings)
+        self._add_tab_menus(widget)
         message = getattr(widget, "status_message", None)
         if isinstance(message, SignalInstance):
             message.connect(lambda text: self.status.showMessage(text, STATUS_MESSAGE_MS))
@@ -231,6 +259,10 @@ class MainWindow(QMainWindow):
         self.set_tabs(specs)
 
     def _clear_tabs(self) -> None:
+        for menu in self._tab_menus:
+            self.menuBar().removeAction(menu.menuAction())
+            menu.deleteLater()
+        self._tab_menus.clear()
         for action in self._tab_actions:
             self.view_menu.removeAction(action)
             action.deleteLater()
@@ -297,6 +329,20 @@ class MainWindow(QMainWindow):
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setWindowModality(Qt.WindowModality.NonModal)
+        box.show()
+
+    @Slot()
+    def _on_help(self) -> None:
+        if DOCS.is_file():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(DOCS)))
+            return
+        box = QMessageBox(self)
+        box.setWindowTitle("zoomadmin help")
+        box.setText(
+            "The documentation (README.md and the docs folder) comes with zoomadmin's source; "
+            "this installation does not include it."
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
 
     @Slot()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QLabel, QProgressBar, QStatusBar, QWidget
 
-CLOCK_FORMAT = "%a %d %b %H:%M UTC"
+from zoomadmin.ui.common.dates import date_time_text
 
 
 def speed_text(speed: float) -> str:
@@ -52,9 +52,11 @@ class AppStatusBar(QStatusBar):
         self.clock = QLabel(self)
         self.clock.setObjectName("sandboxClock")
         self.clock.setAccessibleName("Sandbox clock")
+        self.speed_label = QLabel("Speed:", self)
         self.speed = QComboBox(self)
+        self.speed_label.setBuddy(self.speed)
         self.speed.setAccessibleName("Sandbox clock speed")
-        self.speed.setToolTip("How fast the sandbox's time runs")
+        self.speed.setToolTip("How fast the sandbox's time runs (1× is real time)")
         for value in speeds:
             self.speed.addItem(speed_text(value), value)
         self.speed.activated.connect(self._on_speed_activated)
@@ -64,17 +66,26 @@ class AppStatusBar(QStatusBar):
             self.events,
             self.jobs,
             self.clock,
+            self.speed_label,
             self.speed,
         ):
             self.addPermanentWidget(widget)
         self.set_busy(False)
-        self.show_account("Not connected", is_sandbox=False)
-        self.show_connection("Not connected")
+        self.show_account("", is_sandbox=False)  # hidden until an account is open or fails
+        self.show_connection("Connecting…")
         self.show_events("Events: off")
 
     def show_account(self, label: str, *, is_sandbox: bool) -> None:
         """Name the account; a sandbox account is marked so it stands out from production."""
         self.account.setText(label)
+        self.account.setVisible(bool(label))
+        self.account.setToolTip(
+            "The built-in sandbox: demo data, nothing reaches Zoom."
+            if is_sandbox
+            else f"The Zoom account zoomadmin works in: {label}. Switch in Settings → Accounts."
+            if label
+            else ""
+        )
         self.account.setProperty("sandbox", is_sandbox)
         self.account.setStyleSheet(
             "QLabel#accountBadge { background: #f0b429; color: #1f1f1f; font-weight: bold;"
@@ -83,6 +94,7 @@ class AppStatusBar(QStatusBar):
             else "QLabel#accountBadge { font-weight: bold; padding: 1px 6px; }"
         )
         self.clock.setVisible(is_sandbox)
+        self.speed_label.setVisible(is_sandbox)
         self.speed.setVisible(is_sandbox)
 
     def show_connection(self, state: str, detail: str = "") -> None:
@@ -103,7 +115,7 @@ class AppStatusBar(QStatusBar):
             self.connection.setToolTip(f"The last call to Zoom failed: {problem}")
             return
         self.connection.setText(state)
-        self.connection.setToolTip(detail or f"Zoom connection: {state}")
+        self.connection.setToolTip(detail or f"The connection to Zoom: {state}")
 
     def show_events(self, text: str, detail: str = "") -> None:
         """Show the event stream's state (``Events: connected``, ``Events: reconnecting in
@@ -119,7 +131,8 @@ class AppStatusBar(QStatusBar):
 
     def show_clock(self, now: datetime, speed: float) -> None:
         """Show the sandbox's time and select its speed in the control."""
-        self.clock.setText(now.strftime(CLOCK_FORMAT))
+        self.clock.setText(date_time_text(now, UTC))
+        self.clock.setToolTip("The sandbox's clock (it may run faster than real time)")
         index = self.speed.findData(speed)
         if index >= 0:
             self.speed.setCurrentIndex(index)

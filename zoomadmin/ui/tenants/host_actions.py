@@ -99,14 +99,20 @@ class HostActions(QObject):
         self._current_tenant = current_tenant
         self.dialog: QDialog | None = None
         self.details = self._action("Host de&tails…\tEnter", "details", "", self.open_details)
+        self.details.setToolTip("Host details (Enter)")
         self.add = self._action("&Add host…", "add-host", "Ctrl+Shift+N", self.add_host)
         self.import_csv = self._action("&Import CSV…", "import", "Ctrl+I", self.open_import)
         self.link = self._action("&Link Zoom users…", "link", "Ctrl+L", self.link_users)
         self.move = self._action("&Move to tenant…", "move", "Ctrl+M", self.move_hosts)
-        self.deactivate = self._action("&Deactivate", "deactivate", "", self.deactivate_host)
-        self.reactivate = self._action("&Reactivate", "activate", "", self.reactivate_host)
+        self.deactivate = self._action(
+            "&Deactivate…", "deactivate", "Ctrl+Shift+D", self.deactivate_host
+        )
+        self.reactivate = self._action(
+            "R&eactivate", "activate", "Ctrl+Shift+R", self.reactivate_host
+        )
         # The table's Delete key triggers it (only while the table has the focus).
         self.remove = self._action("&Remove from Zoom…\tDel", "remove-user", "", self.remove_host)
+        self.remove.setToolTip("Remove from Zoom (Del)")
         self.sync = self._action("&Sync with Zoom", "sync", "F5", self.start_sync)
         self.export = self._action(
             "E&xport shown hosts…", "export", "Ctrl+Shift+E", self.ask_export
@@ -134,6 +140,7 @@ class HostActions(QObject):
 
     def _action(self, text: str, icon_name: str, keys: str, slot: Callable[[], None]) -> QAction:
         action = QAction(icon(icon_name), text, self._panel)
+        action.setProperty("icon_name", icon_name)
         if keys:
             action.setShortcut(QKeySequence(keys))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

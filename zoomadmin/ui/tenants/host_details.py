@@ -62,7 +62,7 @@ class HostDetailsDialog(QDialog):
         self.first_name = QLineEdit(host.first_name, self)
         self.last_name = QLineEdit(host.last_name, self)
         self.errors = FieldErrors(self)
-        self.save_name = QPushButton("&Save name", self)
+        self.save_name = QPushButton("Save na&me", self)
         self.save_name.setEnabled(False)
         self.save_name.clicked.connect(self._on_save_name)
         for field in (self.first_name, self.last_name):

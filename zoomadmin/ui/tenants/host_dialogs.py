@@ -128,7 +128,7 @@ class AddHostDialog(QDialog):
             self.action.addItem(text, action)
         self._suggesting = False
         self.error = error_label(self)
-        self.link_button = QPushButton("&Link the existing user instead", self)
+        self.link_button = QPushButton("L&ink the existing user instead", self)
         self.link_button.hide()
         self.link_button.clicked.connect(self._on_link)
         self.move_button = QPushButton("Mo&ve it here", self)

@@ -7,9 +7,7 @@ import enum
 import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,6 +20,8 @@ from PySide6.QtGui import QBrush, QPalette
 
 from zoomadmin.core.enums import HOST_DAILY_LIMIT, UserStatus
 from zoomadmin.services.hosts import HostRow
+from zoomadmin.ui.common.dates import date_time_text, relative_text
+from zoomadmin.ui.common.natural import natural_key
 from zoomadmin.ui.common.words import changes_words, status_words, type_words
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,28 +54,20 @@ HEADERS = {
     HostColumn.ZOOM_ID: "Zoom user id",
     HostColumn.TYPE: "Type",
     HostColumn.STATUS: "Status",
-    HostColumn.QUOTA: "Meeting requests today",
+    HostColumn.QUOTA: "Requests today",
     HostColumn.NEXT_SESSION: "Next session",
 }
 HEADER_TIPS = {
     HostColumn.QUOTA: "Meeting create/update requests used of Zoom's daily 100 per host "
     "(resets 00:00 UTC).",
-    HostColumn.NEXT_SESSION: "In the tenant's time zone.",
+    HostColumn.NEXT_SESSION: "How soon the host's next session starts (its date and time, in "
+    "the tenant's zone and yours, in the cell's tooltip). Sorted by that moment.",
 }
 
 
-@cache
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def local_time(moment: datetime, timezone: str) -> str:
-    """``moment`` in ``timezone`` as staff read it: "Mon 2 Mar 16:00 EST"."""
-    here = moment.astimezone(_zone(timezone))
-    return f"{here:%a} {here.day} {here:%b %H:%M %Z}"
+    """``moment`` in ``timezone`` in the app's one date format: "Mon 2 Mar 2026 16:00 EST"."""
+    return date_time_text(moment, timezone)
 
 
 def status_text(row: HostRow) -> str:
@@ -90,10 +82,30 @@ def type_text(row: HostRow) -> str:
     return type_words(row.host.user_type)
 
 
+Now = Callable[[], datetime]
+"""The clock relative times are counted from (the account's)."""
+
+
 def _next_session(row: HostRow) -> str:
     if row.next_session_at is None:
         return "—"
     return local_time(row.next_session_at, row.tenant_timezone)
+
+
+def _next_session_relative(row: HostRow, now: datetime) -> str:
+    if row.next_session_at is None:
+        return "—"
+    return relative_text(row.next_session_at, now)
+
+
+def _next_session_tip(row: HostRow) -> str | None:
+    at = row.next_session_at
+    if at is None:
+        return None
+    return (
+        f"{date_time_text(at, row.tenant_timezone)} (the tenant's time)\n"
+        f"{date_time_text(at)} (your time)"
+    )
 
 
 _CELLS: dict[HostColumn, Callable[[HostRow], str]] = {
@@ -112,9 +124,12 @@ def _display(row: HostRow, column: HostColumn) -> str:
     return _CELLS[column](row)
 
 
-def _texts(row: HostRow) -> tuple[str, ...]:
+def _texts(row: HostRow, now: Now | None = None) -> tuple[str, ...]:
     """Every cell's text of a row, in column order (formatted once, read at each paint)."""
-    return tuple(cell(row) for cell in _CELL_LIST)
+    texts = [cell(row) for cell in _CELL_LIST]
+    if now is not None:
+        texts[HostColumn.NEXT_SESSION] = _next_session_relative(row, now())
+    return tuple(texts)
 
 
 def _sort_key(row: HostRow, column: HostColumn) -> Any:
@@ -122,7 +137,7 @@ def _sort_key(row: HostRow, column: HostColumn) -> Any:
         return row.quota_used
     if column == HostColumn.NEXT_SESSION:
         return row.next_session_at.timestamp() if row.next_session_at else math.inf
-    return _display(row, column).casefold()
+    return natural_key(_display(row, column))
 
 
 def _tooltip(row: HostRow, column: HostColumn) -> str | None:
@@ -134,7 +149,14 @@ def _tooltip(row: HostRow, column: HostColumn) -> str | None:
         return f"Changed in Zoom since the last sync: {changes}"
     if column == HostColumn.STATUS and host.status == UserStatus.PENDING:
         return "Zoom sent an invitation; the user has not accepted it yet."
+    if column == HostColumn.NEXT_SESSION:
+        return _next_session_tip(row)
+    if column in _ELIDED:
+        return _display(row, column)  # the whole text of a cell that may be cut short
     return None
+
+
+_ELIDED = frozenset({HostColumn.NAME, HostColumn.EMAIL, HostColumn.TENANT})
 
 
 def _decoration(row: HostRow, column: HostColumn, role: int) -> Any:
@@ -172,6 +194,7 @@ class HostsModel(QAbstractTableModel):
         self._texts: list[tuple[str, ...] | None] = []
         self._by_id: dict[int, int] = {}
         self._sort: tuple[HostColumn, Qt.SortOrder] | None = None
+        self._now: Now | None = None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
         """Hosts shown (none under a valid parent: this is a flat table)."""
@@ -193,7 +216,7 @@ class HostsModel(QAbstractTableModel):
         if role == _DISPLAY:
             texts = self._texts[at]
             if texts is None:
-                texts = self._texts[at] = _texts(self._rows[at])
+                texts = self._texts[at] = _texts(self._rows[at], self._now)
             return texts[index.column()]
         row = self._rows[at]
         column = _COLUMNS[index.column()]
@@ -214,6 +237,19 @@ class HostsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return HEADER_TIPS.get(HostColumn(section))
         return None
+
+    def set_clock(self, now: Now | None) -> None:
+        """Show the next session relative to ``now()`` ("in 9 h"); None: as a date."""
+        self._now = now
+        self.refresh_times()
+
+    def refresh_times(self) -> None:
+        """Relative times moved on: format the "Next session" cells again."""
+        if not self._rows:
+            return
+        self._texts = [None] * len(self._rows)
+        column = HostColumn.NEXT_SESSION
+        self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def row_at(self, row: int) -> HostRow:
         """The host in model row ``row``."""

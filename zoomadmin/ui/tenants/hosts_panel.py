@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,6 +27,7 @@ from zoomadmin.core.records import TenantRecord
 from zoomadmin.services.hosts import HostRow
 from zoomadmin.ui.common.dates import date_time_text, relative_text
 from zoomadmin.ui.common.empty_state import EmptyState
+from zoomadmin.ui.common.table_state import TableState
 from zoomadmin.ui.tenants.hosts_filter import NO_TENANT, HostsFilterProxy
 from zoomadmin.ui.tenants.hosts_model import ROW_ROLE, HostColumn, HostsModel
 
@@ -42,14 +43,16 @@ NO_MATCH_TITLE = "No host matches the filter"
 NO_MATCH = "Clear the search (Esc) or choose “All tenants”."
 TENANT_EMPTY = "Add its first host, import a CSV of hosts, or link users already in Zoom."
 COLUMN_WIDTHS = {
-    HostColumn.NAME: 140,
-    HostColumn.EMAIL: 272,
-    HostColumn.TENANT: 150,
+    HostColumn.NAME: 150,
+    HostColumn.EMAIL: 260,
+    HostColumn.TENANT: 140,
     HostColumn.ZOOM_ID: 178,
     HostColumn.TYPE: 70,
     HostColumn.STATUS: 100,
-    HostColumn.QUOTA: 160,
+    HostColumn.QUOTA: 120,
 }
+HIDDEN_COLUMNS = (HostColumn.ZOOM_ID,)
+"""Low-value columns hidden until shown from the header's menu (right-click)."""
 
 
 class HostsTable(QTableView):
@@ -128,6 +131,9 @@ class HostsPanel(QWidget):
         self._search_timer.setInterval(FILTER_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_search)
         self.search.textChanged.connect(self._search_timer.start)
+        clear = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
+        clear.setContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.activated.connect(self.search.clear)
         self.tenant_filter = QComboBox(self)
         self.tenant_filter.setObjectName("tenantFilter")
         self.tenant_filter.setMinimumContentsLength(16)
@@ -179,12 +185,36 @@ class HostsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in COLUMN_WIDTHS.items():
             header.resizeSection(column, width)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table for the next control
+        self.columns = TableState(self.view, "tables/hosts", hidden=HIDDEN_COLUMNS)
         self.view.selectionModel().selectionChanged.connect(self.selection_changed)
         self.empty = EmptyState(self)
         self.empty.setObjectName("hostsEmpty")
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
+
+    def filters_state(self) -> dict[str, str]:
+        """The filters as text, to remember between runs."""
+        return {
+            "tenant": str(self.tenant_filter.currentData()),
+            "type": str(self.type_filter.currentData()),
+            "status": str(self.status_filter.currentData()),
+        }
+
+    def restore_filters(self, state: dict[str, str]) -> None:
+        """Choose the remembered filters again (those that still exist)."""
+        for combo, key in (
+            (self.tenant_filter, "tenant"),
+            (self.type_filter, "type"),
+            (self.status_filter, "status"),
+        ):
+            wanted = state.get(key)
+            for at in range(combo.count()):
+                if str(combo.itemData(at)) == wanted:
+                    combo.setCurrentIndex(at)
+                    break
 
     def set_tenants(self, tenants: Sequence[TenantRecord]) -> None:
         """Offer these tenants in the tenant filter, keeping the current choice."""

@@ -41,6 +41,8 @@ class HostsLiveUpdates(QObject):
     """Every host may have changed (a sync): reload the whole table."""
     tenants_changed = Signal()
     """Tenants or their counts changed: re-read the tenants list."""
+    minute_passed = Signal()
+    """A minute went by (relative times move on)."""
     sync_changed = Signal()
     """A sync started, progressed or ended (``SyncService.activity``)."""
 
@@ -61,6 +63,7 @@ class HostsLiveUpdates(QObject):
         self._every_minute = QTimer(self)
         self._every_minute.setInterval(QUOTA_REFRESH_MS)
         self._every_minute.timeout.connect(self.refresh_quota)
+        self._every_minute.timeout.connect(self.minute_passed)
         self._midnight = QTimer(self)
         self._midnight.setSingleShot(True)
         self._midnight.timeout.connect(self._on_midnight)

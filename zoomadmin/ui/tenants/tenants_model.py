@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from zoomadmin.core.records import TenantSummary
+from zoomadmin.ui.common.natural import natural_key
 from zoomadmin.ui.tenants.hosts_model import local_time
 
 Index = QModelIndex | QPersistentModelIndex
@@ -78,7 +79,7 @@ def _sort_key(summary: TenantSummary, column: TenantColumn) -> Any:
     if column == TenantColumn.NEXT_SESSION:
         at = summary.next_session_at
         return at.timestamp() if at else math.inf
-    return _display(summary, column).casefold()
+    return natural_key(_display(summary, column))
 
 
 def _tooltip(summary: TenantSummary, column: TenantColumn) -> str | None:

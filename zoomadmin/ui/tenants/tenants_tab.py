@@ -6,17 +6,17 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +33,8 @@ from zoomadmin.ui.common.audit_log import AuditLogDialog
 from zoomadmin.ui.common.dates import local_zone
 from zoomadmin.ui.common.empty_state import EmptyState
 from zoomadmin.ui.common.icons import icon
+from zoomadmin.ui.common.table_state import TableState
+from zoomadmin.ui.common.toolbar import FittingToolBar
 from zoomadmin.ui.tenants.host_actions import HostActions, confirm
 from zoomadmin.ui.tenants.host_dialogs import open_dialog
 from zoomadmin.ui.tenants.hosts_panel import HostsPanel, HostsTable
@@ -114,10 +116,15 @@ class TenantsTab(QWidget):
         self.live.tenants_changed.connect(self.refresh_tenants)
         self.live.hosts_reload_needed.connect(self.refresh_hosts)
         self.live.sync_changed.connect(self._on_sync_changed)
+        if clock is not None:
+            # "Next session" reads "in 9 h" on the account's clock, moving on every minute.
+            self.hosts_panel.model.set_clock(clock.now)
+            self.live.minute_passed.connect(self.hosts_panel.model.refresh_times)
         self._build_tenant_actions()
         self._build_layout()
         self._show_loading()
         self._syncing_selection = False
+        self._settings: QSettings | None = None
         self._top_height = 0
         self.tenants_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
         self.hosts_panel.tenant_filter.currentIndexChanged.connect(self._on_filter_chosen)
@@ -126,6 +133,7 @@ class TenantsTab(QWidget):
         self, text: str, icon_name: str, keys: QKeySequence, slot: Callable[[], None]
     ) -> QAction:
         action = QAction(icon(icon_name), text, self)
+        action.setProperty("icon_name", icon_name)
         action.setShortcut(keys)
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys.toString()})")
@@ -146,7 +154,7 @@ class TenantsTab(QWidget):
         self.move_tenant_hosts = self._action(
             "Move &hosts…", "move", QKeySequence("Ctrl+Shift+M"), self.open_move_tenant_hosts
         )
-        self.focus_search = QAction("Find hosts", self)
+        self.focus_search = QAction("&Find hosts", self)
         self.focus_search.setShortcut(QKeySequence.StandardKey.Find)
         self.focus_search.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.focus_search.triggered.connect(self._on_focus_search)
@@ -156,9 +164,8 @@ class TenantsTab(QWidget):
                 self.addAction(action)
 
     def _build_layout(self) -> None:
-        toolbar = QToolBar(self)
+        toolbar = self.toolbar = FittingToolBar(self)
         toolbar.setObjectName("tenantsToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         acts = self.host_actions
         for action in (self.new_tenant, self.edit_tenant, self.delete_tenant, None, acts.add):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
@@ -206,7 +213,6 @@ class TenantsTab(QWidget):
         self.tenants_view.verticalHeader().hide()
         self.tenants_view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.tenants_view.setWordWrap(False)
-        self.delete_tenant.setText("&Delete tenant…\tDel")
         self.delete_tenant.setIconText("Delete tenant")
         for action in (
             self.edit_tenant,
@@ -219,9 +225,70 @@ class TenantsTab(QWidget):
         self.tenants_view.activated_by_key.connect(self.open_edit_tenant)
         self.tenants_view.doubleClicked.connect(lambda _: self.open_edit_tenant())
         self.tenants_view.delete_pressed.connect(self.ask_delete_tenant)
+        self.tenants_view.setTabKeyNavigation(False)
         header = self.tenants_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TenantColumn.EMAIL_SCHEME, QHeaderView.ResizeMode.Stretch)
+        self.tenant_columns = TableState(self.tenants_view, "tables/tenants")
+
+    # Settings and menus ------------------------------------------------------------------
+
+    def use_settings(self, settings: QSettings) -> None:
+        """Remember column state, the splitter and the filters in ``settings``."""
+        self._settings = settings
+        self.tenant_columns.use_settings(settings)
+        self.hosts_panel.columns.use_settings(settings)
+        splitter = settings.value("tenantsTab/splitter")
+        if isinstance(splitter, QByteArray | bytes):
+            self.splitter.restoreState(QByteArray(splitter))
+        self.splitter.splitterMoved.connect(lambda *_: self._remember())
+        for combo in self.hosts_panel.findChildren(QComboBox):
+            combo.currentIndexChanged.connect(lambda _: self._remember())
+
+    def _remember(self) -> None:
+        settings = self._settings
+        if settings is None or not self._loaded.is_set():
+            return
+        settings.setValue("tenantsTab/splitter", self.splitter.saveState())
+        for key, value in self.hosts_panel.filters_state().items():
+            settings.setValue(f"tenantsTab/filter/{key}", value)
+
+    def _restore_filters(self) -> None:
+        settings = self._settings
+        if settings is None:
+            return
+        keys = ("tenant", "type", "status")
+        state = {k: str(settings.value(f"tenantsTab/filter/{k}", "None")) for k in keys}
+        self.hosts_panel.restore_filters(state)
+
+    def menus(self) -> list[tuple[str, list[QAction | None]]]:
+        """The tab's menus for the window's menu bar (every action, with its shortcut)."""
+        acts = self.host_actions
+        return [
+            (
+                "&Tenants",
+                [self.new_tenant, self.edit_tenant, self.delete_tenant, self.move_tenant_hosts],
+            ),
+            (
+                "H&osts",
+                [
+                    acts.add,
+                    acts.import_csv,
+                    acts.link,
+                    None,
+                    acts.details,
+                    acts.move,
+                    acts.deactivate,
+                    acts.reactivate,
+                    acts.remove,
+                    None,
+                    acts.sync,
+                    acts.export,
+                    acts.audit_log,
+                    self.focus_search,
+                ],
+            ),
+        ]
 
     # Loading -------------------------------------------------------------------------
 
@@ -266,6 +333,8 @@ class TenantsTab(QWidget):
             if first_load and not synced and self._sync.activity is not None:
                 self.waiting_for_first_sync = True
             self._show_tenants(summaries)
+            if first_load:
+                self._restore_filters()
             await self._show_hosts(rows)
         finally:
             self._loading = False
@@ -356,7 +425,9 @@ class TenantsTab(QWidget):
         self.move_tenant_hosts.setEnabled(chosen and bool(summary and summary.host_count))
         reason = delete_blocked_reason(summary) if summary is not None else ""
         self.delete_tenant.setEnabled(chosen and not reason)
-        self.delete_tenant.setToolTip(reason or "Delete tenant (Del)")
+        self.delete_tenant.setToolTip(
+            reason or "Delete tenant (Ctrl+Shift+Del, or Del in the list)"
+        )
         self.delete_note.setText(reason)
         self.delete_note.setVisible(bool(reason))
         if self._top_height:
