@@ -487,7 +487,7 @@ async def test_15_the_tenant_form_speaks_of_the_tenant_tag_and_previews_whole_ad
     assert isinstance(dialog, TenantDialog)
     assert dialog.timezone.currentText() == default_timezone()
     labels = [w.text() for w in dialog.findChildren(QLabel)]
-    assert "Tenant ta&g:" in labels and any("{tenant} the Tenant tag" in t for t in labels)
+    assert "Tenant ta&g:" in labels and any("{tenant} Tenant tag" in t for t in labels)
     dialog.name.setText("Westfield Primary")
     dialog.mailbox.setText("teach")
     dialog.domain.setText("school.example")

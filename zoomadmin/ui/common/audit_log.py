@@ -138,7 +138,7 @@ class AuditLogDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("auditLogDialog")
         self.setWindowTitle("Audit log")
-        self.resize(900, 520)
+        self.resize(980, 520)
         self._query = query
         self._runner = runner
         self.model = AuditModel(self)
@@ -159,6 +159,12 @@ class AuditLogDialog(QDialog):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Words in the entry (email, name, value)")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.about.setMaximumWidth(280)
+        self.about.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.about.setMinimumContentsLength(18)
         day = today or datetime.now(UTC).date()
         today_q = QDate(day.year, day.month, day.day)
         self.since = QDateEdit(today_q.addDays(-30), self)

@@ -60,31 +60,32 @@ def deactivate_text(impacts: Sequence[RemovalImpact], timezone: str) -> str:
     if len(impacts) == 1:
         host = impacts[0].host
         return (
-            f"Deactivate {host_name(host)}? The user can no longer sign in or start meetings. "
-            f"{sessions_text(impacts[0], timezone)} Sessions stay scheduled but cannot start "
-            "until the host is reactivated."
+            f"Deactivate {host_name(host)}?\n\nThe user can no longer sign in or start "
+            f"meetings. {sessions_text(impacts[0], timezone)}\n\nSessions stay scheduled but "
+            "cannot start until the host is reactivated."
         )
     return (
-        f"Deactivate {len(impacts)} hosts? They can no longer sign in or start meetings. "
-        f"{many_sessions_text(impacts)} Sessions stay scheduled but cannot start until the "
-        "hosts are reactivated."
+        f"Deactivate {len(impacts)} hosts?\n\nThey can no longer sign in or start meetings. "
+        f"{many_sessions_text(impacts)}\n\nSessions stay scheduled but cannot start until "
+        "the hosts are reactivated."
     )
 
 
 def remove_text(impacts: Sequence[RemovalImpact], timezone: str) -> str:
     """The question before removing one host or several from the Zoom account."""
     sessions = any(i.coming_sessions for i in impacts)
-    advice = f" {REMOVE_SESSIONS_ADVICE}" if sessions else ""
+    advice = f"\n\n{REMOVE_SESSIONS_ADVICE}" if sessions else ""
     if len(impacts) == 1:
         return (
-            f"Remove {host_name(impacts[0].host)} from the Zoom account? Zoom disassociates the "
-            "user: it becomes a free Zoom account of its own, outside this account, and "
-            f"zoomadmin forgets the host. {sessions_text(impacts[0], timezone)}{advice}"
+            f"Remove {host_name(impacts[0].host)} from the Zoom account?\n\nZoom "
+            "disassociates the user: it becomes a free Zoom account of its own, outside this "
+            f"account, and zoomadmin forgets the host.\n\n{sessions_text(impacts[0], timezone)}"
+            f"{advice}"
         )
     return (
-        f"Remove {len(impacts)} hosts from the Zoom account? Zoom disassociates each user: "
-        "they become free Zoom accounts of their own, outside this account, and zoomadmin "
-        f"forgets them. {many_sessions_text(impacts)}{advice}"
+        f"Remove {len(impacts)} hosts from the Zoom account?\n\nZoom disassociates each "
+        "user: they become free Zoom accounts of their own, outside this account, and "
+        f"zoomadmin forgets them. {many_sessions_text(impacts)}{advice}"
     )
 
 

@@ -58,7 +58,7 @@ class HostDetailsDialog(QDialog):
         self.details = details
         host = details.row.host
         self.setWindowTitle(f"Host: {host.display_name}")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
         self.first_name = QLineEdit(host.first_name, self)
         self.last_name = QLineEdit(host.last_name, self)
         self.errors = FieldErrors(self)
@@ -83,6 +83,10 @@ class HostDetailsDialog(QDialog):
         self.audit = QListWidget(self)
         self.audit.setObjectName("hostAudit")
         self.audit.setMaximumHeight(130)
+        for listing in (self.sessions, self.audit):
+            # Long lines are cut with "…" (the whole entry is the tooltip), never scrolled.
+            listing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            listing.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.open_audit = QPushButton("Open the &audit log…", self)
         self.open_audit.clicked.connect(lambda: self.audit_requested.emit(host.id))
         self._layout()
@@ -100,7 +104,9 @@ class HostDetailsDialog(QDialog):
         zoom_id.addWidget(self.zoom_id, 1)
         zoom_id.addWidget(self.copy_zoom_id)
         form = QFormLayout()
-        form.addRow("&Name:", names)
+        name_label = QLabel("&Name:", self)
+        name_label.setBuddy(self.first_name)
+        form.addRow(name_label, names)
         form.addRow("", self.errors.label_for(self.first_name))
         form.addRow("Email:", email)
         form.addRow("Zoom user id:", zoom_id)
@@ -138,7 +144,9 @@ class HostDetailsDialog(QDialog):
         for line in details.audit:
             when = date_time_text(line.at)
             self.audit.addItem(f"{when} — {action_words(line.action)} ({line.actor})")
-            self.audit.item(self.audit.count() - 1).setToolTip(change_words(line))
+            self.audit.item(self.audit.count() - 1).setToolTip(
+                f"{action_words(line.action)} by {line.actor}: {change_words(line)}"
+            )
         if not details.audit:
             self.audit.addItem("No changes recorded.")
 

@@ -423,9 +423,14 @@ class LinkUsersDialog(QDialog):
             match = marker is not None and marker in email and not item.data(OWNER_ROLE)
             item.setCheckState(Qt.CheckState.Checked if match else Qt.CheckState.Unchecked)
             ticked += match
+        owners = sum(
+            bool(self.users.item(r).data(OWNER_ROLE)) for r in range(self.users.rowCount())
+        )
+        others = self.users.rowCount() - owners
+        owner_note = " (and the account owner, hidden)" if owners else ""
         self._found = (
-            f"{self.users.rowCount()} users are in no tenant. {ticked} follow this tenant's "
-            "email scheme and are ticked; tick others with Space."
+            f"{others} user{'s are' if others != 1 else ' is'} in no tenant{owner_note}. "
+            f"{ticked} follow this tenant's email scheme and are ticked; tick others with Space."
         )
         self._update_link_button()
 

@@ -30,6 +30,9 @@ SCHEME_HELP = (
 )
 
 
+SCHEME_HINT = "{mailbox} Mailbox · {tenant} Tenant tag · {n} number · {domain} Domain"
+
+
 def default_timezone() -> str:
     """This computer's time zone (IANA name), if the list knows it."""
     here = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
@@ -124,8 +127,9 @@ class TenantDialog(QDialog):
         ):
             form.addRow(text, field)
             form.addRow("", self.errors.label_for(field))
-        scheme_help = QLabel(SCHEME_HELP, self)
-        scheme_help.setWordWrap(True)
+        scheme_help = QLabel(SCHEME_HINT, self)
+        scheme_help.setObjectName("schemeHint")
+        scheme_help.setToolTip(SCHEME_HELP)
         scheme_help.setEnabled(False)  # drawn as a hint
         form.addRow("", scheme_help)
         form.addRow("Settings &policy:", self.policy)

@@ -125,6 +125,7 @@ class TenantsTab(QWidget):
         self._show_loading()
         self._syncing_selection = False
         self._settings: QSettings | None = None
+        self._splitter_restored = False
         self._top_height = 0
         self.tenants_view.selectionModel().selectionChanged.connect(self._on_tenant_chosen)
         self.hosts_panel.tenant_filter.currentIndexChanged.connect(self._on_filter_chosen)
@@ -240,10 +241,14 @@ class TenantsTab(QWidget):
         self.hosts_panel.columns.use_settings(settings)
         splitter = settings.value("tenantsTab/splitter")
         if isinstance(splitter, QByteArray | bytes):
-            self.splitter.restoreState(QByteArray(splitter))
-        self.splitter.splitterMoved.connect(lambda *_: self._remember())
+            self._splitter_restored = self.splitter.restoreState(QByteArray(splitter))
+        self.splitter.splitterMoved.connect(lambda *_: self._on_splitter_moved())
         for combo in self.hosts_panel.findChildren(QComboBox):
             combo.currentIndexChanged.connect(lambda _: self._remember())
+
+    def _on_splitter_moved(self) -> None:
+        self._splitter_restored = True  # the user chose: keep it
+        self._remember()
 
     def _remember(self) -> None:
         settings = self._settings
@@ -396,6 +401,9 @@ class TenantsTab(QWidget):
         self._top_height = height + frame + HEADING_HEIGHT
         self._top.setMaximumHeight(self._top_height)
         self._update_enabled()
+        if not self._splitter_restored:
+            # Every tenant row in view; the hosts take the rest (until the user drags it).
+            self.splitter.setSizes([self._top.maximumHeight(), 10_000])
 
     # Tenant actions -------------------------------------------------------------------
 

@@ -1,0 +1,228 @@
+"""Screenshots of the Tenants & Hosts tab and its dialogs on the demo sandbox.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_tenants.py OUT_DIR
+
+Saves ``tenants-hosts-<size>-<theme>.png`` and ``dialog-<name>-<size>-<theme>.png`` at
+1280x800 and 1024x640, with the light palette and a dark one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from zoomadmin.app import Application, build_window
+from zoomadmin.paths import AppPaths
+from zoomadmin.services.credentials import MemorySecretStore
+from zoomadmin.ui.common.error_dialog import ErrorReporter
+from zoomadmin.ui.common.icons import stylesheet
+from zoomadmin.ui.tenants.tenants_tab import TenantsTab
+
+SIZES = ((1280, 800), (1024, 640))
+PAUSE = 0.3
+
+
+def dark_palette() -> QPalette:
+    """A plain dark palette (what a dark desktop theme hands Qt)."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#2b2b2b",
+        QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1f1f1f",
+        QPalette.ColorRole.AlternateBase: "#262626",
+        QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.Highlight: "#3d6fb4",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#353535",
+        QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8a8a8a",
+        QPalette.ColorRole.Link: "#7fb0ff",
+        QPalette.ColorRole.Mid: "#505050",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#7a7a7a"))
+    return palette
+
+
+async def settle(app: Application) -> None:
+    await app.runner.wait_idle()
+    await asyncio.sleep(PAUSE)
+    await app.runner.wait_idle()
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    if not widget.grab().save(str(out / f"{name}.png")):
+        raise OSError(f"could not write {name}.png")
+    print(name)
+
+
+async def dialogs(app: Application, tab: TenantsTab, out: Path, tag: str, tmp: Path) -> None:
+    acts = tab.host_actions
+    panel = tab.hosts_panel
+    # New tenant, with a name already taken (the inline error) and a preview.
+    tab.hosts_panel.show_tenant(None)
+    tab.open_new_tenant()
+    dialog = tab.dialog
+    assert dialog is not None
+    dialog.name.setText("Northside High")  # type: ignore[attr-defined]
+    dialog.mailbox.setText("teach")  # type: ignore[attr-defined]
+    dialog.domain.setText("school.example")  # type: ignore[attr-defined]
+    dialog.buttons.accepted.emit()  # type: ignore[attr-defined]
+    await settle(app)
+    save(dialog, out, f"dialog-new-tenant-{tag}")
+    dialog.reject()
+    # Edit a tenant that has hosts (the scheme warning).
+    tab._select_tenant(tab.tenant_records()[0].id)
+    tab.open_edit_tenant()
+    edit = tab.dialog
+    assert edit is not None
+    edit.scheme.setText("{mailbox}+{tenant}{n}@{domain}")  # type: ignore[attr-defined]
+    await settle(app)
+    save(edit, out, f"dialog-edit-tenant-{tag}")
+    edit.reject()
+    # Add host.
+    acts.add.trigger()
+    await settle(app)
+    assert acts.dialog is not None
+    save(acts.dialog, out, f"dialog-add-host-{tag}")
+    acts.dialog.reject()
+    # Host details and the audit log.
+    panel.view.selectRow(0)
+    panel.view.setCurrentIndex(panel.proxy.index(0, 0))
+    acts.open_details()
+    await settle(app)
+    details = acts.dialog
+    assert details is not None
+    save(details, out, f"dialog-host-details-{tag}")
+    details.open_audit.click()  # type: ignore[attr-defined]
+    await settle(app)
+    assert tab.audit_dialog is not None
+    tab.audit_dialog.resize(900, 480)
+    await settle(app)
+    save(tab.audit_dialog, out, f"dialog-audit-log-{tag}")
+    tab.audit_dialog.close()
+    details.reject()
+    # Move, deactivate confirmation for three hosts.
+    panel.view.selectAll()
+    acts.move.trigger()
+    await settle(app)
+    save(acts.dialog, out, f"dialog-move-hosts-{tag}")  # type: ignore[arg-type]
+    acts.dialog.reject()  # type: ignore[union-attr]
+    panel.view.clearSelection()
+    for row in range(3):
+        panel.view.selectionModel().select(
+            panel.proxy.index(row, 0),
+            panel.view.selectionModel().SelectionFlag.Select
+            | panel.view.selectionModel().SelectionFlag.Rows,
+        )
+    acts.deactivate.trigger()
+    await settle(app)
+    box = acts.confirmation
+    assert isinstance(box, QMessageBox)
+    save(box, out, f"dialog-deactivate-hosts-{tag}")
+    box.reject()
+    panel.view.selectRow(0)
+    acts.remove.trigger()
+    await settle(app)
+    assert acts.confirmation is not None
+    save(acts.confirmation, out, f"dialog-remove-host-{tag}")
+    acts.confirmation.reject()
+    # Link users.
+    acts.link.trigger()
+    await settle(app)
+    save(acts.dialog, out, f"dialog-link-users-{tag}")  # type: ignore[arg-type]
+    acts.dialog.reject()  # type: ignore[union-attr]
+    # Import: a checked file with one bad row.
+    csv = tmp / "hosts.csv"
+    csv.write_text(
+        "email,first_name,last_name,type\n,Marcus,Reyes,Basic\n"
+        "jennifer@school,Jennifer,Walsh,Basic\nandre@school.example,Andre,Thompson,Licensed\n",
+        encoding="utf-8",
+    )
+    acts.import_csv.trigger()
+    await settle(app)
+    wizard = acts.dialog
+    assert wizard is not None
+    save(wizard, out, f"dialog-import-file-{tag}")
+    wizard.path.setText(str(csv))  # type: ignore[attr-defined]
+    wizard.next.click()  # type: ignore[attr-defined]
+    await settle(app)
+    save(wizard, out, f"dialog-import-preview-{tag}")
+    wizard.reject()
+    # Accounts.
+    app.open_accounts_dialog()
+    await settle(app)
+    accounts = app._accounts_dialog
+    assert isinstance(accounts, QDialog)
+    save(accounts, out, f"dialog-accounts-{tag}")
+    accounts.close()
+    await settle(app)
+
+
+async def run(out: Path, dark: bool) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="zoomadmin-shots-"))
+    paths = AppPaths.under(tmp / "basedir")
+    settings = QSettings(str(paths.config_dir / "window.ini"), QSettings.Format.IniFormat)
+    reporter = ErrorReporter(paths.log_root / "zoomadmin.log")
+    reporter.install(asyncio.get_running_loop())
+    app = Application(
+        paths=paths,
+        window=build_window(paths, settings),
+        reporter=reporter,
+        secrets=MemorySecretStore(),
+        force_sandbox=True,
+    )
+    app.start()
+    while not app.loaded.is_set():
+        await asyncio.sleep(0.05)
+    await settle(app)
+    while app.runner.busy:
+        await settle(app)
+    theme = "dark" if dark else "light"
+    tab = app.window.tabs.widget(0)
+    assert isinstance(tab, TenantsTab)
+    for width, height in SIZES:
+        tag = f"{width}x{height}-{theme}"
+        app.window.resize(width, height)
+        tab.hosts_panel.show_tenant(None)
+        await settle(app)
+        save(app.window, out, f"tenants-hosts-{tag}")
+        tab._select_tenant(tab.tenant_records()[0].id)
+        await settle(app)
+        save(app.window, out, f"tenants-hosts-tenant-{tag}")
+        tab.tenants_view.clearSelection()
+        await dialogs(app, tab, out, tag, tmp)
+    await app.shutdown()
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    dark = "--dark" in sys.argv
+    out.mkdir(parents=True, exist_ok=True)
+    qt_app = QApplication(sys.argv[:1])
+    qt_app.setStyle("Fusion")
+    if dark:
+        qt_app.setPalette(dark_palette())
+    qt_app.setStyleSheet(stylesheet())
+    qt_app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(qt_app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(run(out, dark))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
