@@ -21,13 +21,11 @@ from zoomadmin.core.enums import UserStatus
 from zoomadmin.sandbox.faults import FaultPlan
 from zoomadmin.store.hosts import HostData
 from zoomadmin.store.meetings import MeetingData
-from zoomadmin.ui.common.audit_log import AuditColumn
 from zoomadmin.ui.status_bar import AppStatusBar
-from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import AddHostDialog, LinkUsersDialog, MoveHostsDialog
 from zoomadmin.ui.tenants.hosts_model import HostColumn
 from zoomadmin.ui.tenants.import_wizard import ImportWizard
-from zoomadmin.ui.tenants.tenant_dialog import TenantDialog, default_timezone
+from zoomadmin.ui.tenants.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants.tenants_model import TenantColumn
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
@@ -251,6 +249,8 @@ async def _tenant_with_ann(world: TabWorld, qtbot: QtBot) -> None:
 async def test_9_enter_opens_the_host_details_which_rename_and_copy(
     world: TabWorld, qtbot: QtBot
 ) -> None:
+    from zoomadmin.ui.tenants.host_details import HostDetailsDialog
+
     await _tenant_with_ann(world, qtbot)
     view = world.tab.hosts_panel.view
     view.setFocus()
@@ -412,6 +412,9 @@ async def test_12_export_writes_the_visible_rows_and_columns(
 async def test_13_the_audit_log_opens_from_the_host_details_and_filters(
     world: TabWorld, qtbot: QtBot
 ) -> None:
+    from zoomadmin.ui.common.audit_log import AuditColumn
+    from zoomadmin.ui.tenants.host_details import HostDetailsDialog
+
     await _three_hosts(world, qtbot)
     actions = world.tab.host_actions
     panel = world.tab.hosts_panel
@@ -482,12 +485,14 @@ async def test_14_field_errors_sit_by_the_field_clear_when_fixed_and_save_waits(
 async def test_15_the_tenant_form_speaks_of_the_tenant_tag_and_previews_whole_addresses(
     world: TabWorld, qtbot: QtBot
 ) -> None:
+    from zoomadmin.ui.tenants.tenant_dialog import default_timezone
+
     qtbot.keyClick(world.tab, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     dialog = world.tab.dialog
     assert isinstance(dialog, TenantDialog)
     assert dialog.timezone.currentText() == default_timezone()
     labels = [w.text() for w in dialog.findChildren(QLabel)]
-    assert "Tenant ta&g:" in labels and any("{tenant} Tenant tag" in t for t in labels)
+    assert "Tenant ta&g:" in labels and any("{tenant} is the Tenant tag" in t for t in labels)
     dialog.name.setText("Westfield Primary")
     dialog.mailbox.setText("teach")
     dialog.domain.setText("school.example")

@@ -30,13 +30,15 @@ SCHEME_HELP = (
 )
 
 
-SCHEME_HINT = "{mailbox} Mailbox · {tenant} Tenant tag · {n} number · {domain} Domain"
+SCHEME_HINT = "{tenant} is the Tenant tag, {n} the host's number"
 
 
 def default_timezone() -> str:
     """This computer's time zone (IANA name), if the list knows it."""
     here = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    return here if here in timezone_names() or here == "UTC" else FALLBACK_TIMEZONE
+    if here in ("UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu"):
+        return "UTC"
+    return here if here in timezone_names() else FALLBACK_TIMEZONE
 
 
 @cache

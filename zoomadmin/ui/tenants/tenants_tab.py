@@ -400,10 +400,8 @@ class TenantsTab(QWidget):
         self.tenants_view.setMaximumHeight(height + frame)
         self._top_height = height + frame + HEADING_HEIGHT
         self._top.setMaximumHeight(self._top_height)
+        # Every tenant row in view, the hosts take the rest (until the user drags it).
         self._update_enabled()
-        if not self._splitter_restored:
-            # Every tenant row in view; the hosts take the rest (until the user drags it).
-            self.splitter.setSizes([self._top.maximumHeight(), 10_000])
 
     # Tenant actions -------------------------------------------------------------------
 
@@ -440,6 +438,8 @@ class TenantsTab(QWidget):
         self.delete_note.setVisible(bool(reason))
         if self._top_height:
             self._top.setMaximumHeight(self._top_height + (self._note_height() if reason else 0))
+            if not self._splitter_restored:
+                self.splitter.setSizes([self._top.maximumHeight(), 10_000])
 
     def _note_height(self) -> int:
         width = max(self.delete_note.width(), 400)
