@@ -185,11 +185,12 @@ async def run(out: Path, dark: bool) -> None:
         force_sandbox=True,
     )
     app.start()
-    while not app.loaded.is_set():
-        await asyncio.sleep(0.05)
-    await settle(app)
-    while app.runner.busy:
+    async with asyncio.timeout(90):  # a stuck start fails instead of hanging
+        while not app.loaded.is_set():
+            await asyncio.sleep(0.05)
         await settle(app)
+        while app.runner.busy:
+            await settle(app)
     theme = "dark" if dark else "light"
     tab = app.window.tabs.widget(0)
     assert isinstance(tab, TenantsTab)

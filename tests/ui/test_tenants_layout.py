@@ -217,3 +217,19 @@ async def test_26_the_tab_uses_those_icons(world: TabWorld) -> None:
     svg = assets.icon_path("remove-user").read_text(encoding="utf-8")
     assert "#d93025" in svg  # Remove from Zoom is drawn in the error red: it is destructive
     assert assets.icon_path("tenants") != assets.icon_path("link")  # the tab's own icon
+
+
+def test_23_tenant_names_sort_naturally_in_qts_own_proxy(qtbot: QtBot) -> None:
+    from PySide6.QtCore import QSortFilterProxyModel
+    from test_hosts_model import tenant_summary
+
+    from zoomadmin.ui.tenants.tenants_model import SORT_ROLE, TenantsModel
+
+    model = TenantsModel()
+    model.set_summaries([tenant_summary(n, f"School {n}") for n in (10, 2, 1)])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.sort(0)
+    names = [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+    assert names == ["School 1", "School 2", "School 10"]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-_PARTS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"\d+")
+WIDTH = 20
+"""Digit runs are padded to this many digits (longer ones keep their length)."""
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """A key that orders digit runs as numbers and the rest case-insensitively."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.casefold())
-        for part in _PARTS.split(text)
-        if part
-    )
+def natural_key(text: str) -> str:
+    """A string that sorts digit runs as numbers and the rest case-insensitively.
+
+    A string, not a tuple, so Qt's own sorting (a QSortFilterProxyModel comparing the sort
+    role) orders it too: Qt cannot compare Python tuples.
+    """
+    return _DIGITS.sub(lambda found: found.group().zfill(WIDTH), text.casefold())

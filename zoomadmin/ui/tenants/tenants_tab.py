@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -438,8 +438,22 @@ class TenantsTab(QWidget):
         self.delete_note.setVisible(bool(reason))
         if self._top_height:
             self._top.setMaximumHeight(self._top_height + (self._note_height() if reason else 0))
-            if not self._splitter_restored:
-                self.splitter.setSizes([self._top.maximumHeight(), 10_000])
+            self._fit_splitter()
+
+    def _fit_splitter(self) -> None:
+        """Every tenant row in view, the hosts below take the rest (until the user drags)."""
+        if self._splitter_restored:
+            return
+        top = self._top.maximumHeight()
+        total = self.splitter.height() - self.splitter.handleWidth()
+        if total > top:
+            # setSizes scales the sizes to the splitter's height: give it the exact split.
+            self.splitter.setSizes([top, total - top])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Keep the tenant rows in view as the window grows or shrinks."""
+        super().resizeEvent(event)
+        self._fit_splitter()
 
     def _note_height(self) -> int:
         width = max(self.delete_note.width(), 400)
