@@ -12,11 +12,12 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from typing import TypeVar
 
 import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from zoomadmin.app import Application, build_window
 from zoomadmin.paths import AppPaths
@@ -26,6 +27,7 @@ from zoomadmin.ui.common.icons import stylesheet
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
 SIZES = ((1280, 800), (1024, 640))
+T = TypeVar("T")
 PAUSE = 0.3
 
 
@@ -47,6 +49,10 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.PlaceholderText: "#8a8a8a",
         QPalette.ColorRole.Link: "#7fb0ff",
         QPalette.ColorRole.Mid: "#505050",
+        QPalette.ColorRole.Dark: "#1a1a1a",
+        QPalette.ColorRole.Shadow: "#101010",
+        QPalette.ColorRole.Light: "#5a5a5a",
+        QPalette.ColorRole.Midlight: "#454545",
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
@@ -54,6 +60,13 @@ def dark_palette() -> QPalette:
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor("#7a7a7a"))
     palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#7a7a7a"))
     return palette
+
+
+def need(value: T | None, what: str) -> T:
+    """``value``, which the step before should have produced."""
+    if value is None:
+        raise RuntimeError(f"{what} did not open")
+    return value
 
 
 async def settle(app: Application) -> None:
@@ -68,52 +81,9 @@ def save(widget: QWidget, out: Path, name: str) -> None:
     print(name)
 
 
-async def dialogs(app: Application, tab: TenantsTab, out: Path, tag: str, tmp: Path) -> None:
+async def host_questions(app: Application, tab: TenantsTab, out: Path, tag: str) -> None:
     acts = tab.host_actions
     panel = tab.hosts_panel
-    # New tenant, with a name already taken (the inline error) and a preview.
-    tab.hosts_panel.show_tenant(None)
-    tab.open_new_tenant()
-    dialog = tab.dialog
-    assert dialog is not None
-    dialog.name.setText("Northside High")  # type: ignore[attr-defined]
-    dialog.mailbox.setText("teach")  # type: ignore[attr-defined]
-    dialog.domain.setText("school.example")  # type: ignore[attr-defined]
-    dialog.buttons.accepted.emit()  # type: ignore[attr-defined]
-    await settle(app)
-    save(dialog, out, f"dialog-new-tenant-{tag}")
-    dialog.reject()
-    # Edit a tenant that has hosts (the scheme warning).
-    tab._select_tenant(tab.tenant_records()[0].id)
-    tab.open_edit_tenant()
-    edit = tab.dialog
-    assert edit is not None
-    edit.scheme.setText("{mailbox}+{tenant}{n}@{domain}")  # type: ignore[attr-defined]
-    await settle(app)
-    save(edit, out, f"dialog-edit-tenant-{tag}")
-    edit.reject()
-    # Add host.
-    acts.add.trigger()
-    await settle(app)
-    assert acts.dialog is not None
-    save(acts.dialog, out, f"dialog-add-host-{tag}")
-    acts.dialog.reject()
-    # Host details and the audit log.
-    panel.view.selectRow(0)
-    panel.view.setCurrentIndex(panel.proxy.index(0, 0))
-    acts.open_details()
-    await settle(app)
-    details = acts.dialog
-    assert details is not None
-    save(details, out, f"dialog-host-details-{tag}")
-    details.open_audit.click()  # type: ignore[attr-defined]
-    await settle(app)
-    assert tab.audit_dialog is not None
-    tab.audit_dialog.resize(900, 480)
-    await settle(app)
-    save(tab.audit_dialog, out, f"dialog-audit-log-{tag}")
-    tab.audit_dialog.close()
-    details.reject()
     # Move, deactivate confirmation for three hosts.
     panel.view.selectAll()
     acts.move.trigger()
@@ -129,16 +99,21 @@ async def dialogs(app: Application, tab: TenantsTab, out: Path, tag: str, tmp: P
         )
     acts.deactivate.trigger()
     await settle(app)
-    box = acts.confirmation
-    assert isinstance(box, QMessageBox)
+    box = need(acts.confirmation, "the deactivate question")
     save(box, out, f"dialog-deactivate-hosts-{tag}")
     box.reject()
     panel.view.selectRow(0)
     acts.remove.trigger()
     await settle(app)
-    assert acts.confirmation is not None
+    need(acts.confirmation, "acts.confirmation")
     save(acts.confirmation, out, f"dialog-remove-host-{tag}")
     acts.confirmation.reject()
+
+
+async def import_and_accounts(
+    app: Application, tab: TenantsTab, out: Path, tag: str, tmp: Path
+) -> None:
+    acts = tab.host_actions
     # Link users.
     acts.link.trigger()
     await settle(app)
@@ -154,7 +129,7 @@ async def dialogs(app: Application, tab: TenantsTab, out: Path, tag: str, tmp: P
     acts.import_csv.trigger()
     await settle(app)
     wizard = acts.dialog
-    assert wizard is not None
+    need(wizard, "wizard")
     save(wizard, out, f"dialog-import-file-{tag}")
     wizard.path.setText(str(csv))  # type: ignore[attr-defined]
     wizard.next.click()  # type: ignore[attr-defined]
@@ -164,11 +139,60 @@ async def dialogs(app: Application, tab: TenantsTab, out: Path, tag: str, tmp: P
     # Accounts.
     app.open_accounts_dialog()
     await settle(app)
-    accounts = app._accounts_dialog
-    assert isinstance(accounts, QDialog)
+    accounts = need(app._accounts_dialog, "Accounts")
     save(accounts, out, f"dialog-accounts-{tag}")
     accounts.close()
     await settle(app)
+
+
+async def dialogs(app: Application, tab: TenantsTab, out: Path, tag: str, tmp: Path) -> None:
+    acts = tab.host_actions
+    panel = tab.hosts_panel
+    # New tenant, with a name already taken (the inline error) and a preview.
+    tab.hosts_panel.show_tenant(None)
+    tab.open_new_tenant()
+    dialog = tab.dialog
+    need(dialog, "dialog")
+    dialog.name.setText("Northside High")  # type: ignore[attr-defined]
+    dialog.mailbox.setText("teach")  # type: ignore[attr-defined]
+    dialog.domain.setText("school.example")  # type: ignore[attr-defined]
+    dialog.buttons.accepted.emit()  # type: ignore[attr-defined]
+    await settle(app)
+    save(dialog, out, f"dialog-new-tenant-{tag}")
+    dialog.reject()
+    # Edit a tenant that has hosts (the scheme warning).
+    tab._select_tenant(tab.tenant_records()[0].id)
+    tab.open_edit_tenant()
+    edit = tab.dialog
+    need(edit, "edit")
+    edit.scheme.setText("{mailbox}+{tenant}{n}@{domain}")  # type: ignore[attr-defined]
+    await settle(app)
+    save(edit, out, f"dialog-edit-tenant-{tag}")
+    edit.reject()
+    # Add host.
+    acts.add.trigger()
+    await settle(app)
+    need(acts.dialog, "acts.dialog")
+    save(acts.dialog, out, f"dialog-add-host-{tag}")
+    acts.dialog.reject()
+    # Host details and the audit log.
+    panel.view.selectRow(0)
+    panel.view.setCurrentIndex(panel.proxy.index(0, 0))
+    acts.open_details()
+    await settle(app)
+    details = acts.dialog
+    need(details, "details")
+    save(details, out, f"dialog-host-details-{tag}")
+    details.open_audit.click()  # type: ignore[attr-defined]
+    await settle(app)
+    need(tab.audit_dialog, "tab.audit_dialog")
+    tab.audit_dialog.resize(900, 480)
+    await settle(app)
+    save(tab.audit_dialog, out, f"dialog-audit-log-{tag}")
+    tab.audit_dialog.close()
+    details.reject()
+    await host_questions(app, tab, out, tag)
+    await import_and_accounts(app, tab, out, tag, tmp)
 
 
 async def run(out: Path, dark: bool) -> None:
@@ -186,14 +210,13 @@ async def run(out: Path, dark: bool) -> None:
     )
     app.start()
     async with asyncio.timeout(90):  # a stuck start fails instead of hanging
-        while not app.loaded.is_set():
-            await asyncio.sleep(0.05)
+        await app.loaded.wait()
         await settle(app)
-        while app.runner.busy:
-            await settle(app)
+        await app.runner.wait_idle()
     theme = "dark" if dark else "light"
     tab = app.window.tabs.widget(0)
-    assert isinstance(tab, TenantsTab)
+    if not isinstance(tab, TenantsTab):
+        raise RuntimeError("the first tab is not Tenants & Hosts")
     for width, height in SIZES:
         tag = f"{width}x{height}-{theme}"
         app.window.resize(width, height)

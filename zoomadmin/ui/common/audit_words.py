@@ -29,7 +29,9 @@ def action_words(action: str) -> str:
 
 def _value(value: Any) -> str:
     if isinstance(value, dict):
-        return ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in value.items())
+        return ", ".join(
+            f"{k.replace('_', ' ')}: {'none' if v is None else v}" for k, v in value.items()
+        )
     return "" if value is None else str(value)
 
 

@@ -501,6 +501,16 @@ class UsersFilter(QSortFilterProxyModel):
         return super().filterAcceptsRow(source_row, source_parent)
 
 
+def move_text(hosts: Sequence[HostRecord], shown: int = 2) -> str:
+    """ "Move ann@… to the tenant below." or "Move 4 hosts (ann@…, bob@… and 2 more) …"."""
+    tail = " to the tenant below. Their meetings and sessions stay with them."
+    if len(hosts) == 1:
+        return f"Move {hosts[0].email}{tail}"
+    listed = ", ".join(h.email for h in hosts[:shown])
+    more = f" and {len(hosts) - shown} more" if len(hosts) > shown else ""
+    return f"Move {len(hosts)} hosts ({listed}{more}){tail}"
+
+
 class MoveHostsDialog(QDialog):
     """Asks which tenant the selected hosts move to; emits ``chosen(tenant_id)``."""
 
@@ -520,11 +530,7 @@ class MoveHostsDialog(QDialog):
         current = {h.tenant_id for h in hosts}
         self.tenant = tenant_combo([t for t in tenants if t.id not in current], None, self)
         self.tenant.addItem("No tenant", None)
-        names = ", ".join(h.email for h in hosts[:3]) + ("…" if len(hosts) > 3 else "")
-        note = QLabel(
-            f"Move {names} to the tenant below. Their meetings and sessions stay with them.",
-            self,
-        )
+        note = QLabel(move_text(hosts), self)
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
