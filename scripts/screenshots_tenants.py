@@ -214,7 +214,7 @@ async def run(out: Path, dark: bool) -> None:
         await settle(app)
         await app.runner.wait_idle()
     theme = "dark" if dark else "light"
-    tab = app.window.tabs.widget(0)
+    tab = app.window.tab_specs[0].widget
     if not isinstance(tab, TenantsTab):
         raise RuntimeError("the first tab is not Tenants & Hosts")
     for width, height in SIZES:

@@ -30,7 +30,7 @@ __all__ = ["world"]
 def _window_with(tab: TenantsTab, tmp_path: Path, size: tuple[int, int]) -> MainWindow:
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, AppStatusBar(SANDBOX_SPEEDS))
-    window.show_connected("", [TabSpec("Tenants && Hosts", tab, "tenants")])
+    window.show_connected("", [TabSpec("Tenants && Hosts", lambda: tab, "tenants")])
     window.resize(*size)
     window.show()
     return window

@@ -25,7 +25,7 @@ def test_11_a_tabs_confirmation_shows_in_the_status_bar(qtbot: QtBot, tmp_path: 
     window = MainWindow(settings, AppStatusBar(SANDBOX_SPEEDS))
     qtbot.addWidget(window)
     tab = TalkingTab()
-    window.set_tabs([TabSpec("Tenants && Hosts", tab)])
+    window.set_tabs([TabSpec("Tenants && Hosts", lambda: tab)])
     tab.status_message.emit("Added ann@school.org — invitation sent.")
     assert window.status.currentMessage() == "Added ann@school.org — invitation sent."
     window.status.show_connection("Connected")

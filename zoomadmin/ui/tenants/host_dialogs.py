@@ -48,6 +48,12 @@ USER_TYPES = (
 )
 
 
+TICK_STYLE = (
+    "QListView::indicator { width: 12px; height: 12px; border: 1px solid palette(mid);"
+    " border-radius: 2px; background: palette(base); }"
+    " QListView::indicator:checked { background: palette(highlight);"
+    " border-color: palette(highlight); }"
+)
 OWNER_ROLE = Qt.ItemDataRole.UserRole + 2
 """Whether a listed user is the account owner."""
 
@@ -354,12 +360,12 @@ class LinkUsersDialog(QDialog):
         self.select_none = QPushButton("Select &none", self)
         self.select_none.clicked.connect(lambda: self._tick_shown(False))
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText("Filter by name or email")
-        self.search.setClearButtonEnabled(True)
+        self.search = _search(self)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
+        # Tick boxes drawn with the palette's Mid frame, so they show on dark palettes too.
+        self.view.setStyleSheet(TICK_STYLE)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
         self.error = error_label(self)
@@ -475,6 +481,13 @@ class LinkUsersDialog(QDialog):
     def _on_done(self, count: int) -> None:
         self.linked.emit(count)
         self.accept()
+
+
+def _search(parent: QWidget) -> QLineEdit:
+    search = QLineEdit(parent)
+    search.setPlaceholderText("Filter by name or email")
+    search.setClearButtonEnabled(True)
+    return search
 
 
 class UsersFilter(QSortFilterProxyModel):

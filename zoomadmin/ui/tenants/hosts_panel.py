@@ -43,9 +43,9 @@ NO_MATCH_TITLE = "No host matches the filter"
 NO_MATCH = "Clear the search (Esc) or choose “All tenants”."
 TENANT_EMPTY = "Add its first host, import a CSV of hosts, or link users already in Zoom."
 COLUMN_WIDTHS = {
-    HostColumn.NAME: 140,
-    HostColumn.EMAIL: 255,
-    HostColumn.TENANT: 165,
+    HostColumn.NAME: 130,
+    HostColumn.EMAIL: 275,
+    HostColumn.TENANT: 150,
     HostColumn.ZOOM_ID: 178,
     HostColumn.TYPE: 70,
     HostColumn.STATUS: 100,
