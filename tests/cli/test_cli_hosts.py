@@ -183,7 +183,7 @@ def test_hosts_import_creates_the_good_rows_and_reports_the_others(
     # Again: the blank email gets the next scheme email; the rest are reported.
     text = _hosts(demo, capsys, "import", str(csv), "--tenant", "Importham").out
     assert "Line 2 (grace@importham.example): Skipped. Already a host of “Importham”" in text
-    assert text.splitlines()[-1] == "1 host created, 4 not created (see the list)."
+    assert text.splitlines()[-1] == "1 host invited, 4 not invited (see the list)."
 
 
 def test_hosts_import_of_a_file_without_a_header_is_refused(
