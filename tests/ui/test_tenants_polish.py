@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from pathlib import Path
@@ -607,3 +608,25 @@ async def test_19_add_host_waits_for_the_address_and_cancel_works_during_a_creat
     await world.runner.wait_idle()
     await wait_until(lambda: world.tab.hosts_panel.model.rowCount() == 1, within=10)
     assert world.store.hosts.find_by_email("teach+northside-1@school.example") is not None
+
+
+async def test_11_a_sync_ending_after_the_tab_is_gone_is_no_error(
+    world: TabWorld, qtbot: QtBot, reported_errors: list[str]
+) -> None:
+    old = world.tab
+    tab = TenantsTab(
+        tenants=old._tenants,
+        hosts=old._hosts,
+        sync=old._sync,
+        importer=old.host_actions._importer,
+        runner=world.runner,
+        changes=world.changes,
+    )
+    tab.show()
+    await tab.ready()
+    await world.runner.wait_idle()
+    tab._show_last_sync()  # as a sync ending while the window closes
+    tab.deleteLater()
+    await asyncio.sleep(0.05)
+    await world.runner.wait_idle()
+    assert reported_errors == []

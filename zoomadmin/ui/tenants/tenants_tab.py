@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
@@ -350,14 +351,18 @@ class TenantsTab(QWidget):
         return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
     def _show_last_sync(self) -> None:
-        self._runner.run(
-            self._sync.last_synced_at(),
-            on_done=lambda at: self.hosts_panel.show_last_sync(at, self._now()),
-        )
+        def show(at: datetime | None) -> None:
+            # A sync may end while the window closes: the tab may be gone by now.
+            if shiboken6.isValid(self.hosts_panel):
+                self.hosts_panel.show_last_sync(at, self._now())
+
+        self._runner.run(self._sync.last_synced_at(), on_done=show)
 
     @Slot()
     def _on_sync_changed(self) -> None:
         """Sync is off while any sync runs; the first sync's progress shows as loading."""
+        if not shiboken6.isValid(self.hosts_panel):
+            return
         activity = self._sync.activity
         if activity is None and self.waiting_for_first_sync:
             self.waiting_for_first_sync = False
