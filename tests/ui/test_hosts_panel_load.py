@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pytestqt.qtbot import QtBot
 from test_hosts_model import host_row
 
@@ -58,3 +60,20 @@ def test_cell_text_follows_changes_and_sorting(qtbot: QtBot) -> None:
     assert model.index(0, HostColumn.QUOTA).data() == "7 of 100"
     model.set_quota({"zoomid0002": (12, 100)})
     assert model.index(0, HostColumn.QUOTA).data() == "12 of 100"
+
+
+async def test_a_panel_closed_while_loading_stops_without_an_error(
+    qtbot: QtBot, wait_until: Any
+) -> None:
+    import asyncio
+
+    import shiboken6
+
+    panel = HostsPanel()
+    panel.show()
+    loading = asyncio.ensure_future(panel.load([host_row(n) for n in range(1, 201)], chunk=20))
+    await wait_until(lambda: panel.model.rowCount() > 0, what="the first chunk")
+    panel.deleteLater()  # the window closes between two chunks
+    await asyncio.sleep(0.05)
+    await loading  # returns quietly instead of touching the deleted table
+    assert not shiboken6.isValid(panel)

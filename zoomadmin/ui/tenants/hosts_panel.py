@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -250,6 +251,8 @@ class HostsPanel(QWidget):
         scrolls.
         """
         ordered = await asyncio.to_thread(self.model.ordered, rows)
+        if not shiboken6.isValid(self):
+            return  # the window closed while the rows were read
         self.model.clear()
         viewport = self.view.viewport()
         scrolled = self.view.verticalScrollBar().valueChanged
@@ -258,11 +261,14 @@ class HostsPanel(QWidget):
             for start in range(0, len(ordered), chunk):
                 self.model.append_rows(ordered[start : start + chunk])
                 await asyncio.sleep(0)
+                if not shiboken6.isValid(self):
+                    return  # closed between two chunks: nothing is left to fill
                 if start == 0:
                     viewport.setUpdatesEnabled(False)
         finally:
-            scrolled.disconnect(self._show_rows_while_loading)
-            viewport.setUpdatesEnabled(True)
+            if shiboken6.isValid(self):
+                scrolled.disconnect(self._show_rows_while_loading)
+                viewport.setUpdatesEnabled(True)
 
     @Slot()
     def _show_rows_while_loading(self) -> None:

@@ -334,6 +334,8 @@ class TenantsTab(QWidget):
                 self._tenants.summaries(), self._hosts.rows(), self._sync.last_synced_at()
             )
             synced = synced_at is not None
+            if not shiboken6.isValid(self.hosts_panel):
+                return  # the window closed while the lists were read
             self.hosts_panel.show_last_sync(synced_at, self._now())
             first_load = not self._loaded.is_set()
             if first_load and not synced and self._sync.activity is not None:
@@ -345,7 +347,8 @@ class TenantsTab(QWidget):
         finally:
             self._loading = False
             self._loaded.set()
-        self._on_sync_changed()
+        if shiboken6.isValid(self.hosts_panel):
+            self._on_sync_changed()
 
     def _now(self) -> datetime:
         return self._clock.now() if self._clock is not None else datetime.now(UTC)
