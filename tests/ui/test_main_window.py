@@ -61,7 +61,9 @@ def test_menus_offer_quit_accounts_and_about_by_keyboard(qtbot: QtBot, tmp_path:
     qtbot.addWidget(window)
     asked: list[bool] = []
     window.accounts_requested.connect(lambda: asked.append(True))
-    assert window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+    assert window.quit_action.shortcut() == (quit_keys[0] if quit_keys else QKeySequence("Ctrl+Q"))
+    assert not window.quit_action.shortcut().isEmpty()  # a key always quits
     assert window.accounts_action.shortcut() == QKeySequence("Ctrl+,")
     titles = [m.title() for m in window.menuBar().findChildren(type(window.view_menu))]
     assert {"&File", "&Settings", "&View", "&Help"} <= set(titles)
