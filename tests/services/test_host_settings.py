@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -204,3 +205,14 @@ async def test_a_setting_the_policy_no_longer_locks_is_unlocked_in_the_group(
     assert not locks.is_locked("in_meeting", "waiting_room")
     assert not locks.is_locked("recording", "auto_recording")
     assert locks.is_locked("recording", "cloud_recording")
+
+
+async def test_the_tenants_list_names_each_tenants_policy(tenancy: Tenancy) -> None:
+    tenant = await tenancy.tenants.create(draft("Acme"))
+    policies = tenancy.runtime.services.policies
+    (before,) = await tenancy.tenants.summaries()
+    assert before.policy_name is None  # the default, not saved yet
+    saved = await policies.policy(tenant.id)
+    await policies.set_policy(tenant.id, replace(saved.policy, name="Acme staff rules"))
+    (after,) = await tenancy.tenants.summaries()
+    assert after.policy_name == "Acme staff rules"

@@ -62,6 +62,8 @@ class TenantSummary:
     host_count: int
     coming_sessions: int
     next_session_at: datetime | None
+    policy_name: str | None = None
+    """The tenant's saved settings policy (None: the default one nobody saved yet)."""
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME, TenantRecord, TenantSum
 from zoomadmin.store._sql import Bind, table_of
 from zoomadmin.store.errors import InvalidValueError, NotFoundError, TenantExistsError
 from zoomadmin.store.meetings import DELETED
-from zoomadmin.store.models import Host, Meeting, MeetingOccurrence, Tenant
+from zoomadmin.store.models import Host, Meeting, MeetingOccurrence, SettingsPolicyRow, Tenant
 from zoomadmin.store.types import UtcDateTime, utc_now
 
 _tenant = table_of(Tenant)
 _host = table_of(Host)
 _meeting = table_of(Meeting)
 _occ = table_of(MeetingOccurrence)
+_policy = table_of(SettingsPolicyRow)
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -182,9 +183,10 @@ class TenantRepository:
             .subquery()
         )
         query = (
-            select(_tenant, hosts.c.n, sessions.c.n, sessions.c.first)
+            select(_tenant, hosts.c.n, sessions.c.n, sessions.c.first, _policy.c.name)
             .outerjoin(hosts, hosts.c.tenant_id == _tenant.c.id)
             .outerjoin(sessions, sessions.c.tenant_id == _tenant.c.id)
+            .outerjoin(_policy, _policy.c.tenant_id == _tenant.c.id)
             .order_by(func.lower(_tenant.c.name))
         )
         with self._engine.connect() as conn:
@@ -196,6 +198,7 @@ class TenantRepository:
                 host_count=int(row[width] or 0),
                 coming_sessions=int(row[width + 1] or 0),
                 next_session_at=row[width + 2],
+                policy_name=row[width + 3],
             )
             for row in rows
         ]

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from zoomadmin.core.policy import default_policy
 from zoomadmin.core.records import TenantSummary
 from zoomadmin.ui.common.natural import natural_key
 from zoomadmin.ui.tenants.hosts_model import local_time
@@ -54,6 +55,11 @@ def _display(summary: TenantSummary, column: TenantColumn) -> str:
     return _CELLS[column](summary)
 
 
+def _policy_text(summary: TenantSummary) -> str:
+    """The tenant's settings policy by name (its default until one is saved)."""
+    return summary.policy_name or f"{default_policy(summary.tenant.name).name} (default)"
+
+
 def scheme_pattern(summary: TenantSummary) -> str:
     """An example of the tenant's host emails: the first one, ``teach+acme-1@school.org``."""
     return summary.tenant.host_email(1)
@@ -63,7 +69,7 @@ _CELLS: dict[TenantColumn, Callable[[TenantSummary], str]] = {
     TenantColumn.NAME: lambda s: s.tenant.name,
     TenantColumn.TIMEZONE: lambda s: s.tenant.timezone,
     TenantColumn.EMAIL_SCHEME: scheme_pattern,
-    TenantColumn.POLICY: lambda s: s.tenant.settings_policy or "—",
+    TenantColumn.POLICY: _policy_text,
     TenantColumn.HOSTS: lambda s: str(s.host_count),
     TenantColumn.SESSIONS: lambda s: str(s.coming_sessions),
     TenantColumn.NEXT_SESSION: _next_session,
