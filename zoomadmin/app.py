@@ -174,15 +174,23 @@ class Application:
         self.runtime = runtime
         return runtime
 
-    async def _close_runtime(self) -> None:
+    async def _close_runtime(self, *, keep_store: bool = False) -> Store | None:
+        """Stop the open account's jobs and release its database (``keep_store``: return the
+        store still open, for the caller to close last)."""
         runtime, self.runtime = self.runtime, None
         unsubscribe, self._unsubscribe_jobs = self._unsubscribe_jobs, None
         if unsubscribe is not None:
             unsubscribe()
+        store = None
         if runtime is not None:
-            await runtime.close()
+            if keep_store:
+                await runtime.stop()
+                store = runtime.store
+            else:
+                await runtime.close()
         if shiboken6_valid(self.status):
             self.status.show_events("Events: off")
+        return store
 
     def _on_event_status(self, status: StreamStatus) -> None:
         if shiboken6_valid(self.status):
@@ -298,19 +306,36 @@ class Application:
         self._clock_timer.stop()
         self.window.save_geometry()
         await self._cancel_jobs()  # cancelled jobs unwind before the client closes
-        await self._close_runtime()
+        store = await self._close_runtime(keep_store=True)
         await self.connection.close()
         if self.warmup is not None:
             await asyncio.to_thread(self.warmup.close)
         # Jobs begun meanwhile (a tab reloading after the last change) end before the window
         # is deleted, else their next step touches deleted widgets.
         await self._cancel_jobs()
+        # Database work already handed to a worker thread cannot be cancelled: let it end,
+        # so the database closes with no connection still out (SQLite then checkpoints its
+        # write-ahead log and removes it).
+        _finish_worker_threads()
+        if store is not None:
+            store.close()
 
     async def _cancel_jobs(self) -> None:
         self.runner.cancel_all()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(SHUTDOWN_WAIT):
                 await self.runner.wait_idle()
+
+
+def _finish_worker_threads() -> None:
+    """Wait until every call handed to the loop's worker threads has ended (at quit)."""
+    loop = asyncio.get_running_loop()
+    # qasync keeps its own default executor (asyncio's shutdown_default_executor does not
+    # see it); shut it down waiting, and let a later call start a fresh one.
+    executor = getattr(loop, "_QEventLoop__default_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True)
+        loop.set_default_executor(None)  # type: ignore[arg-type]  # qasync takes None: "make a new one"
 
 
 def shiboken6_valid(widget: QObject) -> bool:

@@ -86,6 +86,8 @@ class HostsPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self._tenant_names: dict[int, str] = {}
         self._loading: tuple[str, int, int] | None = None
+        self._loads_running = 0
+        """Table loads under way (they can overlap); the first hooks the scroll bar."""
         self.no_hosts_actions: list[QAction] = []
         """Offered when the account has no hosts at all (sync, link, add, import)."""
         self.tenant_empty_actions: list[QAction] = []
@@ -256,7 +258,11 @@ class HostsPanel(QWidget):
         self.model.clear()
         viewport = self.view.viewport()
         scrolled = self.view.verticalScrollBar().valueChanged
-        scrolled.connect(self._show_rows_while_loading)
+        # Loads can overlap (a change arrives while the table fills): the first connects the
+        # scroll signal, the last one to end disconnects it.
+        self._loads_running += 1
+        if self._loads_running == 1:
+            scrolled.connect(self._show_rows_while_loading)
         try:
             for start in range(0, len(ordered), chunk):
                 self.model.append_rows(ordered[start : start + chunk])
@@ -266,7 +272,8 @@ class HostsPanel(QWidget):
                 if start == 0:
                     viewport.setUpdatesEnabled(False)
         finally:
-            if shiboken6.isValid(self):
+            self._loads_running -= 1
+            if shiboken6.isValid(self) and self._loads_running == 0:
                 scrolled.disconnect(self._show_rows_while_loading)
                 viewport.setUpdatesEnabled(True)
 
