@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from runtime_support import close_runtime, sandbox_runtime
 
-from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.core.changes import ChangeBus
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.store.repositories import Store
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 from zoomadmin.zoom.client import ZoomClient
-from zoomadmin.zoom.limits import MemoryQuotaLedger
 
 
 @dataclass
@@ -37,11 +35,8 @@ async def world(
     qtbot: QtBot, tmp_path: Path, sandbox: SandboxServer, runner: AsyncRunner
 ) -> AsyncIterator[TabWorld]:
     """The tab, shown and loaded, over an empty sandbox account and a fresh database."""
-    store = Store.open_file(tmp_path / "data" / "zoomadmin.sqlite3")
-    now = sandbox.sandbox.clock.now
-    zoom = ZoomClient(sandbox_credentials(sandbox.info), now=now, ledger=MemoryQuotaLedger())
-    account = ActiveAccount("Sandbox: test account", zoom, sandbox=sandbox.info)
-    runtime = AccountRuntime(account=account, store=store, clock=sandbox.sandbox.clock)
+    runtime = sandbox_runtime(sandbox, tmp_path)
+    store, zoom = runtime.store, runtime.account.client
     services = runtime.services
     tab = TenantsTab(
         tenants=services.tenants,
@@ -59,5 +54,4 @@ async def world(
     await runner.wait_idle()
     yield TabWorld(tab, store, zoom, sandbox, runner, runtime.bus)
     runner.cancel_all()
-    await zoom.aclose()
-    store.close()
+    await close_runtime(runtime)

@@ -13,21 +13,18 @@ import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+from runtime_support import close_runtime, sandbox_runtime
 
 from tests.conftest import SANDBOX_START
 from tests.ui.conftest import WaitUntil
 from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.sandbox import SandboxServer, media
 from zoomadmin.sandbox.state import Recording, RecordingFile, User, random_id
-from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.services.recordings_index import FileRecord, LocalState, RecordingRecord
 from zoomadmin.services.tenants import TenantDraft
-from zoomadmin.store.repositories import Store
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.recordings.recordings_model import RecordingColumn, RecordingsModel
 from zoomadmin.ui.recordings.recordings_tab import RecordingsTab
-from zoomadmin.zoom.client import ZoomClient
-from zoomadmin.zoom.limits import MemoryQuotaLedger
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TOPICS = ("Algebra II", "Physics: waves", "Chemistry lab", "Essay writing", "Biology")
@@ -94,16 +91,8 @@ async def world(
     qtbot: QtBot, tmp_path: Path, sandbox: SandboxServer, runner: AsyncRunner
 ) -> AsyncIterator[RecordingsWorld]:
     """Two tenants' hosts and a host in none, their recordings indexed, the tab shown."""
-    store = Store.open_file(tmp_path / "data" / "zoomadmin.sqlite3")
-    now = sandbox.sandbox.clock.now
-    zoom = ZoomClient(sandbox_credentials(sandbox.info), now=now, ledger=MemoryQuotaLedger())
-    account = ActiveAccount("Sandbox: test account", zoom, sandbox=sandbox.info)
-    runtime = AccountRuntime(
-        account=account,
-        store=store,
-        clock=sandbox.sandbox.clock,
-        downloads_dir=tmp_path / "Recordings",
-    )
+    runtime = sandbox_runtime(sandbox, tmp_path, downloads_dir=tmp_path / "Recordings")
+    store = runtime.store
     hosts = [_user(sandbox, f"{name}@school.example.org") for name in ("ada", "ben", "cy")]
     for n in range(12):
         start = SANDBOX_START - timedelta(days=3 + 17 * n, hours=n % 5)
@@ -136,8 +125,7 @@ async def world(
     yield RecordingsWorld(tab, runtime)
     runner.cancel_all()
     await runtime.stop()
-    await zoom.aclose()
-    store.close()
+    await close_runtime(runtime)
 
 
 def _shoot(tab: RecordingsTab, name: str) -> None:

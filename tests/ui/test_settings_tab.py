@@ -11,19 +11,16 @@ import httpx
 import pytest
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+from runtime_support import close_runtime, sandbox_runtime
 
 from tests.ui.conftest import WaitUntil
 from tests.zoom_users import add_zoom_user
 from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.core.changes import ChangeKind
 from zoomadmin.sandbox import SandboxServer
-from zoomadmin.services.connection import ActiveAccount, sandbox_credentials
 from zoomadmin.services.tenants import TenantDraft
-from zoomadmin.store.repositories import Store
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.settings.settings_tab import HostSettingsTab
-from zoomadmin.zoom.client import ZoomClient
-from zoomadmin.zoom.limits import MemoryQuotaLedger
 
 AUTO = "recording.auto_recording"
 JBH = "schedule_meeting.join_before_host"
@@ -51,11 +48,7 @@ async def world(
     qtbot: QtBot, tmp_path: Path, sandbox: SandboxServer, runner: AsyncRunner
 ) -> AsyncIterator[World]:
     """The tab over a tenant with two hosts that got the default policy when linked."""
-    store = Store.open_file(tmp_path / "data" / "zoomadmin.sqlite3")
-    now = sandbox.sandbox.clock.now
-    zoom = ZoomClient(sandbox_credentials(sandbox.info), now=now, ledger=MemoryQuotaLedger())
-    account = ActiveAccount("Sandbox: test account", zoom, sandbox=sandbox.info)
-    runtime = AccountRuntime(account=account, store=store, clock=sandbox.sandbox.clock)
+    runtime = sandbox_runtime(sandbox, tmp_path)
     services = runtime.services
     tenant = await services.tenants.create(
         TenantDraft(name="Acme", timezone="UTC", mailbox="t", domain="school.example")
@@ -75,8 +68,7 @@ async def world(
     await runner.wait_idle()
     yield World(tab, runtime, sandbox, runner, hosts)
     runner.cancel_all()
-    await zoom.aclose()
-    store.close()
+    await close_runtime(runtime)
 
 
 async def test_policy_editor_refuses_what_zoom_would_and_saves_the_rest(world: World) -> None:
