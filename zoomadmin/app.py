@@ -228,7 +228,7 @@ class Application:
         owner = account.owner.email if account.owner else ""
         self.window.setWindowTitle(f"{account.label} — {APP_NAME}")
         log.info("Opened %s (acting as %s)", account.label, owner or "unknown user")
-        context = AccountContext(runtime, self.runner, self.paths, self.accounts)
+        context = AccountContext(runtime, self.runner)
         self.window.show_connected(
             f"Signed in to {account.label} as {owner or 'the account owner'}.",
             [build(context) for build in tab_builders()],

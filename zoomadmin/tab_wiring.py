@@ -14,8 +14,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from zoomadmin.account.runtime import AccountRuntime
-    from zoomadmin.paths import AppPaths
-    from zoomadmin.services.accounts import AccountService
     from zoomadmin.services.tenants import TenantDraft
     from zoomadmin.ui.common.async_runner import AsyncRunner
     from zoomadmin.ui.main_window import TabSpec
@@ -24,12 +22,10 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class AccountContext:
     """What a tab builder may hand to its tab: one open account's runtime and the desk's
-    own parts (the async runner, the folders, the profiles)."""
+    async runner."""
 
     runtime: AccountRuntime
     runner: AsyncRunner
-    paths: AppPaths
-    accounts: AccountService
 
 
 TabBuilder = Callable[[AccountContext], "TabSpec"]
