@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -35,6 +38,39 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """
     gc.disable()
     gc.freeze()
+
+
+#: A test still running after this long is stuck where the per-test timeout (a signal,
+#: ``timeout`` in pyproject.toml) cannot reach it, e.g. in a C call or an event loop with
+#: nothing scheduled. The run then prints every thread's stack and ends, instead of hanging
+#: until CI gives up with nothing to show.
+HANG_SECONDS = float(os.environ.get("ZOOMADMIN_TEST_HANG_SECONDS", "300"))
+
+
+@pytest.fixture(autouse=True)
+def _end_the_run_if_a_test_hangs(request: pytest.FixtureRequest) -> Iterator[None]:
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+
+    def report_and_exit() -> None:
+        if capture is not None:
+            capture.suspend_global_capture(in_=True)
+        print(
+            f"\n{request.node.nodeid} is still running after {HANG_SECONDS:.0f} s; "
+            "every thread's stack:",
+            file=sys.stderr,
+            flush=True,
+        )
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        os._exit(3)
+
+    watchdog = threading.Timer(HANG_SECONDS, report_and_exit)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
 
 
 @pytest.fixture(autouse=True)
