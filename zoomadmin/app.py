@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -316,7 +317,7 @@ class Application:
         # Database work already handed to a worker thread cannot be cancelled: let it end,
         # so the database closes with no connection still out (SQLite then checkpoints its
         # write-ahead log and removes it).
-        _finish_worker_threads()
+        await finish_worker_threads(within=SHUTDOWN_WAIT)
         if store is not None:
             store.close()
 
@@ -327,15 +328,34 @@ class Application:
                 await self.runner.wait_idle()
 
 
-def _finish_worker_threads() -> None:
-    """Wait until every call handed to the loop's worker threads has ended (at quit)."""
+async def finish_worker_threads(within: float) -> bool:
+    """Let every call already handed to the loop's worker threads end (at quit), waiting at
+    most ``within`` seconds; whether they all ended.
+
+    The loop keeps running meanwhile (a worker may be waiting for it), and a call that never
+    returns (a keyring or network call with no timeout) cannot keep the app from quitting.
+    """
     loop = asyncio.get_running_loop()
     # qasync keeps its own default executor (asyncio's shutdown_default_executor does not
-    # see it); shut it down waiting, and let a later call start a fresh one.
+    # see it); a later call starts a fresh one.
     executor = getattr(loop, "_QEventLoop__default_executor", None)
-    if executor is not None:
-        executor.shutdown(wait=True)
-        loop.set_default_executor(None)  # type: ignore[arg-type]  # qasync takes None: "make a new one"
+    if executor is None:
+        return True
+    loop.set_default_executor(None)  # type: ignore[arg-type]  # qasync takes None: "make a new one"
+    ended = threading.Event()
+
+    def shut_down() -> None:
+        executor.shutdown(wait=True)  # joins its threads: blocking, so not on the loop's
+        ended.set()
+
+    threading.Thread(target=shut_down, name="zoomadmin-quit-workers", daemon=True).start()
+    deadline = time.monotonic() + within
+    while not ended.is_set():
+        if time.monotonic() >= deadline:
+            log.warning("Quitting with work still running on a worker thread after %.0f s", within)
+            return False
+        await asyncio.sleep(0.02)
+    return True
 
 
 def shiboken6_valid(widget: QObject) -> bool:
