@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from zoomadmin.core.policy import default_policy
 from zoomadmin.core.records import DEFAULT_EMAIL_SCHEME, TenantRecord
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
@@ -73,6 +74,7 @@ class TenantDialog(QDialog):
         parent: QWidget | None = None,
         *,
         host_count: int = 0,
+        policy_name: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("tenantDialog")
@@ -80,6 +82,7 @@ class TenantDialog(QDialog):
         self._service = service
         self._runner = runner
         self._tenant = tenant
+        self._policy_name = policy_name
         self.setWindowTitle("Edit tenant" if tenant else "New tenant")
         self.setMinimumWidth(520)
         self._build()
@@ -107,8 +110,10 @@ class TenantDialog(QDialog):
         self.slug.setPlaceholderText("made from the name")
         self.scheme = QLineEdit(DEFAULT_EMAIL_SCHEME, self)
         self.scheme.setToolTip(SCHEME_HELP)
-        self.policy = QLineEdit(self)
-        self.policy.setPlaceholderText("optional, e.g. Cloud recording on")
+        # The policy itself is edited on the Host settings tab; the form only names it.
+        self.policy = QLabel(self._policy_text(), self)
+        self.policy.setObjectName("tenantPolicy")
+        self.policy.setWordWrap(True)
         self.preview = QLabel(self)
         self.preview.setObjectName("emailPreview")
         # One address per line, never broken inside an address.
@@ -134,7 +139,7 @@ class TenantDialog(QDialog):
         scheme_help.setToolTip(SCHEME_HELP)
         scheme_help.setEnabled(False)  # drawn as a hint
         form.addRow("", scheme_help)
-        form.addRow("Settings &policy:", self.policy)
+        form.addRow("Settings policy:", self.policy)
         form.addRow("New hosts get:", self.preview)
         form.addRow("", self.scheme_note)
         self.buttons = QDialogButtonBox(
@@ -150,6 +155,12 @@ class TenantDialog(QDialog):
         for field in (self.name, self.mailbox, self.domain, self.slug, self.scheme):
             field.textChanged.connect(self._update_preview)
         self._watch_fields()
+
+    def _policy_text(self) -> str:
+        if self._tenant is None:
+            return "Its own default policy (edit it on the Host settings tab once it exists)."
+        name = self._policy_name or f"{default_policy(self._tenant.name).name} (default)"
+        return f"{name}. Edit it on the Host settings tab."
 
     def _watch_fields(self) -> None:
         self.errors.watch(self.name, lambda: "" if self.name.text().strip() else "Give it a name.")
@@ -170,7 +181,6 @@ class TenantDialog(QDialog):
         self.domain.setText(tenant.domain)
         self.slug.setText(tenant.slug)
         self.scheme.setText(tenant.email_scheme)
-        self.policy.setText(tenant.settings_policy or "")
 
     def draft(self) -> TenantDraft:
         """What the form holds now."""
@@ -181,7 +191,8 @@ class TenantDialog(QDialog):
             domain=self.domain.text().strip(),
             email_scheme=self.scheme.text().strip(),
             slug=self.slug.text().strip(),
-            settings_policy=self.policy.text().strip() or None,
+            # The old free-text note is kept as it was (policies replaced it).
+            settings_policy=self._tenant.settings_policy if self._tenant else None,
         )
 
     @Slot()

@@ -549,7 +549,12 @@ class TenantsTab(QWidget):
         if summary is None:
             return
         dialog = TenantDialog(
-            self._tenants, self._runner, summary.tenant, parent=self, host_count=summary.host_count
+            self._tenants,
+            self._runner,
+            summary.tenant,
+            parent=self,
+            host_count=summary.host_count,
+            policy_name=summary.policy_name,
         )
         dialog.saved.connect(self._on_tenant_saved)
         self._open(dialog)
