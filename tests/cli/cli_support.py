@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 
 from zoomadmin.cli import main
+from zoomadmin.paths import SANDBOX_STATE_NAME, AppPaths
+from zoomadmin.sandbox.persist import state_from_json, state_to_json
+from zoomadmin.sandbox.routes_users import paid_users
 from zoomadmin.store.db import open_database, sqlite_url
 from zoomadmin.store.repositories import Store
 
@@ -28,6 +31,18 @@ class Run:
     def json(self) -> Any:
         """stdout as the one JSON document it must be."""
         return json.loads(self.out)
+
+
+def leave_free_seats(basedir: Path, free: int) -> None:
+    """Give the embedded sandbox's account ``free`` unused paid seats.
+
+    The demo lends a seat to each tenant host whose session is live when it is set up, so
+    how many seats are free depends on the hour the tests run.
+    """
+    path = AppPaths.under(basedir).sandbox_dir / SANDBOX_STATE_NAME
+    state = state_from_json(path.read_text(encoding="utf-8"))
+    state.account.paid_seats = paid_users(state) + free
+    path.write_text(state_to_json(state), encoding="utf-8")
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], basedir: Path, *argv: str) -> Run:
