@@ -51,3 +51,44 @@ def test_sync_list_download_trash_and_recover_from_the_command_line(
 
 def test_trash_needs_the_verified_flag(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(capsys, demo, "recordings", "trash", "--yes").code == 2
+
+
+def test_retention_policies_are_set_listed_and_applied_from_the_command_line(
+    demo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    listed = run_cli(capsys, demo, "recordings", "retention", "--json")
+    assert listed.code == 0, listed.err
+    assert {p["keep_days"] for p in listed.json["policies"]} == {None}
+    tenant = listed.json["policies"][0]["tenant"]
+    only = ["--tenant", tenant, "--type", "TRANSCRIPT"]
+    assert run_cli(capsys, demo, "recordings", "sync").code == 0
+    dest = tmp_path / "archive"
+    fetched = run_cli(capsys, demo, "recordings", "download", "--dest", str(dest), *only, "--json")
+    assert fetched.code == 0 and fetched.json["verified"] > 0, fetched.err
+
+    nothing = run_cli(capsys, demo, "recordings", "trash", "--verified", "--by-policy", "--json")
+    assert nothing.json["planned"]["files"] == 0
+
+    set_ = run_cli(
+        capsys, demo, "recordings", "retention", "--tenant", tenant, "--days", "1", "--json"
+    )
+    assert set_.code == 0, set_.err
+    mine = [p for p in set_.json["policies"] if p["tenant"] == tenant]
+    assert mine[0]["keep_days"] == 1
+    text = run_cli(capsys, demo, "recordings", "retention").out
+    assert "Trash 1 day after the meeting" in text and "Kept in Zoom" in text
+
+    asked = run_cli(capsys, demo, "recordings", "trash", "--verified", "--by-policy", "--json")
+    assert asked.code == 1 and "--yes" in asked.err
+    assert asked.json["planned"]["files"] > 0
+
+    mixed = run_cli(
+        capsys, demo, "recordings", "trash", "--verified", "--by-policy", "--older-than", "3"
+    )
+    assert mixed.code == 1 and "--by-policy takes no filter but --tenant" in mixed.err
+    half = run_cli(capsys, demo, "recordings", "retention", "--days", "3", "--json")
+    assert half.code == 1 and half.json["error"]["kind"] == "refusal"
+    bad = run_cli(capsys, demo, "recordings", "retention", "--tenant", tenant, "--days", "0")
+    assert bad.code == 1 and "between 1 and 3650 days" in bad.err
+    kept = run_cli(capsys, demo, "recordings", "retention", "--tenant", tenant, "--keep", "--json")
+    assert {p["keep_days"] for p in kept.json["policies"]} == {None}

@@ -25,6 +25,7 @@ from zoomadmin.services.tenants import TenantDraft
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.recordings.recordings_model import RecordingColumn, RecordingsModel
 from zoomadmin.ui.recordings.recordings_tab import RecordingsTab
+from zoomadmin.ui.recordings.retention_dialog import KEEP_WORDS, RetentionDialog
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TOPICS = ("Algebra II", "Physics: waves", "Chemistry lab", "Essay writing", "Biology")
@@ -188,6 +189,52 @@ async def test_select_download_see_progress_and_verified_then_trash_after_confir
     )
     actions = [e.action for e in world.runtime.store.audit.entries(limit=1000)]
     assert actions.count("recording.trash") == 12
+
+
+async def test_a_retention_policy_is_set_in_its_dialog_and_moves_old_verified_files(
+    world: RecordingsWorld, wait_until: WaitUntil, runner: AsyncRunner
+) -> None:
+    tab = world.tab
+    tab.tenant_filter.setCurrentText("North Campus")
+    tab.table.selectAll()
+    world.runtime.start()
+    tab.download_action.trigger()
+    files = [f.id for r in tab.selected() for f in r.files]
+    await wait_until(
+        lambda: all(tab.panel.state_of(f) == "Verified" for f in files),
+        within=20,
+        what="North Campus's files verified",
+    )
+    tab.retention_action.trigger()
+    await wait_until(lambda: tab.findChild(RetentionDialog, "retentionDialog") is not None)
+    dialog = tab.findChild(RetentionDialog, "retentionDialog")
+    assert isinstance(dialog, RetentionDialog)
+    names = [dialog.table.item(n, 0).text() for n in range(dialog.table.rowCount())]
+    assert names == ["North Campus", "South Campus"]
+    assert [s.text() for s in dialog.spins] == [KEEP_WORDS, KEEP_WORDS]
+    dialog.spins[0].setValue(30)
+    _shoot_dialog(dialog)
+    dialog.apply_button.click()
+    await wait_until(lambda: tab.findChild(QMessageBox, "confirmBox") is not None)
+    box = tab.findChild(QMessageBox, "confirmBox")
+    assert isinstance(box, QMessageBox)
+    # North Campus's recordings are 3, 54, 105 and 156 days old: three are past 30 days.
+    assert "Move 9 files of 3 recordings" in box.text()
+    ok = next(b for b in box.buttons() if b.text() == "Move to trash")
+    assert isinstance(ok, QPushButton)
+    ok.click()
+    await wait_until(
+        lambda: "Moved 9 files" in tab.selection_label.text(), what="the trash's report"
+    )
+    policies = await world.runtime.services.retention.policies()
+    assert [p.keep_days for p in policies] == [30, None]
+
+
+def _shoot_dialog(dialog: RetentionDialog) -> None:
+    if not os.environ.get("ZOOMADMIN_SCREENSHOTS"):
+        return
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "recordings-retention-dialog.png"))
 
 
 def _synthetic(n: int) -> RecordingRecord:

@@ -1,4 +1,4 @@
-"""``zoomadmin recordings sync|list|download|trash|recover``: the recordings tab's twins."""
+"""``zoomadmin recordings sync|list|download|trash|recover|retention``: the tab's twins."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from zoomadmin.commands.output import Output, Result, iso, plural, shown_time, table
 from zoomadmin.commands.registry import AccountCommand, SubParsers, common_options
 from zoomadmin.commands.tenants import find_tenant
+from zoomadmin.core.errors import AppError
 
 if TYPE_CHECKING:
     from zoomadmin.account.runtime import AccountRuntime
@@ -19,8 +20,12 @@ if TYPE_CHECKING:
 FILE_TYPES = ("MP4", "M4A", "TRANSCRIPT", "CHAT")
 
 
+class OptionsRefused(AppError):  # noqa: N818 - named for what the person sees
+    """Options that do not go together (said before anything is done)."""
+
+
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
-    """``recordings sync``, ``list``, ``download``, ``trash`` and ``recover``."""
+    """``recordings sync``, ``list``, ``download``, ``trash``, ``recover`` and ``retention``."""
     group = sub.add_parser("recordings", help="the account's cloud recordings")
     leaves = group.add_subparsers(dest="recordings_command", required=True, metavar="COMMAND")
     common = [common_options()]
@@ -48,6 +53,12 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
         help="only files whose local copy is verified (always the case; say it to confirm)",
     )
     trash.add_argument("--older-than", type=int, metavar="DAYS", dest="older_than")
+    trash.add_argument(
+        "--by-policy",
+        action="store_true",
+        dest="by_policy",
+        help="what the tenants' retention policies select (with --tenant: that tenant's only)",
+    )
     trash.add_argument("--yes", action="store_true", help="do it (without: say what would go)")
     trash.set_defaults(account_command=AccountCommand(trash_recordings, first_sync=False))
     recover = leaves.add_parser(
@@ -55,6 +66,21 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     )
     _filters(recover)
     recover.set_defaults(account_command=AccountCommand(recover_recordings, first_sync=False))
+    retention = leaves.add_parser(
+        "retention",
+        parents=common,
+        help="the tenants' retention policies (with --tenant and --days or --keep: set one)",
+    )
+    retention.add_argument("--tenant", metavar="NAME", help="the tenant whose policy to set")
+    choice = retention.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--days",
+        type=int,
+        metavar="N",
+        help="trash verified recordings N days after the meeting",
+    )
+    choice.add_argument("--keep", action="store_true", help="keep the tenant's recordings in Zoom")
+    retention.set_defaults(account_command=AccountCommand(retention_policies, first_sync=False))
 
 
 def _dates(parser: argparse.ArgumentParser) -> None:
@@ -173,7 +199,14 @@ async def trash_recordings(
 ) -> Result:
     """Move matching files that are verified on disk to Zoom's trash (with ``--yes``)."""
     retention = runtime.services.retention
-    plan = await retention.plan(where=await _where(runtime, args), older_than_days=args.older_than)
+    if args.by_policy:
+        if args.host or args.start or args.end or args.file_type or args.older_than:
+            raise OptionsRefused("--by-policy takes no filter but --tenant.")
+        tenants = [(await find_tenant(runtime, args.tenant)).id] if args.tenant else None
+        plan = await retention.plan_policies(tenants)
+    else:
+        where = await _where(runtime, args)
+        plan = await retention.plan(where=where, older_than_days=args.older_than)
     planned = {
         "files": plan.count,
         "meetings": plan.meetings,
@@ -207,3 +240,26 @@ async def recover_recordings(
     wanted = [r.uuid for r in records if any(f.in_trash for f in r.files)]
     done = await runtime.services.retention.recover(wanted)
     return Result({"recovered": done}, f"Recovered {plural(len(done), 'recording')}.")
+
+
+async def retention_policies(
+    runtime: AccountRuntime, args: argparse.Namespace, out: Output
+) -> Result:
+    """The tenants' retention policies; with ``--tenant`` and ``--days``/``--keep``: set one."""
+    retention = runtime.services.retention
+    changing = args.days is not None or args.keep
+    if changing != bool(args.tenant):
+        raise OptionsRefused("Name the tenant with --tenant and say --days N or --keep.")
+    if changing:
+        tenant = await find_tenant(runtime, args.tenant)
+        await retention.set_policy(tenant.id, None if args.keep else args.days)
+    policies = await retention.policies()
+    data = {
+        "policies": [
+            {"tenant": p.tenant_name, "tenant_id": p.tenant_id, "keep_days": p.keep_days}
+            for p in policies
+        ]
+    }
+    rows = [(p.tenant_name, p.words()) for p in policies]
+    text = table(("Tenant", "Retention"), rows) if rows else "No tenants yet."
+    return Result(data, text)

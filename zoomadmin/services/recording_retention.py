@@ -20,6 +20,33 @@ from zoomadmin.zoom.errors import NotFound
 
 RECOVER_DAYS = 30
 """Zoom keeps trashed recordings this long."""
+MAX_KEEP_DAYS = 3650
+"""The longest a retention policy keeps recordings in Zoom (ten years)."""
+
+
+class RetentionPolicyError(AppError):
+    """A retention policy that cannot be stored."""
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """A tenant's retention policy: verified recordings older than ``keep_days`` go to trash."""
+
+    tenant_id: int
+    tenant_name: str
+    keep_days: int | None
+    """None: this tenant's recordings are never moved to the trash by the policy."""
+
+    def words(self) -> str:
+        """The policy as the tab and the command line say it."""
+        if self.keep_days is None:
+            return "Kept in Zoom"
+        return f"Trash {plural_days(self.keep_days)} after the meeting, once verified on disk"
+
+
+def plural_days(days: int) -> str:
+    """``1 day`` or ``N days``."""
+    return "1 day" if days == 1 else f"{days} days"
 
 
 @dataclass(frozen=True)
@@ -126,6 +153,55 @@ class RetentionService:
                     files.append(item)
                 else:
                     skipped += 1
+        return TrashPlan(tuple(files), skipped)
+
+    async def policies(self) -> list[RetentionPolicy]:
+        """Every tenant's retention policy, by tenant name (tenants without one: kept)."""
+        tenants = await asyncio.to_thread(self._store.tenants.all)
+        stored = await asyncio.to_thread(self._store.recordings.retention_policies)
+        found = [RetentionPolicy(t.id, t.name, stored.get(t.id)) for t in tenants]
+        return sorted(found, key=lambda p: p.tenant_name.casefold())
+
+    async def set_policy(self, tenant_id: int, keep_days: int | None) -> RetentionPolicy:
+        """Store a tenant's policy (``None``: keep its recordings in Zoom), audited."""
+        if keep_days is not None and not 1 <= keep_days <= MAX_KEEP_DAYS:
+            raise RetentionPolicyError(
+                f"Keep recordings between 1 and {MAX_KEEP_DAYS} days (got {keep_days})."
+            )
+        current = {p.tenant_id: p for p in await self.policies()}
+        if tenant_id not in current:
+            raise RetentionPolicyError("That tenant no longer exists; reload the list.")
+        before = current[tenant_id].keep_days
+        actor = current_actor()
+
+        def work(tx: Transaction) -> None:
+            tx.recordings.set_retention(tenant_id, keep_days)
+            tx.audit.record(
+                actor=actor,
+                action="recording.retention",
+                object_type="tenant",
+                object_id=str(tenant_id),
+                old_value={"keep_days": before},
+                new_value={"keep_days": keep_days},
+            )
+
+        await asyncio.to_thread(self._store.atomically, work)
+        self._bus.publish(ChangeKind.RECORDINGS, [])
+        return RetentionPolicy(tenant_id, current[tenant_id].tenant_name, keep_days)
+
+    async def plan_policies(self, tenant_ids: list[int] | None = None) -> TrashPlan:
+        """What the tenants' policies (or those of ``tenant_ids``) move to the trash now."""
+        files: list[FileRecord] = []
+        skipped = 0
+        for policy in await self.policies():
+            if policy.keep_days is None:
+                continue
+            if tenant_ids is not None and policy.tenant_id not in tenant_ids:
+                continue
+            where = RecordingFilter(tenant_id=policy.tenant_id)
+            part = await self.plan(where=where, older_than_days=policy.keep_days)
+            files.extend(part.files)
+            skipped += part.skipped_not_verified
         return TrashPlan(tuple(files), skipped)
 
     async def trash(self, plan: TrashPlan) -> TrashReport:

@@ -270,3 +270,16 @@ class RecordingRefresh(SQLModel, table=True):
     through: date
     """The last UTC day that was listed completely."""
     refreshed_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class RecordingRetentionRow(SQLModel, table=True):
+    """A tenant's retention policy: how long a verified download's files stay in Zoom."""
+
+    __tablename__ = "recording_retention"
+
+    tenant_id: int = Field(
+        sa_column=Column(ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True)
+    )
+    keep_days: int | None = None
+    """Days in Zoom's cloud after the local copy was verified; None: never moved to trash."""
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)

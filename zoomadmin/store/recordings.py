@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 
 from zoomadmin.store._sql import Bind, chunks, table_of, upsert_dialect
 from zoomadmin.store.models import (
@@ -16,6 +16,7 @@ from zoomadmin.store.models import (
     RecordingFileRow,
     RecordingMeeting,
     RecordingRefresh,
+    RecordingRetentionRow,
     Tenant,
 )
 from zoomadmin.store.types import utc_now
@@ -25,6 +26,7 @@ _file = table_of(RecordingFileRow)
 _refresh = table_of(RecordingRefresh)
 _host = table_of(Host)
 _tenant = table_of(Tenant)
+_retention = table_of(RecordingRetentionRow)
 
 COMPLETED = "completed"
 """Zoom's status of a file that is ready to download."""
@@ -436,6 +438,22 @@ class RecordingRepository:
                 ).scalar_one()
                 whole = in_trash and left == 0
                 conn.execute(update(_meeting).where(_meeting.c.uuid == uuid).values(in_trash=whole))
+
+    # -- retention policies ---------------------------------------------------------------
+
+    def retention_policies(self) -> dict[int, int | None]:
+        """Each tenant's stored policy (keep days after a verified download; None: never)."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(select(_retention.c.tenant_id, _retention.c.keep_days))
+            return {tenant_id: keep_days for tenant_id, keep_days in rows}
+
+    def set_retention(self, tenant_id: int, keep_days: int | None) -> None:
+        """Store (insert or replace) a tenant's retention policy."""
+        values = {"keep_days": keep_days, "updated_at": utc_now()}
+        where = _retention.c.tenant_id == tenant_id
+        with self._engine.begin() as conn:
+            if not conn.execute(update(_retention).where(where).values(values)).rowcount:
+                conn.execute(insert(_retention).values(tenant_id=tenant_id, **values))
 
 
 _ALL = RecordingFilter()

@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 
 from zoomadmin.core.changes import ChangeBus, ChangeKind
 from zoomadmin.services.recording_downloads import DownloadService
-from zoomadmin.services.recording_retention import RetentionService, TrashPlan, TrashReport
+from zoomadmin.services.recording_retention import (
+    RetentionPolicy,
+    RetentionService,
+    TrashPlan,
+    TrashReport,
+)
 from zoomadmin.services.recordings_index import (
     FileRecord,
     LocalState,
@@ -43,8 +48,10 @@ from zoomadmin.ui.recordings.recordings_model import (
     RecordingsModel,
     size_words,
 )
+from zoomadmin.ui.recordings.retention_dialog import RetentionDialog
 from zoomadmin.ui.recordings.storage_chart import StorageChart
 from zoomadmin.ui.tenants.host_actions import confirm
+from zoomadmin.ui.tenants.host_dialogs import open_dialog
 
 CHUNK = 2000
 """Rows read from the index per step: the table grows while the rest loads."""
@@ -114,6 +121,9 @@ class RecordingsTab(QWidget):
         self.recover_action = self._action("Re&cover", "refresh", "Ctrl+R", self.recover)
         self.open_action = self._action("&Open file", "activate", "Return", self.open_file)
         self.folder_action = self._action("Open &folder", "move", "Ctrl+O", self.open_folder)
+        self.retention_action = self._action(
+            "Retention &policy…", "settings", "Ctrl+Shift+R", self.edit_retention
+        )
 
     def _build_filters(self) -> QHBoxLayout:
         self.tenant_filter = QComboBox(self)
@@ -148,6 +158,8 @@ class RecordingsTab(QWidget):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
         for action in (self.recover_action, None, self.open_action, self.folder_action):
             toolbar.addSeparator() if action is None else toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.retention_action)
         self.table = QTableView(self)
         self.table.setObjectName("recordingsTable")
         self.table.setModel(self.proxy)
@@ -329,6 +341,39 @@ class RecordingsTab(QWidget):
             )
 
         confirm(self, "Move to Zoom's trash", plan.confirmation(), "Move to trash", go)
+
+    def edit_retention(self) -> None:
+        """Show each tenant's retention policy to edit (and, if asked, apply now)."""
+        self._runner.run(
+            self._retention.policies(), on_done=self._show_retention, label="Reading policies…"
+        )
+
+    def _show_retention(self, policies: list[RetentionPolicy]) -> None:
+        self.retention_dialog = RetentionDialog(policies, self)
+        self.retention_dialog.saved.connect(
+            lambda changes: self._runner.run(
+                self._save_policies(changes), on_done=self._policies_saved, label="Saving…"
+            )
+        )
+        self.retention_dialog.apply.connect(
+            lambda changes: self._runner.run(
+                self._save_and_plan(changes), on_done=self._confirm_trash, label="Counting…"
+            )
+        )
+        open_dialog(self.retention_dialog, self)
+
+    async def _save_policies(self, changes: list[tuple[int, int | None]]) -> int:
+        for tenant_id, days in changes:
+            await self._retention.set_policy(tenant_id, days)
+        return len(changes)
+
+    async def _save_and_plan(self, changes: list[tuple[int, int | None]]) -> TrashPlan:
+        await self._save_policies(changes)
+        return await self._retention.plan_policies()
+
+    def _policies_saved(self, count: int) -> None:
+        words = "1 changed policy" if count == 1 else f"{count} changed policies"
+        self.selection_label.setText(f"Saved {words}." if count else "No policy changed.")
 
     def _trashed(self, report: TrashReport) -> None:
         text = f"Moved {len(report.trashed)} files ({size_words(report.bytes)}) to Zoom's trash."
