@@ -40,9 +40,11 @@ from typing import Any
 
 import httpx
 
+from zoomadmin.zoom.downloads import WRITE_BYTES
+
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CURL = shutil.which("curl") or "curl"
-FLUSH = 256 * 1024
+FLUSH = WRITE_BYTES
 """The downloader's write buffer (zoom.downloads): what a kill can lose per file in flight."""
 
 

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import SANDBOX_START
 from tests.zoom.conftest import SLASHY, add_recording, add_users, client_for
 from zoomadmin.sandbox import SandboxServer, media
+from zoomadmin.zoom import downloads
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.downloads import part_path
 from zoomadmin.zoom.errors import NotFound
@@ -96,6 +97,39 @@ async def test_download_is_verified_and_resumes(
     assert seen[0][0] > len(expected) // 2
     assert seen[-1] == (len(expected), len(expected))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+async def test_a_download_never_holds_more_than_one_write_unwritten(
+    sandbox: SandboxServer, zoom: ZoomClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a kill can lose of a file (and fetch again) is at most one write's worth."""
+    (host,) = add_users(sandbox, 1)
+    uuid = add_recording(sandbox, host, SANDBOX_START - timedelta(days=1))
+    recording = await zoom.get_meeting_recordings(uuid)
+    video = next(f for f in recording.recording_files if f.file_type == "MP4")
+    assert video.download_url and video.file_size and video.file_size > 3 * 1000
+    writes: list[int] = []
+    real_write = downloads._write
+
+    async def counted(fh: Any, buffer: bytearray) -> int:
+        writes.append(len(buffer))
+        return await real_write(fh, buffer)
+
+    monkeypatch.setattr(downloads, "_write", counted)
+    held = asyncio.Semaphore(1)
+    fetching: list[bool] = []
+    dest = tmp_path / "lesson.mp4"
+    await downloads.Downloader(zoom.transport, write_bytes=1000).download(
+        video.download_url,
+        dest,
+        expected_size=video.file_size,
+        progress=lambda _done, _total: fetching.append(held.locked()),
+        transfers=held,
+    )
+    assert sum(writes) == video.file_size == dest.stat().st_size
+    assert max(writes) == 1000 and len(writes) == -(-video.file_size // 1000)
+    # The transfer slot is held while bytes come in, and free once the file is checked.
+    assert all(fetching) and not held.locked()
 
 
 async def test_download_survives_faults(

@@ -116,6 +116,8 @@ class DownloadService:
         self._bus = bus
         self.root = root
         self.parallel = parallel
+        self._transfers = asyncio.Semaphore(parallel)
+        """Held while a file's bytes come in: at most ``parallel`` transfers at once."""
         self.template = template
         self.wake = asyncio.Event()
         self._running = asyncio.Event()
@@ -200,7 +202,10 @@ class DownloadService:
             paused=not self._running.is_set(),
         )
         self._started = time.monotonic()
-        gate = asyncio.Semaphore(self.parallel)
+        self._transfers = asyncio.Semaphore(self.parallel)
+        # Twice as many files in hand as transfers: while one file's bytes come in, another
+        # is checked, renamed and stored, and the next one is made ready.
+        gate = asyncio.Semaphore(2 * self.parallel)
 
         async def one(item: FileRecord) -> None:
             async with gate:
@@ -290,10 +295,10 @@ class DownloadService:
             status=item.status,
         )
         try:
-            await self._zoom.download(zoom_file, dest, progress=moved)
+            await self._zoom.download(zoom_file, dest, progress=moved, transfers=self._transfers)
         except DestinationExists:
             dest = await asyncio.to_thread(self._free_name, dest, item, taken=True)
-            await self._zoom.download(zoom_file, dest, progress=moved)
+            await self._zoom.download(zoom_file, dest, progress=moved, transfers=self._transfers)
         await asyncio.to_thread(repo.set_local, [item.id], LocalState.VERIFIED, path=str(dest))
         self._verified += 1
         self._finish(progress, item)

@@ -7,11 +7,13 @@ authorisation, so the token is never sent after a redirect (whatever host it poi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import os
 import struct
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin
@@ -28,9 +30,12 @@ Progress = Callable[[int, int | None], None]
 #: check(path) -> what is wrong with the file's content, or None when it looks right
 ContentCheck = Callable[[Path], str | None]
 
-_FLUSH_BYTES = 256 * 1024
-"""Bytes received before they are written to the ``.part`` file: what a kill can lose."""
+WRITE_BYTES = 1024 * 1024
+"""Bytes received before they are written to the ``.part`` file, never more: what a kill can
+lose of each file in flight (and so fetch again on resume). Big enough that a write costs
+little next to the transfer, small next to a recording."""
 _MAX_REDIRECTS = 5
+_NO_LIMIT = contextlib.nullcontext()
 _AGAIN = -1
 """An attempt that should simply be made again from Zoom's link (a signed link expired)."""
 
@@ -70,9 +75,9 @@ class Downloader:
     content that fails ``check`` are each fetched again, a bounded number of times.
     """
 
-    def __init__(self, transport: Transport, *, chunk_size: int = 256 * 1024) -> None:
+    def __init__(self, transport: Transport, *, write_bytes: int = WRITE_BYTES) -> None:
         self._t = transport
-        self._chunk_size = chunk_size
+        self._write_bytes = write_bytes
 
     async def download(
         self,
@@ -84,15 +89,23 @@ class Downloader:
         token: str | None = None,
         label: str = "recording file",
         check: ContentCheck | None = None,
+        transfers: AbstractAsyncContextManager[object] | None = None,
     ) -> Path:
-        """Download ``url`` to ``dest`` and return ``dest`` once complete and verified."""
+        """Download ``url`` to ``dest`` and return ``dest`` once complete and verified.
+
+        ``transfers`` (a semaphore, say) is held only while the file's bytes come in, so a
+        queue of N parallel transfers asks Zoom for the next file's link, and checks and
+        renames the last one, while a file is coming.
+        """
         part = part_path(dest)
         failures = 0
         renewed = False
         while True:
             bearer = token or await self._t.tokens.bearer()
             try:
-                status = await self._attempt(url, part, bearer, expected_size, progress)
+                status = await self._attempt(
+                    url, part, bearer, expected_size, progress, transfers=transfers or _NO_LIMIT
+                )
             except httpx.TransportError as exc:
                 failures = await self._retry(failures, label, type(exc).__name__)
                 continue
@@ -129,6 +142,8 @@ class Downloader:
         bearer: str,
         expected_size: int | None,
         progress: Progress | None,
+        *,
+        transfers: AbstractAsyncContextManager[object],
     ) -> int:
         """One request (and its redirects); its status once handled (raises when final)."""
         offset = await asyncio.to_thread(_size_on_disk, part)
@@ -147,9 +162,10 @@ class Downloader:
                     # The signed link needs no token: it never goes to storage.
                     headers = {}
                     continue
-                return await self._answer(
-                    r, part, offset, expected_size, progress, redirected=target != url
-                )
+                async with transfers:
+                    return await self._answer(
+                        r, part, offset, expected_size, progress, redirected=target != url
+                    )
         return _AGAIN
 
     async def _answer(
@@ -194,13 +210,20 @@ class Downloader:
         buffer = bytearray()
         fh = await asyncio.to_thread(_open, part, offset)
         try:
-            async for chunk in response.aiter_bytes(self._chunk_size):
-                buffer.extend(chunk)
-                if len(buffer) >= _FLUSH_BYTES:
-                    done += await _flush(fh, buffer)
-                    if progress:
-                        progress(done, total)
-            done += await _flush(fh, buffer)
+            # Network reads as they come, gathered into writes of exactly ``write_bytes``
+            # (the last one shorter): a kill never loses more than one write's worth.
+            async for chunk in response.aiter_bytes():
+                view = memoryview(chunk)
+                while view:
+                    room = self._write_bytes - len(buffer)
+                    buffer += view[:room]
+                    view = view[room:]
+                    if len(buffer) >= self._write_bytes:
+                        done += await _write(fh, buffer)
+                        buffer = bytearray()
+                        if progress:
+                            progress(done, total)
+            done += await _write(fh, buffer)
             if progress:
                 progress(done, total)
         finally:
@@ -226,13 +249,11 @@ def _open(part: Path, offset: int) -> BinaryIO:
     return part.open("wb")
 
 
-async def _flush(fh: BinaryIO, buffer: bytearray) -> int:
-    size = len(buffer)
-    if size:
-        data = bytes(buffer)
-        buffer.clear()
-        await asyncio.to_thread(fh.write, data)
-    return size
+async def _write(fh: BinaryIO, buffer: bytearray) -> int:
+    """Write ``buffer`` (which the caller then drops, so it is not copied) on a worker thread."""
+    if buffer:
+        await asyncio.to_thread(fh.write, buffer)
+    return len(buffer)
 
 
 def _total_size(response: httpx.Response, offset: int) -> int | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -110,11 +111,13 @@ class RecordingsApi(ClientBase):
         progress: Progress | None = None,
         *,
         token: str | None = None,
+        transfers: AbstractAsyncContextManager[object] | None = None,
     ) -> Path:
         """Download one recording file to ``dest`` (resumable, size-checked, renamed at the end).
 
         ``token`` may be a ``download_access_token`` or a webhook ``download_token``;
-        by default the account's own token is used.
+        by default the account's own token is used. ``transfers`` is held while bytes are
+        fetched (see :meth:`Downloader.download`).
         """
         if not file.download_url:
             raise ZoomError("This recording file has no download link (it may be processing).")
@@ -126,4 +129,5 @@ class RecordingsApi(ClientBase):
             token=token,
             label=f"{file.file_type or 'recording'} file",
             check=content_check(file.file_type),
+            transfers=transfers,
         )
