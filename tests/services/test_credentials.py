@@ -149,3 +149,37 @@ def test_a_chain_with_a_plain_file_backend_writes_only_to_the_secure_one() -> No
     assert store.get("acme", SecretKind.CLIENT_SECRET) == SECRET
     store.delete("acme", SecretKind.CLIENT_SECRET)
     assert secure.items == {}
+
+
+def test_the_keyring_is_imported_only_when_a_secret_is_first_needed() -> None:
+    """A start on the sandbox never needs a secret: importing the store costs no keyring."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from zoomadmin.services.credentials import KeyringSecretStore\n"
+        "KeyringSecretStore()\n"
+        "print('keyring' in sys.modules)\n"
+    )
+    found = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.strip() == "False"
+
+
+async def test_the_keyring_is_made_ready_on_the_callers_thread_before_a_worker_uses_it() -> None:
+    import threading
+
+    prepared_on: list[str] = []
+    backend = DictKeyring()
+
+    class Watched(KeyringSecretStore):
+        def prepare(self) -> None:
+            prepared_on.append(threading.current_thread().name)
+            super().prepare()
+
+    store = Watched(backend=backend)
+    await aset(store, "p", SecretKind.CLIENT_SECRET, SECRET)
+    assert await aget(store, "p", SecretKind.CLIENT_SECRET) == SECRET
+    assert prepared_on == [threading.current_thread().name] * 2

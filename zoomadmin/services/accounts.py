@@ -11,6 +11,7 @@ from zoomadmin.core.profiles import AccountProfile
 from zoomadmin.services.credentials import (
     SecretKind,
     SecretStore,
+    acheck,
     adelete,
     aget,
     aset,
@@ -84,9 +85,7 @@ class AccountService:
         prefs = await self._load()
         if prefs.find_profile(profile.name) is not None:
             raise AccountError(f"An account profile called {profile.name!r} already exists.")
-        check = getattr(self._secrets, "check", None)
-        if callable(check):
-            await asyncio.to_thread(check)
+        await acheck(self._secrets)
         me = await self.verify(profile, client_secret)
         await aset(self._secrets, profile.name, SecretKind.CLIENT_SECRET, client_secret)
         if webhook_secret:

@@ -6,13 +6,8 @@ import asyncio
 import enum
 import logging
 import threading
+from types import ModuleType
 from typing import Any, Protocol, runtime_checkable
-
-import keyring
-import keyring.backends.chainer
-import keyring.backends.fail
-import keyring.backends.null
-import keyring.errors
 
 from zoomadmin.core.errors import EnvironmentFault
 from zoomadmin.core.redaction import register_secret
@@ -51,18 +46,52 @@ class SecretStore(Protocol):
         ...
 
 
+def _keyring() -> ModuleType:
+    """The ``keyring`` package with the parts used here, imported on first use.
+
+    Importing it and finding its backend costs about 0.1 s that a start on the sandbox never
+    needs. Both import modules, so they happen on the caller's thread (see :func:`prepare`),
+    never first on a worker thread beside other imports.
+    """
+    import keyring
+    import keyring.backends.chainer
+    import keyring.backends.fail
+    import keyring.backends.null
+    import keyring.errors
+
+    return keyring
+
+
+def prepare(store: SecretStore) -> None:
+    """Import what ``store`` needs on this thread, before a worker thread calls it."""
+    ready = getattr(store, "prepare", None)
+    if callable(ready):
+        ready()
+
+
+async def acheck(store: SecretStore) -> None:
+    """The store's ``check()`` (raises SecretStoreUnavailable) in a worker thread, if it has one."""
+    check = getattr(store, "check", None)
+    if callable(check):
+        prepare(store)
+        await asyncio.to_thread(check)
+
+
 async def aget(store: SecretStore, profile: str, kind: SecretKind) -> str | None:
     """:meth:`SecretStore.get` in a worker thread (keyring calls block on D-Bus)."""
+    prepare(store)
     return await asyncio.to_thread(store.get, profile, kind)
 
 
 async def aset(store: SecretStore, profile: str, kind: SecretKind, value: str) -> None:
     """:meth:`SecretStore.set` in a worker thread."""
+    prepare(store)
     await asyncio.to_thread(store.set, profile, kind, value)
 
 
 async def adelete(store: SecretStore, profile: str, kind: SecretKind) -> None:
     """:meth:`SecretStore.delete` in a worker thread."""
+    prepare(store)
     await asyncio.to_thread(store.delete, profile, kind)
 
 
@@ -103,6 +132,7 @@ _NO_KEYRING = (
 
 def backend_problem(backend: Any) -> str | None:
     """Why ``backend`` cannot hold secrets safely, or None when it can."""
+    keyring = _keyring()
     module = type(backend).__module__
     name = type(backend).__name__
     if isinstance(backend, keyring.backends.fail.Keyring | keyring.backends.null.Keyring):
@@ -139,12 +169,17 @@ class KeyringSecretStore:
     def __repr__(self) -> str:
         return f"KeyringSecretStore(service={self._service!r})"
 
+    def prepare(self) -> None:
+        """Import the keyring and find its backend on this thread (which imports more)."""
+        self.backend()
+
     def backend(self) -> Any:
         """The keyring backend in use: of a chain, its first secure backend only.
 
         A chain passes a write on to its next backend, which may be a plain file, so the
         store talks to the secure member directly and never to the chain.
         """
+        keyring = _keyring()
         chosen = self._backend if self._backend is not None else keyring.get_keyring()
         if isinstance(chosen, keyring.backends.chainer.ChainerBackend):
             secure = [b for b in chosen.backends if backend_problem(b) is None]
@@ -175,6 +210,7 @@ class KeyringSecretStore:
     def get(self, profile: str, kind: SecretKind) -> str | None:
         """The stored secret, or None."""
         backend = self._secure_backend()
+        keyring = _keyring()
         try:
             value = backend.get_password(self._service, self._username(profile, kind))
         except keyring.errors.KeyringError as exc:
@@ -188,6 +224,7 @@ class KeyringSecretStore:
         """Store the secret in the keyring."""
         register_secret(value)
         backend = self._secure_backend()
+        keyring = _keyring()
         try:
             backend.set_password(self._service, self._username(profile, kind), value)
         except keyring.errors.KeyringError as exc:
@@ -197,6 +234,7 @@ class KeyringSecretStore:
     def delete(self, profile: str, kind: SecretKind) -> None:
         """Remove the secret from the keyring (nothing happens if it is not there)."""
         backend = self._secure_backend()
+        keyring = _keyring()
         try:
             backend.delete_password(self._service, self._username(profile, kind))
         except keyring.errors.PasswordDeleteError:
@@ -206,7 +244,7 @@ class KeyringSecretStore:
 
 
 def _unavailable(exc: Exception) -> SecretStoreUnavailable:
-    if isinstance(exc, keyring.errors.KeyringLocked):
+    if isinstance(exc, _keyring().errors.KeyringLocked):
         return SecretStoreUnavailable(
             "The computer's keyring is locked, so zoomadmin cannot read or store the Zoom "
             "account's secret. Unlock the keyring (sign in again), then retry."

@@ -121,6 +121,9 @@ async def smoke_test(app: Application, shown: float, started: float) -> int:
     """
     await wait_loaded(app)
     loaded = time.time() - started
+    prepare = getattr(app.secrets, "prepare", None)
+    if callable(prepare):
+        prepare()  # the keyring's first import, here on the loop's thread
     keyring = await asyncio.to_thread(keyring_status, app)
     account = app.connection.active
     summary = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 from zoomadmin.core.profiles import DEFAULT_WS_URL, AccountProfile
 from zoomadmin.services.accounts import AccountService
 from zoomadmin.services.connection import SANDBOX_LABEL, ActiveAccount
-from zoomadmin.services.credentials import SecretStore
+from zoomadmin.services.credentials import SecretStore, acheck
 from zoomadmin.services.scopes import feature_scopes
 from zoomadmin.ui.accounts.account_scopes import scopes_html
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
@@ -240,12 +239,10 @@ class AccountsDialog(QDialog):
 
     async def _load(self) -> tuple[list[AccountProfile], str]:
         problem = ""
-        check = getattr(self._secrets, "check", None)
-        if callable(check):
-            try:
-                await asyncio.to_thread(check)
-            except Exception as exc:  # SecretStoreUnavailable carries the plain words
-                problem = user_message_of(exc) or str(exc)
+        try:
+            await acheck(self._secrets)
+        except Exception as exc:  # SecretStoreUnavailable carries the plain words
+            problem = user_message_of(exc) or str(exc)
         return await self._accounts.profiles(), problem
 
     def _show(self, loaded: tuple[list[AccountProfile], str]) -> None:
