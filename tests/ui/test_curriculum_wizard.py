@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QTreeWidgetItem, QWizard
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QMessageBox,
+    QSpinBox,
+    QTimeEdit,
+    QTreeWidgetItem,
+    QWizard,
+)
 from pytestqt.qtbot import QtBot
 from runtime_support import close_runtime, sandbox_runtime
 from zoom_users import add_zoom_user
@@ -305,3 +313,74 @@ async def test_the_schedule_menu_opens_the_wizard_on_the_open_account(
     assert dialog is not None  # it asks for the file at once
     dialog.reject()  # type: ignore[attr-defined]
     imported.reject()
+
+
+async def test_the_keyboard_adds_and_removes_slots_and_a_bad_zone_is_named_by_its_field(
+    qtbot: QtBot, world: World, runner: AsyncRunner, wait_until: WaitUntil
+) -> None:
+    wizard = open_curriculum_wizard(None, world.runtime.services.curricula, runner)
+    await wait_until(lambda: wizard.details.host.count() == 2, what="the hosts")
+    qtbot.keyClicks(wizard.details.title_edit, "Biology")
+    wizard.next()
+    term = wizard.term_page
+    table = term.slots.table
+    for _ in range(2):
+        qtbot.keyClick(table, Qt.Key.Key_Insert)
+    assert [s[0] for s in term.slots.slots()] == [0, 1, 2]  # Mon, then a day later each
+    minutes = table.cellWidget(1, SlotColumn.DURATION)
+    assert isinstance(minutes, QSpinBox)
+    minutes.setFocus()
+    qtbot.keyClick(minutes, Qt.Key.Key_Delete)  # edits the minutes, keeps the row
+    assert term.slots.rows() == 3
+    day = table.cellWidget(1, SlotColumn.WEEKDAY)
+    assert day is not None
+    day.setFocus()
+    qtbot.keyClick(day, Qt.Key.Key_Delete)
+    assert [s[0] for s in term.slots.slots()] == [0, 2]
+    for _ in range(2):
+        qtbot.mouseClick(term.slots.remove_button, Qt.MouseButton.LeftButton)
+    assert term.slots.rows() == 0
+    assert not wizard.button(NEXT).isEnabled()
+    assert "Add at least one weekly slot" in term.term_error.text()
+    qtbot.keyClick(table, Qt.Key.Key_Insert)
+    assert wizard.button(NEXT).isEnabled()
+    term.zone.setFocus()
+    term.zone.lineEdit().selectAll()  # type: ignore[union-attr]
+    qtbot.keyClicks(term.zone, "Mars/Base")
+    assert not wizard.button(NEXT).isEnabled()
+    assert not term.validatePage()
+    assert "'Mars/Base' is not a time zone name" in term.errors.text(term.zone)
+    term.zone.setCurrentText("Europe/London")
+    assert wizard.button(NEXT).isEnabled() and term.errors.text(term.zone) == ""
+    assert "Not the tenant's (America/New_York)" in term.zone_note.text()
+    assert term.build_slots()[0].timezone == "Europe/London"
+
+
+async def test_a_clock_change_hour_and_a_past_session_are_reported_by_row_and_block_the_submission(
+    qtbot: QtBot, world: World, runner: AsyncRunner, wait_until: WaitUntil
+) -> None:
+    wizard = open_curriculum_wizard(None, world.runtime.services.curricula, runner)
+    await wait_until(lambda: wizard.details.host.count() == 2, what="the hosts")
+    qtbot.keyClicks(wizard.details.title_edit, "Night school")
+    wizard.next()
+    term = wizard.term_page
+    term.first.setDate(term.first.date().addDays(-7))  # Mon 2 Mar 2026: today
+    term.weeks.setValue(1)
+    term.slots.add_slot(6, time(2, 30))  # Sun 8 Mar 02:30 New York does not exist
+    first = term.slots.table.cellWidget(0, SlotColumn.START)
+    assert isinstance(first, QTimeEdit)
+    first.setTime(QTime(3, 0))  # Mon 2 Mar 03:00 New York: before the sandbox's 04:00
+    wizard.next()
+    await _previewed(wizard, wait_until)
+    texts = _texts(wizard)
+    assert any(
+        t.startswith("Row 2, start time: 2026-03-08 02:30 does not exist in America/New_York")
+        for t in texts
+    )
+    assert any(
+        t.startswith("Conflict: Row 1: 1 session(s) of “Night school” start in") for t in texts
+    )
+    assert any("Mon 2 Mar 2026 03:00 EST" in t for t in texts)  # the session involved
+    assert not wizard.button(FINISH).isEnabled()
+    assert "1 problem and 1 conflict keep this" in wizard.preview_page.view.verdict.text()
+    assert await world.runtime.services.queue.intents([IntentState.QUEUED]) == []

@@ -3,10 +3,12 @@ the sessions involved, and the account users to make hosts first (each with a ch
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QTreeWidget,
@@ -23,11 +27,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from zoomadmin.core.curriculum import Conflict, RowProblem, Session
+from zoomadmin.core.curriculum import Conflict, ConflictKind, RowProblem, Session
 from zoomadmin.services.curriculum import CurriculumPreview
 from zoomadmin.ui.common.dates import date_time_text
 from zoomadmin.ui.common.field_errors import LABEL_STYLE
 
+COST_ROWS_SHOWN = 6
+"""Hosts the cost table shows before it scrolls."""
+WRAP_MARGIN = 12
+"""Pixels of a findings row that are not text (the item's own margins)."""
+GROUP_EXPANDED = 3
+"""A group of findings of one kind and host shows its members when it has at most this many."""
+GROUP_WORDS = {
+    ConflictKind.DOUBLE_BOOKED: "{n} times {host} would run two sessions at once",
+    ConflictKind.EXISTING_MEETING: "{n} sessions clash with meetings {host} already has",
+    ConflictKind.IN_PAST: "{n} rows of {host} have sessions in the past",
+    ConflictKind.BASIC_OVER_40: (
+        "{n} rows run over 40 minutes, and {host} is a Basic host (it needs a license then)"
+    ),
+}
 SESSIONS_SHOWN = 20
 """Sessions listed under one finding; the rest are counted."""
 COST_HEADERS = ("Host", "Sessions", "Zoom requests", "Left today", "Last created")
@@ -73,6 +91,31 @@ def last_created_text(moment: datetime, now: datetime) -> str:
     return "today" if moment <= now else date_time_text(moment, "UTC")
 
 
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their word-wrapped text at the tree's width (QTreeView alone keeps
+    every row one line high and cuts the rest off)."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """The height the text needs, wrapped at the column's width less indentation."""
+        size = super().sizeHint(option, index)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        view = self._view
+        width = view.header().sectionSize(0) - view.indentation() * (depth + 1)
+        width -= option.decorationSize.width() + WRAP_MARGIN
+        text = str(index.data() or "")
+        flags = int(Qt.TextFlag.TextWordWrap)
+        needed = option.fontMetrics.boundingRect(0, 0, max(width, 80), 100_000, flags, text)
+        return QSize(size.width(), max(size.height(), needed.height() + 6))
+
+
 class CurriculumPreviewView(QWidget):
     """Shows a :class:`CurriculumPreview`; :meth:`ready` says whether it may be submitted."""
 
@@ -104,6 +147,14 @@ class CurriculumPreviewView(QWidget):
         self.findings.setHeaderHidden(True)
         self.findings.setWordWrap(True)
         self.findings.setUniformRowHeights(False)
+        self.findings.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.findings.setItemDelegate(WrappingDelegate(self.findings))
+        self.findings.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.findings.header().setStretchLastSection(True)
+        # Wrapped rows get their height when laid out: lay out again when the width changes.
+        self.findings.header().sectionResized.connect(
+            lambda *_: self.findings.scheduleDelayedItemsLayout()
+        )
         self.links = QGroupBox("Users to make hosts of their tenant first", self)
         self.links.setObjectName("curriculumLinks")
         self._links_layout = QVBoxLayout(self.links)
@@ -114,6 +165,7 @@ class CurriculumPreviewView(QWidget):
         self.verdict.setWordWrap(True)
         self._problem_text: Callable[[RowProblem], str] = csv_problem_text
         self._lay_out()
+        self._fit_costs()
 
     def _costs_table(self) -> QTableWidget:
         costs = QTableWidget(0, len(COST_HEADERS), self)
@@ -139,9 +191,9 @@ class CurriculumPreviewView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
         layout.addWidget(self.costs_label)
-        layout.addWidget(self.costs, 2)
+        layout.addWidget(self.costs)
         layout.addWidget(self.findings_label)
-        layout.addWidget(self.findings, 3)
+        layout.addWidget(self.findings, 1)
         layout.addWidget(self.links)
         layout.addWidget(self.verdict)
 
@@ -163,6 +215,7 @@ class CurriculumPreviewView(QWidget):
         self.preview = None
         self.summary.clear()
         self.costs.setRowCount(0)
+        self._fit_costs()
         self.findings.clear()
         self._set_links(())
         self.error.setText(text)
@@ -206,6 +259,17 @@ class CurriculumPreviewView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.costs.setItem(row, column, item)
+        self._fit_costs()
+
+    def _fit_costs(self) -> None:
+        """As tall as its rows (up to COST_ROWS_SHOWN), so the findings get the rest."""
+        table = self.costs
+        table.resizeRowsToContents()
+        shown = min(max(table.rowCount(), 1), COST_ROWS_SHOWN)
+        rows = sum(table.rowHeight(r) for r in range(min(shown, table.rowCount())))
+        rows = rows or table.verticalHeader().defaultSectionSize()
+        header = table.horizontalHeader().sizeHint().height()
+        table.setFixedHeight(header + rows + 2 * table.frameWidth() + 2)
 
     def _fill_findings(self, preview: CurriculumPreview) -> None:
         self.findings.clear()
@@ -216,17 +280,34 @@ class CurriculumPreviewView(QWidget):
             item = QTreeWidgetItem(self.findings, [self._problem_text(problem)])
             item.setIcon(0, bad)
             item.setToolTip(0, item.text(0))
+        groups: dict[tuple[ConflictKind, str], list[Conflict]] = defaultdict(list)
         for conflict in preview.conflicts:
-            self._add_conflict(conflict, bad if conflict.blocking else note)
+            groups[(conflict.kind, conflict.host_email)].append(conflict)
+        for (kind, email), found in groups.items():
+            icon = bad if kind.blocking else note
+            if len(found) == 1:
+                self._add_conflict(self.findings.invisibleRootItem(), found[0], icon)
+                continue
+            prefix = "Conflicts" if kind.blocking else "Notes (they do not stop submitting)"
+            words = GROUP_WORDS[kind].format(n=len(found), host=email)
+            group = QTreeWidgetItem(self.findings, [f"{prefix}: {words}"])
+            group.setIcon(0, icon)
+            for conflict in found:
+                self._add_conflict(group, conflict, icon, prefix="")
+            group.setExpanded(len(found) <= GROUP_EXPANDED)
         if not preview.problems and not preview.conflicts:
             QTreeWidgetItem(self.findings, ["No problems and no conflicts."])
-        self.findings.expandToDepth(-1)
 
-    def _add_conflict(self, conflict: Conflict, icon: object) -> None:
-        prefix = "Conflict: " if conflict.blocking else "Note (does not stop the submission): "
-        item = QTreeWidgetItem(self.findings, [prefix + conflict.message])
-        item.setIcon(0, icon)  # type: ignore[arg-type]
-        item.setToolTip(0, item.text(0))
+    def _add_conflict(
+        self, parent: QTreeWidgetItem, conflict: Conflict, icon: QIcon, prefix: str | None = None
+    ) -> None:
+        if prefix is None:
+            prefix = (
+                "Conflict: " if conflict.blocking else "Note (it does not stop the submission): "
+            )
+        item = QTreeWidgetItem(parent, [prefix + conflict.message])
+        item.setIcon(0, icon)
+        item.setToolTip(0, conflict.message)
         sessions: Sequence[Session] = conflict.sessions
         for session in sessions[:SESSIONS_SHOWN]:
             QTreeWidgetItem(item, [session_text(session)])

@@ -9,6 +9,7 @@ from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -54,8 +55,8 @@ class SlotsEditor(QWidget):
     """Weekly slots as rows of weekday, local start time and duration.
 
     Insert (or Alt+A) adds a row after the current one (a copy of it a day later); Delete
-    on the table (or Alt+R) removes the current row. The rows' numbers are the ones row
-    problems name.
+    (or Alt+R) removes the current row (in a time or minutes field Delete edits the text).
+    The rows' numbers are the ones row problems name.
     """
 
     changed = Signal()
@@ -76,8 +77,9 @@ class SlotsEditor(QWidget):
         self.remove_button.setToolTip("Remove the current slot (Delete on the table)")
         self.add_button.clicked.connect(self.add_slot)
         self.remove_button.clicked.connect(self.remove_current)
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self.table)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        # Delete removes the slot being edited, except where it edits text (a time, minutes).
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self)
+        delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         delete.activated.connect(self.remove_current)
         insert = QShortcut(QKeySequence(Qt.Key.Key_Insert), self)
         insert.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -102,7 +104,7 @@ class SlotsEditor(QWidget):
         """Add a slot (by default a copy of the current one a day later); its row."""
         if self.rows() >= MAX_SLOTS:
             return -1
-        current = self.table.currentRow()
+        current = self.current_row()
         if current < 0 and self.rows():
             current = self.rows() - 1
         if current >= 0:
@@ -138,17 +140,34 @@ class SlotsEditor(QWidget):
 
     def remove_current(self) -> None:
         """Remove the current slot (the last one when none is current)."""
-        row = self.table.currentRow()
+        row = self.current_row()
         if row < 0:
             row = self.rows() - 1
         if row < 0:
             return
         self.table.removeRow(row)
         if self.rows():
-            self.table.setCurrentCell(min(row, self.rows() - 1), SlotColumn.WEEKDAY)
+            at = min(row, self.rows() - 1)
+            self.table.setCurrentCell(at, SlotColumn.WEEKDAY)
+            cell = self.table.cellWidget(at, SlotColumn.WEEKDAY)
+            if cell is not None:
+                cell.setFocus()
+        else:
+            self.add_button.setFocus()  # Remove is off now; Insert still works from here
         self._fix_tab_order()
         self._update_buttons()
         self.changed.emit()
+
+    def current_row(self) -> int:
+        """The row whose editor has the keyboard focus, else the table's current row."""
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            for row in range(self.rows()):
+                for column in range(3):
+                    cell = self.table.cellWidget(row, column)
+                    if cell is not None and (cell is focus or cell.isAncestorOf(focus)):
+                        return row
+        return self.table.currentRow()
 
     def slot(self, row: int) -> tuple[int, time, int]:
         """Row ``row``'s weekday (0 = Monday), local start and minutes."""
@@ -197,7 +216,7 @@ class HolidaysEditor(QWidget):
         self.remove_button = QPushButton("Remo&ve holiday", self)
         self.list = QListWidget(self)
         self.list.setObjectName("holidayList")
-        self.list.setMaximumHeight(110)
+        self.list.setMaximumHeight(140)
         self.add_button.clicked.connect(self.add_current)
         self.remove_button.clicked.connect(self.remove_current)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.list)
@@ -206,11 +225,13 @@ class HolidaysEditor(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.day, 1)
         top.addWidget(self.add_button)
-        top.addWidget(self.remove_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.list, 1)
+        bottom.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.list)
+        layout.addLayout(bottom)
         self.setTabOrder(self.day, self.add_button)
         self.setTabOrder(self.add_button, self.list)
         self.setTabOrder(self.list, self.remove_button)

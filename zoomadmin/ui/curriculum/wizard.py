@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import itertools
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -318,21 +319,32 @@ class TermPage(QWizardPage):
         form.addRow("Term:", ends)
         form.addRow("", self.term_words)
         form.addRow("", self.term_error)
-        form.addRow(holidays_label, self.holidays)
         form.addRow(zone_label, self.zone)
         form.addRow("", self.zone_note)
         form.addRow("", self.errors.label_for(self.zone))
+        holidays = QVBoxLayout()
+        holidays.addWidget(holidays_label)
+        holidays.addWidget(self.holidays, 1)
+        below = QHBoxLayout()
+        below.addLayout(form, 3)
+        below.addSpacing(12)
+        below.addLayout(holidays, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(slots_label)
         layout.addWidget(self.slots, 1)
-        layout.addLayout(form)
-        self.setTabOrder(self.slots.remove_button, self.first)
-        self.setTabOrder(self.first, self.ends_on)
-        self.setTabOrder(self.ends_on, self.last)
-        self.setTabOrder(self.last, self.lasting)
-        self.setTabOrder(self.lasting, self.weeks)
-        self.setTabOrder(self.weeks, self.holidays.day)
-        self.setTabOrder(self.holidays.remove_button, self.zone)
+        layout.addLayout(below)
+        chain = (
+            self.slots.remove_button,
+            self.first,
+            self.ends_on,
+            self.last,
+            self.lasting,
+            self.weeks,
+            self.zone,
+            self.holidays.day,
+        )
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         """The tenant's zone and a term from next Monday, unless chosen already."""
@@ -477,6 +489,7 @@ class PreviewPage(QWizardPage):
         self.help.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
+        row.addStretch(0 if import_csv else 1)
         row.addWidget(self.open_file)
         row.addWidget(self.check_again)
         layout = QVBoxLayout(self)
@@ -542,7 +555,10 @@ class CurriculumWizard(QWizard):
         self.details = DetailsPage(self)
         self.term_page = TermPage(self.details, self)
         self.preview_page = PreviewPage(self, import_csv=self.import_csv)
-        if not self.import_csv:
+        if self.import_csv:  # the entry pages stay unused (and unseen)
+            self.details.hide()
+            self.term_page.hide()
+        else:
             self.setPage(PageId.DETAILS, self.details)
             self.setPage(PageId.TERM, self.term_page)
             self.details.edited.connect(self._on_edited)
