@@ -101,7 +101,7 @@ def _texts(wizard: CurriculumWizard) -> list[str]:
 async def _previewed(wizard: CurriculumWizard, wait_until: WaitUntil) -> None:
     view = wizard.preview_page.view
     await wait_until(
-        lambda: not view.busy.isVisible() and (view.preview is not None or view.error.text()),
+        lambda: not view.working and (view.preview is not None or view.error.text()),
         within=15,
         what="the preview",
     )
@@ -384,3 +384,29 @@ async def test_a_clock_change_hour_and_a_past_session_are_reported_by_row_and_bl
     assert not wizard.button(FINISH).isEnabled()
     assert "1 problem and 1 conflict keep this" in wizard.preview_page.view.verdict.text()
     assert await world.runtime.services.queue.intents([IntentState.QUEUED]) == []
+
+
+async def test_a_refusal_at_submit_time_queues_nothing_and_says_why(
+    qtbot: QtBot, world: World, runner: AsyncRunner, wait_until: WaitUntil, tmp_path: Path
+) -> None:
+    email = world.hosts[0]
+    path = tmp_path / "term.csv"
+    text = f"{HEADER}\nNorthside High,{email},Algebra,Tue,09:00,30,2026-03-09,2026-04-03,,\n"
+    path.write_text(text, encoding="utf-8")
+    wizard = open_curriculum_wizard(None, world.runtime.services.curricula, runner, csv_path=path)
+    await _previewed(wizard, wait_until)
+    assert wizard.button(FINISH).isEnabled()
+    # Someone else queues the same term meanwhile: at submit time it clashes with itself.
+    await world.runtime.services.curricula.submit_csv(text)
+    before = len(await world.runtime.services.queue.intents([IntentState.QUEUED]))
+    qtbot.mouseClick(wizard.button(FINISH), Qt.MouseButton.LeftButton)
+    error = wizard.preview_page.view.error
+    await wait_until(lambda: bool(error.text()), within=15, what="the refusal")
+    assert error.text().startswith("Nothing was queued: The curriculum has 4 conflict(s)")
+    assert wizard.isVisible() and wizard.done_result is None
+    assert wizard.button(QWizard.WizardButton.CancelButton).isEnabled()
+    assert not wizard.button(FINISH).isEnabled()
+    assert len(await world.runtime.services.queue.intents([IntentState.QUEUED])) == before
+    qtbot.mouseClick(wizard.preview_page.check_again, Qt.MouseButton.LeftButton)
+    await _previewed(wizard, wait_until)
+    assert any("(in the queue)" in t for t in _texts(wizard))

@@ -126,6 +126,8 @@ class CurriculumPreviewView(QWidget):
         super().__init__(parent)
         self.setObjectName("curriculumPreview")
         self.preview: CurriculumPreview | None = None
+        self.working = False
+        """A check or a submission is running (nothing may be submitted meanwhile)."""
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
@@ -203,6 +205,7 @@ class CurriculumPreviewView(QWidget):
 
     def show_busy(self, text: str) -> None:
         """A check or a submission is running: say so, and offer nothing to submit."""
+        self.working = True
         self.busy.show()
         self.summary.setText(text)
         self.error.hide()
@@ -211,6 +214,7 @@ class CurriculumPreviewView(QWidget):
 
     def show_error(self, text: str) -> None:
         """The preview could not be made (a file without the columns, Zoom unreachable)."""
+        self.working = False
         self.busy.hide()
         self.preview = None
         self.summary.clear()
@@ -225,6 +229,7 @@ class CurriculumPreviewView(QWidget):
 
     def show_preview(self, preview: CurriculumPreview) -> None:
         """Fill every part from ``preview``."""
+        self.working = False
         self.busy.hide()
         self.error.hide()
         self.preview = preview
@@ -333,7 +338,7 @@ class CurriculumPreviewView(QWidget):
         """Whether the preview may be submitted: no problem, no blocking conflict, and every
         user to link ticked."""
         preview = self.preview
-        if preview is None or self.busy.isVisible():
+        if preview is None or self.working:
             return False
         return (
             bool(preview.sessions)
