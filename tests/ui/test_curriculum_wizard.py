@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QFileDialog,
     QMessageBox,
     QSpinBox,
     QTimeEdit,
@@ -27,7 +28,7 @@ from zoom_users import add_zoom_user
 from tests.ui.accelerators import clashes
 from tests.ui.conftest import WaitUntil
 from zoomadmin.account.runtime import AccountRuntime
-from zoomadmin.core.curriculum import CSV_COLUMNS
+from zoomadmin.core.curriculum import CSV_COLUMNS, parse_csv
 from zoomadmin.core.records import TenantRecord
 from zoomadmin.core.schedule import IntentState
 from zoomadmin.sandbox import SandboxServer
@@ -410,3 +411,38 @@ async def test_a_refusal_at_submit_time_queues_nothing_and_says_why(
     qtbot.mouseClick(wizard.preview_page.check_again, Qt.MouseButton.LeftButton)
     await _previewed(wizard, wait_until)
     assert any("(in the queue)" in t for t in _texts(wizard))
+
+
+async def test_the_template_is_a_curriculum_the_import_reads(
+    qtbot: QtBot, world: World, runner: AsyncRunner, wait_until: WaitUntil, tmp_path: Path
+) -> None:
+    wizard = open_curriculum_wizard(None, world.runtime.services.curricula, runner, import_csv=True)
+    asked = wizard.findChild(QFileDialog, "curriculumFileDialog")
+    assert asked is not None  # the file is asked for at once
+    asked.reject()
+    path = tmp_path / "template.csv"
+    wizard.save_template_to(path)
+    saved = wizard.preview_page.saved
+    await wait_until(lambda: saved.isVisibleTo(wizard), what="the template saved")
+    assert str(path) in saved.text()
+    slots, problems = parse_csv(path.read_text(encoding="utf-8"))
+    assert problems == [] and len(slots) == 3
+    assert slots[2].timezone == "America/Chicago"
+    wizard.use_file(path)
+    await _previewed(wizard, wait_until)
+    texts = _texts(wizard)  # its example hosts are no users of this account
+    assert any(t.startswith("Row 2, host_email: There is no user teach+") for t in texts)
+
+
+async def test_the_calendar_can_open_the_wizard_on_a_tenant_and_host(
+    qtbot: QtBot, world: World, runner: AsyncRunner, wait_until: WaitUntil
+) -> None:
+    wizard = open_curriculum_wizard(
+        None,
+        world.runtime.services.curricula,
+        runner,
+        tenant="Northside High",
+        host_email=world.hosts[1].upper(),
+    )
+    await wait_until(lambda: wizard.details.host.count() == 2, what="the hosts")
+    assert wizard.details.host_email() == world.hosts[1]

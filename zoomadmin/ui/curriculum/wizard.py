@@ -47,6 +47,7 @@ from zoomadmin.services.curriculum import (
     TenantChoice,
 )
 from zoomadmin.ui.common.async_runner import AsyncRunner, user_message_of
+from zoomadmin.ui.common.csv_export import ask_csv_path
 from zoomadmin.ui.common.field_errors import FieldErrors, error_label
 from zoomadmin.ui.common.words import type_words
 from zoomadmin.ui.curriculum.preview_view import (
@@ -67,6 +68,31 @@ CSV_HELP = (
     + "</b>. Weekdays Mon..Sun, times HH:MM (local), dates YYYY-MM-DD, holidays separated "
     "by ; and an empty time zone for the tenant's. Nothing is sent before you submit."
 )
+
+
+TEMPLATE_ROWS = (
+    "Northside High,teach+northside-1@school.org,Algebra I,Mon,09:00,50,2026-09-07,"
+    "2026-12-18,2026-11-26;2026-11-27,",
+    "Northside High,teach+northside-1@school.org,Algebra I,Wed,09:00,50,2026-09-07,"
+    "2026-12-18,2026-11-26;2026-11-27,",
+    "Northside High,teach+northside-2@school.org,World History,Tue,14:30,45,2026-09-07,"
+    "2026-12-18,,America/Chicago",
+)
+"""A file to start from: two slots of one series with holidays, one in another zone."""
+
+
+def template_text() -> str:
+    """The curriculum template: the header and :data:`TEMPLATE_ROWS`."""
+    return "\n".join((",".join(CSV_COLUMNS), *TEMPLATE_ROWS)) + "\n"
+
+
+async def write_template(path: Path) -> Path:
+    """Write the template to ``path`` (on a worker thread); a known error if it cannot."""
+    try:
+        await asyncio.to_thread(path.write_text, template_text(), encoding="utf-8")
+    except OSError as exc:
+        raise CurriculumFileError(f"{path.name} could not be written ({exc.strerror}).") from None
+    return path
 
 
 class PageId(enum.IntEnum):
@@ -485,18 +511,27 @@ class PreviewPage(QWizardPage):
         self.check_again = QPushButton("Check a&gain", self)
         self.check_again.setToolTip("Read the file (or the entries) again and redo the preview")
         self.check_again.clicked.connect(wizard.check)
+        self.template = QPushButton("Save a te&mplate…", self)
+        self.template.setToolTip("A curriculum CSV with the header and example rows to fill in")
+        self.template.clicked.connect(wizard.ask_save_template)
         self.help = QLabel(CSV_HELP, self)
         self.help.setWordWrap(True)
+        self.saved = QLabel(self)
+        self.saved.setObjectName("curriculumTemplateSaved")
+        self.saved.setWordWrap(True)
+        self.saved.hide()
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addStretch(0 if import_csv else 1)
         row.addWidget(self.open_file)
+        row.addWidget(self.template)
         row.addWidget(self.check_again)
         layout = QVBoxLayout(self)
         layout.addWidget(self.help)
         layout.addLayout(row)
+        layout.addWidget(self.saved)
         layout.addWidget(self.view, 1)
-        for widget in (self.help, self.path, self.open_file):
+        for widget in (self.help, self.path, self.open_file, self.template):
             widget.setVisible(import_csv)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
@@ -595,6 +630,28 @@ class CurriculumWizard(QWizard):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def ask_save_template(self) -> QFileDialog:
+        """Ask where to save the curriculum template (non-blocking), then write it."""
+        dialog = ask_csv_path(self, "Save a curriculum template", "curriculum-template.csv")
+        dialog.fileSelected.connect(lambda name: self.save_template_to(Path(name)))
+        return dialog
+
+    def save_template_to(self, path: Path) -> None:
+        """Write the template to ``path`` and say so (it is not previewed: fill it in first)."""
+        saved = self.preview_page.saved
+
+        def done(written: Path) -> None:
+            if shiboken6.isValid(saved):
+                saved.setText(
+                    f"Saved the template as {written}: fill it in with your tenants, hosts and "
+                    "dates, then Open file… to check it."
+                )
+                saved.show()
+
+        self._runner.run(
+            write_template(path), on_done=done, label="Saving the template…", error_parent=self
+        )
 
     def use_file(self, path: Path) -> None:
         """Preview the curriculum in ``path``."""
