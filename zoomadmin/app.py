@@ -300,7 +300,11 @@ class Application:
         if self.runtime is None:
             return
         wizard = open_curriculum_wizard(
-            self.window, self.runtime.services.curricula, self.runner, import_csv=import_csv
+            self.window,
+            self.runtime.services.curricula,
+            self.runner,
+            import_csv=import_csv,
+            settings=self.window.settings,
         )
         wizard.submitted.connect(lambda _done: self.status.showMessage(wizard.result_text, 15_000))
         self.curriculum_wizard = wizard

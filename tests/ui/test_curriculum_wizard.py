@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QSettings, Qt, QTime
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -446,3 +446,47 @@ async def test_the_calendar_can_open_the_wizard_on_a_tenant_and_host(
     )
     await wait_until(lambda: wizard.details.host.count() == 2, what="the hosts")
     assert wizard.details.host_email() == world.hosts[1]
+
+
+async def test_entries_survive_a_crash_and_come_back_until_discarded(
+    qtbot: QtBot, world: World, runner: AsyncRunner, wait_until: WaitUntil, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    curricula = world.runtime.services.curricula
+    first = open_curriculum_wizard(None, curricula, runner, settings=settings)
+    await wait_until(lambda: first.details.host.count() == 2, what="the hosts")
+    first.details.host.setCurrentIndex(1)
+    first.details.host.activated.emit(1)
+    qtbot.keyClicks(first.details.title_edit, "Spanish II")
+    first.next()
+    term = first.term_page
+    term.slots.add_slot(3, time(15, 30), 45)
+    term.ends_on.setChecked(True)
+    term.holidays.add(date(2026, 4, 2))
+    term.zone.setCurrentText("America/Chicago")
+    term.zone.activated.emit(0)
+    # zoomadmin dies here: the wizard never closes. The next New curriculum has it all.
+    second = open_curriculum_wizard(
+        None, curricula, runner, settings=QSettings(settings.fileName(), settings.format())
+    )
+    await wait_until(lambda: second.dirty, what="the entries restored")
+    assert "Restored the curriculum" in second.details.loading.text()
+    assert second.details.host_email() == world.hosts[1]
+    assert second.details.title_edit.text() == "Spanish II"
+    second.next()
+    again = second.term_page
+    assert again.slots.slots() == [(0, time(9, 0), 50), (3, time(15, 30), 45)]
+    assert again.ends_on.isChecked() and again.term() == term.term()
+    assert again.holidays.dates() == [date(2026, 4, 2)]
+    assert again.zone.currentText() == "America/Chicago"
+    first.hide()  # what the crash left behind goes away without a word
+    first.deleteLater()
+    settings.sync()
+    assert settings.value("curriculumWizard/draft") is not None
+    second.reject()  # entries were made: it asks first, and Discard forgets them
+    box = second.confirm_box
+    assert isinstance(box, QMessageBox)
+    next(b for b in box.buttons() if b.text() == "&Discard").click()
+    await wait_until(lambda: not shiboken6.isValid(second) or not second.isVisible())
+    settings.sync()
+    assert settings.value("curriculumWizard/draft") is None

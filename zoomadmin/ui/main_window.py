@@ -206,6 +206,11 @@ class MainWindow(QMainWindow):
         self.log_folder: str | None = None
         self.log_action.triggered.connect(self._on_open_log_folder)
 
+    @property
+    def settings(self) -> QSettings:
+        """Where the window and its dialogs remember things (geometry, drafts)."""
+        return self._settings
+
     def _set_account_actions(self, enabled: bool) -> None:
         """The Schedule menu's actions work only while an account is open."""
         for action in (self.new_curriculum_action, self.import_curriculum_action):

@@ -11,7 +11,8 @@ The entry point other screens use (the Calendar tab, the main window's Schedule 
 
 ``curricula`` is the account's :class:`~zoomadmin.services.curriculum.CurriculumService`
 and ``runner`` the desk's :class:`~zoomadmin.ui.common.async_runner.AsyncRunner`; optional
-``tenant=`` (name) and ``host_email=`` preselect the first page. The wizard opens
+``tenant=`` (name) and ``host_email=`` preselect the first page, and ``settings=`` (the
+window's QSettings) keeps unsubmitted entries there so a crash loses nothing. The wizard opens
 window-modal without blocking, deletes itself when closed, and sends nothing to Zoom: Finish
 puts the plan's intents in the queue, whose job sends them.
 

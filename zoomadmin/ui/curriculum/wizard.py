@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import enum
 import itertools
-from datetime import date, datetime, timedelta
+import json
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -58,6 +60,8 @@ from zoomadmin.ui.curriculum.preview_view import (
 )
 from zoomadmin.ui.curriculum.term_editor import HolidaysEditor, SlotsEditor, pydate, qdate
 
+DRAFT_KEY = "curriculumWizard/draft"
+"""Where the entries of a New curriculum not yet submitted are kept (JSON)."""
 MAX_TITLE = 200
 """Zoom's limit on a meeting topic."""
 DEFAULT_WEEKS = 12
@@ -268,7 +272,7 @@ class TermPage(QWizardPage):
         self.errors.watch(self.zone, self.zone_problem, live=False)
         self.errors.on_change(self.completeChanged.emit)
         self._defaults_for: int | None = None
-        self._zone_chosen = False
+        self.zone_chosen = False
         for signal in (
             self.slots.changed,
             self.holidays.changed,
@@ -377,7 +381,7 @@ class TermPage(QWizardPage):
         choice = self.details.chosen()
         if choice is None:
             return
-        if not self._zone_chosen:
+        if not self.zone_chosen:
             self.zone.setCurrentText(choice.tenant.timezone)
         if self._defaults_for is None and self.details.choices is not None:
             first = next_monday(self.details.choices.now, choice.tenant.timezone)
@@ -391,13 +395,31 @@ class TermPage(QWizardPage):
         self._update_term()
         self.slots.table.setFocus()
 
+    def restore(self, draft: dict[str, Any]) -> None:
+        """Put a wizard draft's slots, term, holidays and zone back."""
+        while self.slots.rows():
+            self.slots.remove_current()
+        for weekday, start, minutes in draft.get("slots", []):
+            self.slots.add_slot(int(weekday), time.fromisoformat(str(start)), int(minutes))
+        self.first.setDate(qdate(date.fromisoformat(str(draft["first"]))))
+        self.last.setDate(qdate(date.fromisoformat(str(draft["last"]))))
+        self.weeks.setValue(int(draft.get("weeks", DEFAULT_WEEKS)))
+        (self.ends_on if draft.get("ends_on") else self.lasting).setChecked(True)
+        for day in draft.get("holidays", []):
+            self.holidays.add(date.fromisoformat(str(day)))
+        if draft.get("zone"):
+            self.zone.setCurrentText(str(draft["zone"]))
+            self.zone_chosen = True
+        choice = self.details.chosen()
+        self._defaults_for = choice.tenant.id if choice is not None else None
+
     def _on_edit(self, *_args: object) -> None:
         self._update_term()
         self.edited.emit()
         self.completeChanged.emit()
 
     def _on_zone_edited(self, *_args: object) -> None:
-        self._zone_chosen = True
+        self.zone_chosen = True
         self.edited.emit()
 
     def _update_zone_note(self) -> None:
@@ -587,6 +609,8 @@ class CurriculumWizard(QWizard):
         self._discard = False
         self._check_number = 0
         self._linking: list[str] = []
+        self._settings: QSettings | None = None
+        self._restoring = False
         self.details = DetailsPage(self)
         self.term_page = TermPage(self.details, self)
         self.preview_page = PreviewPage(self, import_csv=self.import_csv)
@@ -605,7 +629,7 @@ class CurriculumWizard(QWizard):
         else:
             runner.run(
                 curricula.choices(),
-                on_done=self.details.fill,
+                on_done=self._on_choices,
                 label="Loading tenants…",
                 error_parent=self,
             )
@@ -617,6 +641,76 @@ class CurriculumWizard(QWizard):
 
     def _on_edited(self) -> None:
         self.dirty = True
+        self._save_draft()
+
+    def use_settings(self, settings: QSettings) -> None:
+        """Keep the entries in ``settings`` as they are made (a crash loses nothing); the
+        next New curriculum brings them back until they are submitted or discarded."""
+        self._settings = settings
+
+    def _on_choices(self, choices: Choices) -> None:
+        self.details.fill(choices)
+        draft = self._stored_draft()
+        if draft is not None and not self.dirty and self.restore(draft):
+            self.dirty = True
+            self.details.loading.setText(
+                "Restored the curriculum being entered when New curriculum last closed "
+                "without submitting it (Cancel discards it)."
+            )
+            self.details.loading.show()
+
+    def _stored_draft(self) -> dict[str, Any] | None:
+        if self._settings is None or self.import_csv:
+            return None
+        raw = self._settings.value(DRAFT_KEY)
+        try:
+            draft = json.loads(str(raw)) if raw else None
+        except ValueError:
+            return None
+        return draft if isinstance(draft, dict) else None
+
+    def _save_draft(self) -> None:
+        if self._settings is not None and not self.import_csv and not self._restoring:
+            self._settings.setValue(DRAFT_KEY, json.dumps(self.draft()))
+            self._settings.sync()
+
+    def _forget_draft(self) -> None:
+        if self._settings is not None and not self.import_csv:
+            self._settings.remove(DRAFT_KEY)
+            self._settings.sync()
+
+    def draft(self) -> dict[str, Any]:
+        """Every entry, as JSON-ready data (what :meth:`restore` takes)."""
+        choice = self.details.chosen()
+        term = self.term_page
+        return {
+            "tenant": choice.tenant.name if choice is not None else "",
+            "host": self.details.host_email(),
+            "title": self.details.title_edit.text(),
+            "slots": [[d, f"{t:%H:%M}", m] for d, t, m in term.slots.slots()],
+            "first": pydate(term.first.date()).isoformat(),
+            "ends_on": term.ends_on.isChecked(),
+            "last": pydate(term.last.date()).isoformat(),
+            "weeks": term.weeks.value(),
+            "holidays": [d.isoformat() for d in term.holidays.dates()],
+            "zone": term.zone.currentText() if term.zone_chosen else "",
+        }
+
+    def restore(self, draft: dict[str, Any]) -> bool:
+        """Put a :meth:`draft`'s entries back (False when its tenant is not there)."""
+        details, term = self.details, self.term_page
+        if details.tenant.findText(str(draft.get("tenant", ""))) < 0:
+            return False
+        self._restoring = True
+        try:
+            details.choose(str(draft["tenant"]), str(draft.get("host", "")))
+            details.title_edit.setText(str(draft.get("title", "")))
+            term.restore(draft)
+        except (KeyError, TypeError, ValueError):
+            return False
+        finally:
+            self._restoring = False
+        return True
 
     def choose_file(self) -> QFileDialog:
         """Ask for the curriculum CSV (non-blocking); the preview follows the choice."""
@@ -749,6 +843,7 @@ class CurriculumWizard(QWizard):
             + " The queue sends them in start order while zoomadmin is open; the status bar "
             "shows what waits."
         )
+        self._forget_draft()
         self.submitted.emit(done)
         owner = self.parentWidget()
         box = QMessageBox(owner.window() if owner is not None else None)
@@ -782,6 +877,8 @@ class CurriculumWizard(QWizard):
         if self.submitting:
             return
         if self.done_result is not None or not self.dirty or self._discard:
+            if self.done_result is None:
+                self._forget_draft()
             super().reject()
             return
         box = QMessageBox(self)
@@ -822,6 +919,7 @@ def open_curriculum_wizard(
     import_csv: bool = False,
     tenant: str = "",
     host_email: str = "",
+    settings: QSettings | None = None,
 ) -> CurriculumWizard:
     """Open the curriculum wizard (window-modal over ``parent``, non-blocking) and return it.
 
@@ -831,6 +929,8 @@ def open_curriculum_wizard(
     - ``import_csv=True``: Import curriculum CSV, asking for the file at once;
       ``csv_path=...``: import that file (its preview shows at once).
 
+    With ``settings``, New curriculum keeps its entries there as they are made and brings
+    them back next time until they are submitted or discarded (a crash loses nothing).
     The wizard deletes itself when closed; connect to ``submitted`` to hear what was queued.
     """
     wizard = CurriculumWizard(curricula, runner, parent, csv_path=csv_path, import_csv=import_csv)
@@ -839,6 +939,8 @@ def open_curriculum_wizard(
         wizard.setWindowModality(Qt.WindowModality.WindowModal)
     if tenant:
         wizard.details.wanted = (tenant, host_email)
+    if settings is not None:
+        wizard.use_settings(settings)
     wizard.show()
     if wizard.import_csv and csv_path is None:
         wizard.choose_file()
