@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from zoomadmin.store.repositories import Store
     from zoomadmin.ui.accounts.accounts_dialog import AccountsDialog
     from zoomadmin.ui.common.error_dialog import ErrorReporter
+    from zoomadmin.ui.curriculum.wizard import CurriculumWizard
     from zoomadmin.ui.main_window import MainWindow
     from zoomadmin.ui.status_bar import AppStatusBar
     from zoomadmin.warmup import Warmup
@@ -111,6 +112,8 @@ class Application:
         self.quit_requested = asyncio.Event()
         self.loaded = asyncio.Event()
         self._accounts_dialog: AccountsDialog | None = None
+        self.curriculum_wizard: CurriculumWizard | None = None
+        """The curriculum wizard opened last from the Schedule menu (tests, screenshots)."""
         self._ticks = 0
         self._wire()
 
@@ -123,6 +126,7 @@ class Application:
         self.window.accounts_requested.connect(self.open_accounts_dialog)
         self.window.retry_requested.connect(lambda: self.open_account(self._wanted_profile()))
         self.window.closing.connect(self.quit_requested.set)
+        self.window.curriculum_requested.connect(self.open_curriculum)
         self.connection.subscribe(self._on_connection_state)
         self._clock_timer = QTimer(self.window)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
@@ -288,6 +292,22 @@ class Application:
             on_done=lambda reading: self.status.show_clock(reading.now, reading.speed),
             label="Changing the sandbox speed…",
         )
+
+    def open_curriculum(self, import_csv: bool = False) -> None:
+        """Schedule → New curriculum… or Import curriculum CSV… on the open account."""
+        from zoomadmin.ui.curriculum.wizard import open_curriculum_wizard
+
+        if self.runtime is None:
+            return
+        wizard = open_curriculum_wizard(
+            self.window,
+            self.runtime.services.curricula,
+            self.runner,
+            import_csv=import_csv,
+            settings=self.window.settings,
+        )
+        wizard.submitted.connect(lambda _done: self.status.showMessage(wizard.result_text, 15_000))
+        self.curriculum_wizard = wizard
 
     def open_accounts_dialog(self) -> None:
         """Settings → Accounts (non-modal; one at a time)."""

@@ -276,3 +276,15 @@ async def test_a_curriculum_submitted_twice_clashes_with_its_queued_self(
     await tenancy.runtime.services.queue.run_until_idle()
     created = await curricula.preview_csv(term)  # now Zoom's meeting: the same clash
     assert sum(c.kind.value == "existing_meeting" for c in created.conflicts) == 9
+
+
+async def test_the_wizard_choices_name_every_tenant_with_its_hosts_and_the_time(
+    tenancy: Tenancy,
+) -> None:
+    _, emails = await tenant_with_hosts(tenancy, "Beta", "Europe/London", 2)
+    await tenant_with_hosts(tenancy, "Alpha", "America/New_York", 0)
+    choices = await tenancy.runtime.services.curricula.choices()
+    assert [c.tenant.name for c in choices.tenants] == ["Alpha", "Beta"]
+    assert choices.tenants[0].hosts == ()
+    assert [h.email for h in choices.tenants[1].hosts] == sorted(emails)
+    assert choices.now == tenancy.server.sandbox.clock.now()  # the sandbox's clock stands

@@ -24,7 +24,7 @@ from zoomadmin.core.curriculum import (
 from zoomadmin.core.enums import UserType
 from zoomadmin.core.errors import AppError
 from zoomadmin.core.planner import Plan, PlanCost, PlannedMeeting, cost, plan
-from zoomadmin.core.records import TenantRecord
+from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.core.schedule import IntentKind, IntentState, NewIntent
 from zoomadmin.services.hosts import HostService
 from zoomadmin.store.repositories import Store, Transaction
@@ -102,6 +102,23 @@ class CurriculumPreview:
             ],
             "to_link": [h.email for h in self.to_link],
         }
+
+
+@dataclass(frozen=True)
+class TenantChoice:
+    """A tenant the wizard offers, with its hosts (by email)."""
+
+    tenant: TenantRecord
+    hosts: tuple[HostRecord, ...]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the curriculum wizard offers: every tenant with its hosts, and the time now."""
+
+    tenants: tuple[TenantChoice, ...]
+    now: datetime
+    """Aware UTC (the sandbox's clock on a sandbox account)."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +235,18 @@ class CurriculumService:
         self._now = now
         self._bus = bus
         self._on_submitted = on_submitted
+
+    async def choices(self) -> Choices:
+        """Every tenant (by name) with its hosts (by email), for the wizard's first page."""
+
+        def read() -> tuple[TenantChoice, ...]:
+            return tuple(
+                TenantChoice(tenant, tuple(self._store.hosts.all(tenant.id)))
+                for tenant in self._store.tenants.all()
+            )
+
+        tenants = await asyncio.to_thread(read)
+        return Choices(tenants, self._now())
 
     async def preview_csv(self, text: str) -> CurriculumPreview:
         """The preview of a curriculum CSV (a file that lacks a column raises)."""

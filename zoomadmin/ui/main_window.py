@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
     """The user asked to connect again after a failure."""
     closing = Signal()
     """The window is closing (the app then shuts down in order)."""
+    curriculum_requested = Signal(bool)
+    """Schedule → New curriculum… (False) or Import curriculum CSV… (True)."""
 
     def __init__(self, settings: QSettings, status: AppStatusBar) -> None:
         super().__init__()
@@ -182,6 +184,16 @@ class MainWindow(QMainWindow):
         self.accounts_action.setShortcut(QKeySequence("Ctrl+,"))
         self.accounts_action.triggered.connect(self.accounts_requested)
         self.view_menu = bar.addMenu("&View")
+        schedule_menu = self.schedule_menu = bar.addMenu("S&chedule")
+        self.new_curriculum_action = schedule_menu.addAction("&New curriculum…")
+        self.new_curriculum_action.setShortcut(QKeySequence("Ctrl+Alt+N"))
+        self.new_curriculum_action.triggered.connect(lambda: self.curriculum_requested.emit(False))
+        self.import_curriculum_action = schedule_menu.addAction("&Import curriculum CSV…")
+        self.import_curriculum_action.setShortcut(QKeySequence("Ctrl+Alt+I"))
+        self.import_curriculum_action.triggered.connect(
+            lambda: self.curriculum_requested.emit(True)
+        )
+        self._set_account_actions(False)
         help_menu = self.help_menu = bar.addMenu("&Help")
         self.help_action = help_menu.addAction(icon("help"), "zoomadmin &help")
         self.help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -194,8 +206,19 @@ class MainWindow(QMainWindow):
         self.log_folder: str | None = None
         self.log_action.triggered.connect(self._on_open_log_folder)
 
+    @property
+    def settings(self) -> QSettings:
+        """Where the window and its dialogs remember things (geometry, drafts)."""
+        return self._settings
+
+    def _set_account_actions(self, enabled: bool) -> None:
+        """The Schedule menu's actions work only while an account is open."""
+        for action in (self.new_curriculum_action, self.import_curriculum_action):
+            action.setEnabled(enabled)
+
     def show_loading(self, text: str) -> None:
         """Replace the tabs by a busy page saying what is happening."""
+        self._set_account_actions(False)
         self._connected_text = ""
         self.setWindowTitle(APP_NAME)  # no account is open while another one opens
         self.state_page.show_loading(text)
@@ -203,6 +226,7 @@ class MainWindow(QMainWindow):
 
     def show_failure(self, text: str) -> None:
         """Replace the tabs by the reason the account could not be opened, with a way out."""
+        self._set_account_actions(False)
         self.setWindowTitle(APP_NAME)
         self.state_page.show_failure(text)
         self._stack.setCurrentWidget(self.state_page)
@@ -260,6 +284,7 @@ class MainWindow(QMainWindow):
         """The account is open: show its tabs (or ``text`` when this build has none)."""
         self._connected_text = text
         self.set_tabs(specs)
+        self._set_account_actions(True)
 
     def _clear_tabs(self) -> None:
         for menu in self._tab_menus:
