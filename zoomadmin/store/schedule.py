@@ -48,6 +48,9 @@ def _values(batch: str, intent: NewIntent, now: datetime) -> dict[str, Any]:
         "first_start": intent.first_start,
         "seq": intent.seq,
         "session_starts": [s.astimezone(UTC).isoformat() for s in intent.session_starts],
+        "meeting_id": intent.meeting_id,
+        "occurrence_id": intent.occurrence_id,
+        "recurrence": intent.recurrence,
         "state": str(IntentState.QUEUED),
         "attempts": 0,
         "created_at": now,
@@ -64,13 +67,14 @@ class ScheduleRepository:
     def add(self, batch: str, intents: Sequence[NewIntent]) -> int:
         """Store a submission's intents in one transaction; how many were stored.
 
-        Creates go first, so each delete can name its create (``parent_index``) by id.
+        Intents that wait for no other go first, so each one that does (``parent_index``:
+        a delete after its create, a change after another) can name it by id.
         """
         now = utc_now()
         ids: dict[int, int] = {}
         with self._engine.begin() as conn:
             for index, intent in enumerate(intents):
-                if intent.kind is IntentKind.CREATE:
+                if intent.parent_index is None:
                     result = conn.execute(insert(_intent).values(_values(batch, intent, now)))
                     key = result.inserted_primary_key
                     if key is None:  # our bug: every insert returns its key
@@ -79,7 +83,7 @@ class ScheduleRepository:
             children = [
                 {**_values(batch, i, now), "parent_id": ids[i.parent_index]}
                 for i in intents
-                if i.kind is not IntentKind.CREATE and i.parent_index is not None
+                if i.parent_index is not None
             ]
             for part in chunks(children):
                 conn.execute(insert(_intent), list(part))
@@ -92,6 +96,12 @@ class ScheduleRepository:
         if row is None:
             raise NotFoundError(f"Queue entry {intent_id} does not exist (any more).")
         return _record(row)
+
+    def batch_ids(self, batch: str) -> list[int]:
+        """The ids of one submission's intents, in the order they were stored."""
+        query = select(_intent.c.id).where(_intent.c.batch == batch).order_by(_intent.c.id)
+        with self._engine.connect() as conn:
+            return [int(r[0]) for r in conn.execute(query)]
 
     def open_hosts(self) -> list[str]:
         """Zoom user ids of hosts with intents still to send."""
@@ -246,6 +256,29 @@ class ScheduleRepository:
                 claimed_at=None,
                 updated_at=utc_now(),
                 **extra,
+            )
+        )
+        with self._engine.begin() as conn:
+            return int(conn.execute(query).rowcount)
+
+    def retarget(self, host_id: int, to_host_id: int, to_zoom_user_id: str) -> int:
+        """A host's queued or waiting intents go to another host instead; how many.
+
+        Only those not yet sent (nor being sent): a meeting in Zoom keeps its host.
+        """
+        query = (
+            update(_intent)
+            .where(
+                _intent.c.host_id == host_id,
+                _intent.c.state.in_([IntentState.QUEUED, IntentState.WAITING]),
+                _intent.c.kind.in_([IntentKind.CREATE, IntentKind.DELETE_OCCURRENCE]),
+            )
+            .values(
+                host_id=to_host_id,
+                zoom_user_id=to_zoom_user_id,
+                state=str(IntentState.QUEUED),
+                wait_until=None,
+                updated_at=utc_now(),
             )
         )
         with self._engine.begin() as conn:
