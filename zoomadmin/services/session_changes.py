@@ -87,7 +87,7 @@ class HostCharge:
             "left_today": self.left_today,
             "goes_now": self.goes_now,
             "waiting_requests": self.waiting,
-            "last_at": self.last_at.astimezone(UTC).isoformat(),
+            "last_at": self.last_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
 
 
@@ -179,18 +179,33 @@ class Submitted:
     intent_ids: tuple[int, ...]
     plan: ChangePlan
     links: Links | None = None
-    states: tuple[IntentState, ...] = ()
-    """Each intent's state after the queue's pass over its hosts (empty: not run)."""
+    sent: tuple[IntentRecord, ...] = ()
+    """Each intent as it stood after the queue's pass over its hosts (empty: not run)."""
+
+    @property
+    def states(self) -> tuple[IntentState, ...]:
+        """Each intent's state after that pass."""
+        return tuple(i.state for i in self.sent)
 
     @property
     def done(self) -> bool:
         """Whether every write has gone to Zoom."""
-        return bool(self.states) and all(s is IntentState.CREATED for s in self.states)
+        return bool(self.sent) and all(s is IntentState.CREATED for s in self.states)
+
+    @property
+    def created_meetings(self) -> list[int]:
+        """The meetings its creates made in Zoom (so far)."""
+        return [
+            i.meeting_id
+            for i in self.sent
+            if i.kind is IntentKind.CREATE and i.meeting_id is not None
+        ]
 
     def to_json(self) -> dict[str, Any]:
         """What ``zoomadmin session ... --json`` prints once submitted."""
         document = {**self.plan.to_json(), "batch": self.batch, "intents": len(self.intent_ids)}
-        if self.states:
+        if self.sent:
+            document["created_meeting_ids"] = self.created_meetings
             document["sent"] = sum(s is IntentState.CREATED for s in self.states)
             document["waiting"] = sum(s is IntentState.WAITING for s in self.states)
             document["failed"] = sum(s is IntentState.FAILED for s in self.states)
@@ -865,8 +880,8 @@ class SessionChanges:
         hosts = {i.zoom_user_id for i in plan.intents}
         await self._queue.run_hosts(hosts)
         await self._queue.run_hosts(hosts)  # what waited for another host's create
-        states = tuple([(await asyncio.to_thread(self._store.schedule.get, i)).state for i in ids])
-        return Submitted(batch, ids, plan, states=states)
+        sent = tuple([await asyncio.to_thread(self._store.schedule.get, i) for i in ids])
+        return Submitted(batch, ids, plan, sent=sent)
 
     async def _started(self, batch: str, ids: tuple[int, ...], plan: ChangePlan) -> Submitted:
         intent, meeting = await self._queue.send_now(ids[0])
@@ -875,7 +890,7 @@ class SessionChanges:
             links = Links(meeting.id, meeting.join_url, meeting.start_url)
         elif intent.state is IntentState.FAILED:
             raise SessionChangeError(f"The meeting could not be started: {intent.reason}")
-        return Submitted(batch, ids, plan, links=links, states=(intent.state,))
+        return Submitted(batch, ids, plan, links=links, sent=(intent,))
 
     async def links(self, meeting_id: int) -> Links:
         """A meeting's join link and a fresh start link (one GET; no host quota)."""
