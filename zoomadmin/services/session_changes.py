@@ -659,6 +659,16 @@ class SessionChanges:
         record = await self.host(host)
         return await asyncio.to_thread(self._store.meetings.coming_for_host, record.id, self._now())
 
+    async def hand_over_targets(self, host: int | str) -> list[HostRecord]:
+        """The hosts a host's sessions may go to: the other active hosts of its tenant."""
+        record = await self.host(host)
+        if record.tenant_id is None:
+            return []
+        hosts = await asyncio.to_thread(self._store.hosts.all, record.tenant_id)
+        return [
+            h for h in hosts if h.id != record.id and h.status == "active" and not h.missing_in_zoom
+        ]
+
     async def plan_hand_over(self, host: int | str, to_host: int | str) -> ChangePlan:
         """Move all of a host's coming sessions to another host of the same tenant.
 

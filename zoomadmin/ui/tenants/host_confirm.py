@@ -89,6 +89,15 @@ def remove_text(impacts: Sequence[RemovalImpact], timezone: str) -> str:
     )
 
 
+def remove_question(impact: RemovalImpact, timezone: str) -> str:
+    """The question before removing one host whose coming sessions are offered a choice."""
+    return (
+        f"Remove {host_name(impact.host)} from the Zoom account?\n\nZoom disassociates the "
+        "user: it becomes a free Zoom account of its own, outside this account, and zoomadmin "
+        f"forgets the host.\n\n{sessions_text(impact, timezone)}"
+    )
+
+
 def results_text(verb: str, results: Sequence[HostResult]) -> tuple[str, str]:
     """(status-bar line, details of the hosts that failed or "") after a multi-host action."""
     done = [r for r in results if r.ok]

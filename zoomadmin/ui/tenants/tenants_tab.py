@@ -27,6 +27,7 @@ from zoomadmin.core.clock import Clock
 from zoomadmin.core.records import TenantRecord, TenantSummary
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostRow, HostService
+from zoomadmin.services.session_changes import SessionChanges
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantService
 from zoomadmin.ui.common.async_runner import AsyncRunner
@@ -75,6 +76,7 @@ class TenantsTab(QWidget):
         runner: AsyncRunner,
         clock: Clock | None = None,
         changes: ChangeBus | None = None,
+        sessions: SessionChanges | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -101,6 +103,7 @@ class TenantsTab(QWidget):
             runner=runner,
             tenants=self.tenant_records,
             current_tenant=self.current_tenant_id,
+            sessions=sessions,
         )
         self.host_actions.hosts_changed.connect(self.refresh_tenants)
         self.host_actions.reload_requested.connect(self.refresh)
