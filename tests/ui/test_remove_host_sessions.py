@@ -20,7 +20,11 @@ from zoomadmin.account.runtime import AccountRuntime
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.tenants import TenantDraft
 from zoomadmin.ui.common.async_runner import AsyncRunner
-from zoomadmin.ui.tenants.session_offer import RemoveHostDialog, SessionChoice
+from zoomadmin.ui.tenants.session_offer import (
+    DeleteTenantDialog,
+    RemoveHostDialog,
+    SessionChoice,
+)
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
 WaitUntil = Callable[..., Coroutine[Any, Any, None]]
@@ -128,3 +132,31 @@ async def test_with_no_other_host_leaving_them_is_the_default_and_costs_nothing(
     dialog.reject()
     await world.runner.wait_idle()
     assert world.store.hosts.find_by_email("ann@school.example") is not None
+
+
+async def test_delete_tenant_offers_to_cancel_the_sessions_first_priced_and_off_at_first(
+    offered: tuple[TabWorld, AccountRuntime], wait_until: WaitUntil
+) -> None:
+    world, runtime = offered
+    ann, _ = await _two_hosts_one_busy(world, runtime)
+    tab = world.tab
+    tenant_id = world.store.hosts.get(ann).tenant_id
+    tab._select_tenant(tenant_id or 0)
+    await world.runner.wait_idle()
+    assert tab.delete_tenant.isEnabled()
+    assert "offers to cancel them first" in tab.delete_note.text()
+    tab.delete_tenant.trigger()
+    await world.runner.wait_idle()
+    dialog = tab.dialog
+    assert isinstance(dialog, DeleteTenantDialog)
+    assert clashes(dialog) == {}
+    assert dialog.cost.text().startswith("2 Zoom requests: ann@school.example: 2 of its 98")
+    assert not dialog.cancel_them.isChecked() and not dialog.delete.isEnabled()
+    dialog.cancel_them.click()
+    assert dialog.delete.isEnabled()
+    dialog.delete.click()
+    await world.runner.wait_idle()
+    await wait_until(lambda: world.store.tenants.all() == [])
+    assert await runtime.services.sessions.coming(ann) == []
+    user = world.store.hosts.get(ann).zoom_user_id
+    assert [m async for m in world.zoom.iter_meetings(user)] == []

@@ -810,12 +810,50 @@ class SessionChanges:
         """Cancel all of a host's coming sessions: one delete per meeting (its request);
         the host's intents still in the queue are dropped at no cost."""
         source = await self.host(host)
-        intents, sessions = [], 0
+        intents, sessions, queued = await self._cancel_parts(source)
+        description = f"{sessions} coming session(s) of {source.email} cancelled"
+        return await self._plan(
+            ChangeAction.CANCEL_ALL,
+            description,
+            intents,
+            [source],
+            sessions=sessions,
+            meeting_ids=tuple(i.meeting_id or 0 for i in intents),
+            drop_intents=queued,
+        )
+
+    async def plan_cancel_tenant(self, tenant_id: int) -> ChangePlan:
+        """Cancel the coming sessions of every host of a tenant (before the tenant is
+        deleted): one delete per meeting, each of its own host's quota."""
+        tenant = await asyncio.to_thread(self._store.tenants.get, tenant_id)
+        hosts = await asyncio.to_thread(self._store.hosts.all, tenant_id)
+        intents: list[NewIntent] = []
+        queued: list[int] = []
+        sessions = 0
+        for host in hosts:
+            mine, count, dropped = await self._cancel_parts(host)
+            intents += mine
+            sessions += count
+            queued += dropped
+        description = f"{sessions} coming session(s) of “{tenant.name}”'s hosts cancelled"
+        return await self._plan(
+            ChangeAction.CANCEL_ALL,
+            description,
+            intents,
+            hosts,
+            sessions=sessions,
+            meeting_ids=tuple(i.meeting_id or 0 for i in intents),
+            drop_intents=tuple(queued),
+        )
+
+    async def _cancel_parts(
+        self, source: HostRecord
+    ) -> tuple[list[NewIntent], int, tuple[int, ...]]:
+        """A host's deletes of its coming meetings, their sessions, its open intents."""
+        intents, sessions, now = [], 0, self._now()
         for stored in await self.coming(source.id):
             coming = [
-                o
-                for o in stored.occurrences
-                if o.start_time >= self._now() and o.status != "deleted"
+                o for o in stored.occurrences if o.start_time >= now and o.status != "deleted"
             ]
             sessions += len(coming)
             intents.append(
@@ -833,16 +871,7 @@ class SessionChanges:
             )
         queued = await asyncio.to_thread(self._store.schedule.listed, _OPEN, host_id=source.id)
         sessions += sum(len(i.session_starts) for i in queued if i.kind is IntentKind.CREATE)
-        description = f"{sessions} coming session(s) of {source.email} cancelled"
-        return await self._plan(
-            ChangeAction.CANCEL_ALL,
-            description,
-            intents,
-            [source],
-            sessions=sessions,
-            meeting_ids=tuple(i.meeting_id or 0 for i in intents),
-            drop_intents=tuple(i.id for i in queued),
-        )
+        return intents, sessions, tuple(i.id for i in queued)
 
     # --- sending --------------------------------------------------------------------------
 

@@ -378,7 +378,7 @@ class HostActions(QObject):
         self.confirmation = confirm(
             self._panel,
             "Remove hosts" if len(rows) > 1 else "Remove host",
-            remove_text(impacts, rows[0].tenant_timezone),
+            remove_text(impacts, rows[0].tenant_timezone, offered=self._sessions is not None),
             "&Remove",
             lambda: self._remove(rows),
             destructive=True,

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -192,4 +193,79 @@ class RemoveHostDialog(QDialog):
         if self.choice is not SessionChoice.LEAVE and self.plan is None:
             return
         self.chosen.emit(None if self.choice is SessionChoice.LEAVE else self.plan)
+        self.accept()
+
+
+class DeleteTenantDialog(QDialog):
+    """Asks before deleting a tenant whose hosts have coming sessions; emits
+    ``chosen(plan)`` with the cancellations to send first.
+
+    A tenant is deleted only once its sessions are gone, so Delete waits for the box that
+    cancels them (off at first: the safe choice is not to cancel anything); the price shows
+    before it is ticked. Cancel is the default button.
+    """
+
+    chosen = Signal(object)
+    """The cancellations to send before the tenant is deleted."""
+
+    def __init__(
+        self,
+        question: str,
+        pricing: Coroutine[Any, Any, ChangePlan],
+        *,
+        runner: AsyncRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("deleteTenantDialog")
+        self.setWindowTitle("Delete tenant")
+        self.setMinimumWidth(520)
+        self.plan: ChangePlan | None = None
+        text = QLabel(question, self)
+        text.setWordWrap(True)
+        self.cancel_them = QCheckBox("Ca&ncel the coming sessions in Zoom first", self)
+        self.cost = QLabel("Working out what it costs…", self)
+        self.cost.setObjectName("sessionCost")
+        self.cost.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.delete = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.delete.setText("&Delete")
+        self.delete.setAutoDefault(False)
+        self.delete.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        self.buttons.accepted.connect(self._on_delete)
+        self.buttons.rejected.connect(self.reject)
+        self.cancel_them.setEnabled(False)
+        self.cancel_them.toggled.connect(lambda _: self._update())
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.cancel_them)
+        layout.addWidget(self.cost)
+        layout.addWidget(self.buttons)
+
+        def show(plan: ChangePlan) -> None:
+            self.plan = plan
+            self.cost.setText(plan_words(plan))
+            self.cancel_them.setEnabled(True)
+            self._update()
+
+        def failed(exc: BaseException) -> bool:
+            text = error_text(exc)
+            if text is None:
+                return False
+            self.cost.setText(f"Its cost could not be worked out: {text}")
+            return True
+
+        runner.run(pricing, on_done=show, on_error=failed, label="Working out the cost…")
+
+    def _update(self) -> None:
+        self.delete.setEnabled(self.plan is not None and self.cancel_them.isChecked())
+
+    @Slot()
+    def _on_delete(self) -> None:
+        if self.plan is None or not self.cancel_them.isChecked():
+            return
+        self.chosen.emit(self.plan)
         self.accept()
