@@ -95,7 +95,7 @@ async def test_remove_offers_the_hand_over_first_with_its_price_and_then_removes
     dialog = await _open_dialog(world, ann)
     assert dialog.choice is SessionChoice.MOVE  # the safe choice: nothing is lost
     assert dialog.to_host.currentText() == "Ann Lee <bob@school.example>"
-    assert dialog.cost.text().startswith("4 Zoom requests: ann@school.example: 2 of its")
+    assert dialog.cost.text().startswith("4 Zoom requests:\n• ann@school.example: 2 of its")
     assert "new join links" in dialog.cost.text()
     cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
     assert cancel.isDefault() and not dialog.remove.isDefault()
@@ -103,7 +103,7 @@ async def test_remove_offers_the_hand_over_first_with_its_price_and_then_removes
     dialog.cancel_them.click()
     await world.runner.wait_idle()
     assert dialog.choice is SessionChoice.CANCEL
-    assert dialog.cost.text().startswith("2 Zoom requests: ann@school.example: 2 of its 98")
+    assert dialog.cost.text().startswith("2 Zoom requests:\n• ann@school.example: 2 of its 98")
     dialog.leave.click()
     assert dialog.cost.text().startswith("No Zoom request.")
     dialog.move_to.click()
@@ -150,7 +150,7 @@ async def test_delete_tenant_offers_to_cancel_the_sessions_first_priced_and_off_
     dialog = tab.dialog
     assert isinstance(dialog, DeleteTenantDialog)
     assert clashes(dialog) == {}
-    assert dialog.cost.text().startswith("2 Zoom requests: ann@school.example: 2 of its 98")
+    assert dialog.cost.text().startswith("2 Zoom requests:\n• ann@school.example: 2 of its 98")
     assert not dialog.cancel_them.isChecked() and not dialog.delete.isEnabled()
     dialog.cancel_them.click()
     assert dialog.delete.isEnabled()

@@ -42,25 +42,26 @@ LEAVE_NOTE = (
 )
 
 
-def plan_words(plan: ChangePlan) -> str:
-    """What a plan costs, per host, in a sentence or two."""
+def plan_words(plan: ChangePlan, then: str = "The host is removed") -> str:
+    """What a plan costs, per host, one line each, and what follows (``then``)."""
     parts = [
-        f"{c.email}: {c.requests} of its {c.left_today} left today"
+        f"• {c.email}: {c.requests} of its {c.left_today} left today"
         + ("" if c.goes_now else f" ({c.waiting} wait for 00:00 UTC)")
         for c in plan.charges
     ]
     cost = f"{plan.requests} Zoom request{'s' if plan.requests != 1 else ''}"
-    text = f"{cost}: {'; '.join(parts)}." if parts else f"{cost}."
+    text = "\n".join([f"{cost}:", *parts]) if parts else f"{cost}."
+    text += "\n"
     if plan.queued_moved:
-        text += f" {plan.queued_moved} still in the queue move at no cost."
+        text += f"{plan.queued_moved} still in the queue move at no cost. "
     if plan.drop_intents:
-        text += f" {len(plan.drop_intents)} still in the queue are dropped."
+        text += f"{len(plan.drop_intents)} still in the queue are dropped. "
     if plan.action == "hand_over" and plan.meeting_ids:
-        text += " Zoom cannot change a meeting's host: each is created again for the new "
-        text += "host (new join links), then deleted from this one."
+        text += "Zoom cannot change a meeting's host: each is created again for the new "
+        text += "host (new join links), then deleted from this one. "
     if not plan.goes_now:
-        text += " The host is removed once they have all gone."
-    return text
+        text += f"{then} once they have all gone."
+    return text.strip()
 
 
 class RemoveHostDialog(QDialog):
@@ -162,6 +163,7 @@ class RemoveHostDialog(QDialog):
         if self.choice is SessionChoice.LEAVE:
             self.cost.setText(f"No Zoom request. {LEAVE_NOTE}")
             self.remove.setEnabled(True)
+            self.adjustSize()
             return
         self.cost.setText("Working out what it costs…")
         self.remove.setEnabled(False)
@@ -177,6 +179,7 @@ class RemoveHostDialog(QDialog):
             self.plan = plan
             self.cost.setText(plan_words(plan))
             self.remove.setEnabled(True)
+            self.adjustSize()
 
         def failed(exc: BaseException) -> bool:
             text = error_text(exc)
@@ -247,9 +250,10 @@ class DeleteTenantDialog(QDialog):
 
         def show(plan: ChangePlan) -> None:
             self.plan = plan
-            self.cost.setText(plan_words(plan))
+            self.cost.setText(plan_words(plan, "The tenant is deleted"))
             self.cancel_them.setEnabled(True)
             self._update()
+            self.adjustSize()
 
         def failed(exc: BaseException) -> bool:
             text = error_text(exc)
