@@ -3,6 +3,7 @@ what the quota does not allow waits for 00:00 UTC."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -319,3 +320,21 @@ async def test_cancel_all_deletes_each_coming_meeting_and_drops_the_queued(
     assert await zoom_sessions(tenancy.zoom, user) == {}
     assert _used(tenancy, user) == before + 2
     assert await sessions.coming(email) == []
+
+
+async def test_a_pass_sent_for_a_waiting_person_and_the_queue_job_at_once_send_once(
+    tenancy: Tenancy,
+) -> None:
+    ((email, user),) = await _host(tenancy)
+    sessions, queue = tenancy.runtime.services.sessions, tenancy.runtime.services.queue
+    plans = [
+        await sessions.plan_add(email, f"Drop-in {n}", _day(tenancy, 2, 9 + n), 30)
+        for n in range(3)
+    ]
+    for plan in plans:
+        await sessions.submit(plan)
+    # The job's pass and a pass for a person waiting (same process) overlap.
+    await asyncio.gather(queue.run_once(), queue.run_hosts([user]), queue.run_once())
+    found = await zoom_sessions(tenancy.zoom, user)
+    assert sum(found.values()) == 3 and set(found.values()) == {1}
+    assert _used(tenancy, user) == 3

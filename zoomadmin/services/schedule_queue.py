@@ -173,6 +173,7 @@ class ScheduleQueue:
         self._bus = bus
         self._gate = asyncio.Semaphore(host_concurrency)
         self._wake = asyncio.Event()
+        self._host_locks: dict[str, asyncio.Lock] = {}
         self._made: dict[int, Meeting] = {}
         """Zoom's answer to each create sent by this process (links for "start now")."""
 
@@ -255,8 +256,13 @@ class ScheduleQueue:
         done.next_wait = counts.wait_until
         return done
 
+    def _lock_of(self, zoom_user_id: str) -> asyncio.Lock:
+        """One pass at a time over a host's intents in this process (the job's, and one sent
+        for a person waiting): each reads the states the other left."""
+        return self._host_locks.setdefault(zoom_user_id, asyncio.Lock())
+
     async def _host(self, zoom_user_id: str, done: QueueRound) -> None:
-        async with self._gate:
+        async with self._lock_of(zoom_user_id), self._gate:
             intents = await asyncio.to_thread(self._store.schedule.open_for_host, zoom_user_id)
             for intent in intents:
                 if intent.state is IntentState.WAITING:
@@ -561,11 +567,13 @@ class ScheduleQueue:
     async def send_now(self, intent_id: int) -> tuple[IntentRecord, Meeting | None]:
         """Send one queued intent at once (not waiting for the queue's pass); the intent as
         it then stands, and Zoom's answer when it was a create sent here."""
-        intent = await asyncio.to_thread(self._store.schedule.get, intent_id)
+        host = (await asyncio.to_thread(self._store.schedule.get, intent_id)).zoom_user_id
         done = QueueRound()
         ledger, today = self._zoom.transport.ledger, self._zoom.transport.today()
-        if intent.state.open and not await ledger.exhausted(intent.zoom_user_id, today):
-            await self._one(intent, done)
+        async with self._lock_of(host):
+            intent = await asyncio.to_thread(self._store.schedule.get, intent_id)
+            if intent.state.open and not await ledger.exhausted(host, today):
+                await self._one(intent, done)
         self._changed()
         return (
             await asyncio.to_thread(self._store.schedule.get, intent_id),

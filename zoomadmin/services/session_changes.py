@@ -694,9 +694,13 @@ class SessionChanges:
             if copies:
                 intents.extend(copies)
                 meeting_ids.append(stored.id)
-                sessions += len(copies[0].session_starts)
+                sessions += sum(
+                    len(c.session_starts) for c in copies if c.kind is IntentKind.CREATE
+                )
         queued = await asyncio.to_thread(self._store.schedule.listed, _OPEN, host_id=source.id)
-        moving = [i for i in queued if i.kind in (IntentKind.CREATE, IntentKind.DELETE_OCCURRENCE)]
+        unsent = (IntentState.QUEUED, IntentState.WAITING)
+        creates = {i.id for i in queued if i.kind is IntentKind.CREATE and i.state in unsent}
+        moving = [i for i in queued if i.id in creates or i.parent_id in creates]
         sessions += sum(len(i.session_starts) for i in moving if i.kind is IntentKind.CREATE)
         description = (
             f"{sessions} coming session(s) of {source.email} go to {target.email} "

@@ -262,27 +262,38 @@ class ScheduleRepository:
             return int(conn.execute(query).rowcount)
 
     def retarget(self, host_id: int, to_host_id: int, to_zoom_user_id: str) -> int:
-        """A host's queued or waiting intents go to another host instead; how many.
+        """A host's creates not yet sent (queued or waiting), with the deletes that follow
+        them, go to another host instead; how many intents moved.
 
-        Only those not yet sent (nor being sent): a meeting in Zoom keeps its host.
+        Nothing being sent or sent moves (a meeting in Zoom keeps its host), nor a delete
+        of an occurrence whose meeting is already made.
         """
-        query = (
-            update(_intent)
-            .where(
-                _intent.c.host_id == host_id,
-                _intent.c.state.in_([IntentState.QUEUED, IntentState.WAITING]),
-                _intent.c.kind.in_([IntentKind.CREATE, IntentKind.DELETE_OCCURRENCE]),
-            )
-            .values(
-                host_id=to_host_id,
-                zoom_user_id=to_zoom_user_id,
-                state=str(IntentState.QUEUED),
-                wait_until=None,
-                updated_at=utc_now(),
-            )
+        waiting = [IntentState.QUEUED, IntentState.WAITING]
+        creates = select(_intent.c.id).where(
+            _intent.c.host_id == host_id,
+            _intent.c.state.in_(waiting),
+            _intent.c.kind == IntentKind.CREATE,
         )
+        values = {
+            "host_id": to_host_id,
+            "zoom_user_id": to_zoom_user_id,
+            "state": str(IntentState.QUEUED),
+            "wait_until": None,
+            "updated_at": utc_now(),
+        }
         with self._engine.begin() as conn:
-            return int(conn.execute(query).rowcount)
+            ids = [int(r[0]) for r in conn.execute(creates)]
+            if not ids:
+                return 0
+            moved = 0
+            for part in chunks(ids):
+                children = update(_intent).where(
+                    _intent.c.parent_id.in_(list(part)), _intent.c.state.in_(waiting)
+                )
+                moved += int(conn.execute(children.values(**values)).rowcount)
+                parents = update(_intent).where(_intent.c.id.in_(list(part)))
+                moved += int(conn.execute(parents.values(**values)).rowcount)
+            return moved
 
     def counts(self) -> QueueCounts:
         """Sessions per state (a delete counts none) and the earliest wait's end."""
