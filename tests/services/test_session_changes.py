@@ -338,3 +338,20 @@ async def test_a_pass_sent_for_a_waiting_person_and_the_queue_job_at_once_send_o
     found = await zoom_sessions(tenancy.zoom, user)
     assert sum(found.values()) == 3 and set(found.values()) == {1}
     assert _used(tenancy, user) == 3
+
+
+async def test_a_change_waiting_for_quota_shows_in_the_queue_counts(tenancy: Tenancy) -> None:
+    ((email, user),) = await _host(tenancy)
+    sessions, queue = tenancy.runtime.services.sessions, tenancy.runtime.services.queue
+    meeting_id = await _series(tenancy, email)
+    today = tenancy.zoom.transport.today()
+    for _ in range(100 - _used(tenancy, user)):
+        await tenancy.zoom.transport.ledger.record_request(user, today)
+    first = tenancy.store.meetings.get(meeting_id).occurrences[0]
+    plan = await sessions.plan_cancel(meeting_id, occurrence_id=first.occurrence_id)
+    assert not plan.goes_now and "1 wait for" in plan.summary
+    await sessions.submit(plan)
+    await queue.run_until_idle()
+    counts = await queue.counts()
+    assert counts.waiting == 1 and counts.wait_until is not None
+    assert "1 wait for" in counts.text

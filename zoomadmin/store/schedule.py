@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, case, func, insert, or_, select, update
 
 from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState, NewIntent, QueueCounts
 from zoomadmin.store._sql import Bind, chunks, table_of
@@ -296,11 +296,17 @@ class ScheduleRepository:
             return moved
 
     def counts(self) -> QueueCounts:
-        """Sessions per state (a delete counts none) and the earliest wait's end."""
-        sessions = func.coalesce(func.json_array_length(_intent.c.session_starts), 0)
+        """Sessions per state and the earliest wait's end: a create counts its sessions, a
+        change of a meeting in Zoom (a move, a new time, a cancellation) one, and the delete
+        of an occurrence a create makes none."""
+        changes = [str(k) for k in IntentKind if k.changes_existing]
+        sessions = case(
+            (_intent.c.kind.in_(changes), 1),
+            else_=func.coalesce(func.json_array_length(_intent.c.session_starts), 0),
+        )
         query = (
             select(_intent.c.state, func.sum(sessions), func.min(_intent.c.wait_until))
-            .where(_intent.c.kind == IntentKind.CREATE)
+            .where(_intent.c.kind.in_([str(IntentKind.CREATE), *changes]))
             .group_by(_intent.c.state)
         )
         with self._engine.connect() as conn:
