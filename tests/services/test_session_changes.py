@@ -16,6 +16,7 @@ from tenancy_support import Tenancy, build_tenancy, sandbox_client, store, tenan
 
 from zoomadmin.core.schedule import IntentState
 from zoomadmin.services.session_changes import ChangePlan, SessionChangeError, Submitted
+from zoomadmin.store.errors import NotFoundError
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import NotFound
 from zoomadmin.zoom.models import MeetingType
@@ -211,7 +212,7 @@ def _crash_after(zoom: ZoomClient, name: str) -> Callable[[], int]:
     return lambda: calls["n"]
 
 
-@pytest.mark.parametrize("change", ["move", "cancel"])
+@pytest.mark.parametrize("change", ["move", "cancel", "series", "delete"])
 async def test_a_crash_between_a_change_and_its_answer_sends_it_once(
     tenancy: Tenancy, change: str
 ) -> None:
@@ -224,6 +225,15 @@ async def test_a_crash_between_a_change_and_its_answer_sends_it_once(
             meeting_id, second.start_time + timedelta(hours=2), occurrence_id=second.occurrence_id
         )
         _crash_after(tenancy.zoom, "update_meeting")
+    elif change == "series":
+        first = tenancy.store.meetings.get(meeting_id).occurrences[0]
+        plan = await sessions.plan_change_series(
+            meeting_id, first.occurrence_id, start_time="13:15", duration_minutes=45
+        )
+        _crash_after(tenancy.zoom, "update_meeting")
+    elif change == "delete":
+        plan = await sessions.plan_cancel(meeting_id, series=True)
+        _crash_after(tenancy.zoom, "delete_meeting")
     else:
         plan = await sessions.plan_cancel(meeting_id, occurrence_id=second.occurrence_id)
         _crash_after(tenancy.zoom, "delete_meeting")
@@ -239,7 +249,17 @@ async def test_a_crash_between_a_change_and_its_answer_sends_it_once(
         assert (report.created, report.failed) == (1, 0)
     assert _used(tenancy, user) == before + 1  # found done in Zoom: not sent again
     assert tenancy.store.schedule.get(submitted.intent_ids[0]).state is IntentState.CREATED
+    if change == "delete":
+        with pytest.raises(NotFound):
+            await tenancy.zoom.get_meeting(meeting_id)
+        with pytest.raises(NotFoundError):
+            tenancy.store.meetings.get(meeting_id)
+        return
     stored = {o.occurrence_id: o for o in tenancy.store.meetings.get(meeting_id).occurrences}
+    if change == "series":
+        local = {o.start_time.astimezone(BERLIN).strftime("%H:%M") for o in stored.values()}
+        assert local == {"13:15"} and {o.duration_minutes for o in stored.values()} == {45}
+        return
     if change == "move":
         assert stored[second.occurrence_id].start_time == second.start_time + timedelta(hours=2)
     else:
