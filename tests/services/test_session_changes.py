@@ -375,3 +375,23 @@ async def test_a_change_waiting_for_quota_shows_in_the_queue_counts(tenancy: Ten
     counts = await queue.counts()
     assert counts.waiting == 1 and counts.wait_until is not None
     assert "1 wait for" in counts.text
+
+
+async def test_a_session_overlapping_another_of_its_host_is_noted_in_the_plan(
+    tenancy: Tenancy,
+) -> None:
+    ((email, _),) = await _host(tenancy)
+    meeting_id = await _series(tenancy, email)
+    sessions = tenancy.runtime.services.sessions
+    clash = await sessions.plan_add(
+        email, "Drop-in", _day(tenancy, 1, 9) + timedelta(minutes=20), 30
+    )
+    assert len(clash.notes) == 1 and "overlaps “Physics”" in clash.notes[0]
+    assert clash.to_json()["notes"] == list(clash.notes)
+    free = await sessions.plan_add(email, "Drop-in", _day(tenancy, 1, 11), 30)
+    assert free.notes == ()
+    first = tenancy.store.meetings.get(meeting_id).occurrences[0]
+    nudge = await sessions.plan_move(
+        meeting_id, first.start_time + timedelta(minutes=10), occurrence_id=first.occurrence_id
+    )
+    assert nudge.notes == ()  # its own series is no clash

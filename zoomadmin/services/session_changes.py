@@ -366,7 +366,48 @@ class SessionChanges:
             per_host[intent.host_id] = per_host.get(intent.host_id, 0) + 1
         by_id = {h.id: h for h in hosts}
         charges = [await self._charge(by_id[i], n, now) for i, n in per_host.items() if n]
-        return ChangePlan(action, description, tuple(intents), tuple(charges), now, **extra)
+        notes = (*extra.pop("notes", ()), *await self._clashes(intents, by_id))
+        return ChangePlan(
+            action, description, tuple(intents), tuple(charges), now, notes=notes, **extra
+        )
+
+    async def _clashes(
+        self, intents: Sequence[NewIntent], hosts: dict[int, HostRecord]
+    ) -> list[str]:
+        """Words for each new or moved session that overlaps another of its host's stored
+        sessions (a note: a person may mean it, e.g. a drop-in beside a lecture)."""
+        kinds = (IntentKind.CREATE, IntentKind.UPDATE_OCCURRENCE, IntentKind.UPDATE_SERIES)
+        spans = [
+            (i, start, start + timedelta(minutes=i.duration_minutes))
+            for i in intents
+            if i.kind in kinds
+            for start in i.session_starts
+        ]
+        if not spans:
+            return []
+        first, last = min(s for _, s, _ in spans), max(e for _, _, e in spans)
+        notes: list[str] = []
+        for host_id in {i.host_id for i, _, _ in spans}:
+            stored = await asyncio.to_thread(
+                self._store.meetings.sessions_between,
+                first - timedelta(days=1),
+                last,
+                host_id=host_id,
+            )
+            for intent, start, end in spans:
+                if intent.host_id != host_id:
+                    continue
+                for other in stored:
+                    if other.meeting_id == intent.meeting_id:
+                        continue
+                    if other.start_time < end and start < other.end_time:
+                        email = hosts[host_id].email if host_id in hosts else "the host"
+                        notes.append(
+                            f"{start.astimezone(UTC):%a %d %b %H:%M} UTC overlaps "
+                            f"“{other.topic}” of {email} "
+                            f"({other.start_time.astimezone(UTC):%H:%M} UTC)."
+                        )
+        return sorted(set(notes))
 
     def _future(self, start: datetime) -> datetime:
         if start <= self._now():

@@ -36,6 +36,8 @@ class SessionChoice(enum.IntEnum):
     LEAVE = 2
 
 
+SHOWN_CLASHES = 3
+"""Overlaps with the new host's own sessions named in the price (the rest counted)."""
 LEAVE_NOTE = (
     "They leave with the user: they stay scheduled in what becomes its own free Zoom "
     "account, outside this one, and no longer appear here."
@@ -61,6 +63,11 @@ def plan_words(plan: ChangePlan, then: str = "The host is removed") -> str:
         text += "host (new join links), then deleted from this one. "
     if not plan.goes_now:
         text += f"{then} once they have all gone."
+    clashes = [n for n in plan.notes if " overlaps " in n]
+    for note in clashes[:SHOWN_CLASHES]:
+        text += f"\nNote: {note}"
+    if len(clashes) > SHOWN_CLASHES:
+        text += f"\n(+{len(clashes) - SHOWN_CLASHES} more overlaps)"
     return text.strip()
 
 
