@@ -395,3 +395,20 @@ async def test_a_session_overlapping_another_of_its_host_is_noted_in_the_plan(
         meeting_id, first.start_time + timedelta(minutes=10), occurrence_id=first.occurrence_id
     )
     assert nudge.notes == ()  # its own series is no clash
+
+
+async def test_start_now_is_refused_when_the_host_has_no_request_left_today(
+    tenancy: Tenancy,
+) -> None:
+    ((email, user),) = await _host(tenancy)
+    sessions, queue = tenancy.runtime.services.sessions, tenancy.runtime.services.queue
+    today = tenancy.zoom.transport.today()
+    for _ in range(99):
+        await tenancy.zoom.transport.ledger.record_request(user, today)
+    plan = await sessions.plan_start_now(email, "Drop-in")
+    await tenancy.zoom.transport.ledger.record_request(user, today)  # spent meanwhile
+    with pytest.raises(SessionChangeError, match="could not be started now"):
+        await sessions.submit(plan)
+    assert await queue.intents([IntentState.QUEUED, IntentState.WAITING]) == []
+    with pytest.raises(SessionChangeError, match="no Zoom requests left today"):
+        await sessions.plan_start_now(email, "Drop-in")

@@ -463,7 +463,14 @@ class SessionChanges:
             duration=INSTANT_MINUTES,
         )
         description = f"“{intent.topic}” for {record.email}, starting now"
-        return await self._plan(ChangeAction.START_NOW, description, [intent], [record])
+        plan = await self._plan(ChangeAction.START_NOW, description, [intent], [record])
+        if not plan.goes_now:
+            raise SessionChangeError(
+                f"{record.email} has no Zoom requests left today (100 a day, back at "
+                f"{next_utc_midnight(plan.now):%H:%M} UTC): start the meeting with another "
+                "host, or from Zoom itself."
+            )
+        return plan
 
     async def _tenant_zone(self, host: HostRecord) -> str:
         if host.tenant_id is None:
@@ -969,12 +976,21 @@ class SessionChanges:
 
     async def _started(self, batch: str, ids: tuple[int, ...], plan: ChangePlan) -> Submitted:
         intent, meeting = await self._queue.send_now(ids[0])
-        links = None
         if meeting is not None:
             links = Links(meeting.id, meeting.join_url, meeting.start_url)
-        elif intent.state is IntentState.FAILED:
+            return Submitted(batch, ids, plan, links=links, sent=(intent,))
+        if intent.state is IntentState.CREATED and intent.meeting_id is not None:
+            links = await self.links(intent.meeting_id)  # another pass sent it meanwhile
+            return Submitted(batch, ids, plan, links=links, sent=(intent,))
+        if intent.state is IntentState.FAILED:
             raise SessionChangeError(f"The meeting could not be started: {intent.reason}")
-        return Submitted(batch, ids, plan, links=links, sent=(intent,))
+        # Not sent now (the host's quota, Zoom out of reach): a meeting to start now is no
+        # use tomorrow, so it does not stay in the queue.
+        await self._queue.cancel([intent.id])
+        raise SessionChangeError(
+            f"The meeting could not be started now ({intent.status_text}); try again, or "
+            "start it from Zoom."
+        )
 
     async def links(self, meeting_id: int) -> Links:
         """A meeting's join link and a fresh start link (one GET; no host quota)."""
