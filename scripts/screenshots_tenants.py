@@ -24,6 +24,7 @@ from zoomadmin.paths import AppPaths
 from zoomadmin.services.credentials import MemorySecretStore
 from zoomadmin.ui.common.error_dialog import ErrorReporter
 from zoomadmin.ui.common.icons import stylesheet
+from zoomadmin.ui.tenants.session_offer import DeleteTenantDialog, RemoveHostDialog
 from zoomadmin.ui.tenants.tenants_tab import TenantsTab
 
 SIZES = ((1280, 800), (1024, 640))
@@ -102,12 +103,28 @@ async def host_questions(app: Application, tab: TenantsTab, out: Path, tag: str)
     box = need(acts.confirmation, "the deactivate question")
     save(box, out, f"dialog-deactivate-hosts-{tag}")
     box.reject()
+    # Remove one host with coming sessions: hand them over (the default), cancel or leave.
     panel.view.selectRow(0)
     acts.remove.trigger()
     await settle(app)
-    need(acts.confirmation, "acts.confirmation")
-    save(acts.confirmation, out, f"dialog-remove-host-{tag}")
-    acts.confirmation.reject()
+    remove = acts.dialog
+    if not isinstance(remove, RemoveHostDialog):
+        raise RuntimeError("the first host has no coming sessions to offer a choice for")
+    save(remove, out, f"dialog-remove-host-{tag}")
+    remove.cancel_them.click()
+    await settle(app)
+    save(remove, out, f"dialog-remove-host-cancel-{tag}")
+    remove.reject()
+    # Delete a tenant whose hosts have coming sessions: cancel them first, priced.
+    tab._select_tenant(tab.tenant_records()[0].id)
+    tab.delete_tenant.trigger()
+    await settle(app)
+    delete = tab.dialog
+    if not isinstance(delete, DeleteTenantDialog):
+        raise RuntimeError("the first tenant has no coming sessions to offer to cancel")
+    save(delete, out, f"dialog-delete-tenant-{tag}")
+    delete.reject()
+    tab.tenants_view.clearSelection()
 
 
 async def import_and_accounts(

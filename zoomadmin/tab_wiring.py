@@ -58,6 +58,7 @@ def _tenants_tab(context: AccountContext) -> TabSpec:
             runner=context.runner,
             clock=runtime.clock,
             changes=runtime.bus,
+            sessions=services.sessions,
         )
 
     return TabSpec("Tenants && Hosts", build, "tenants")

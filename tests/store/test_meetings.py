@@ -67,3 +67,20 @@ def test_calendar_queries(store: Store) -> None:
     assert len(store.meetings.coming_sessions(acme.id, NOW, limit=2)) == 2
     assert store.meetings.count_coming_sessions(acme.id, NOW, NOW + timedelta(weeks=2)) == 2
     assert store.meetings.next_session(b.id, NOW + timedelta(days=2)) is None
+
+
+def test_a_hosts_coming_meetings_and_the_join_link_a_save_keeps(store: Store) -> None:
+    host = store.hosts.add(HostData("zu-1", "a@x.org"))
+    past = MeetingData(1, host.id, "Past", NOW - timedelta(days=1), 30, join_url="https://j/1")
+    store.meetings.save(past)
+    gone = [OccurrenceData(NOW + timedelta(days=1), 60, "9", "deleted")]
+    store.meetings.save(MeetingData(2, host.id, "Cancelled", NOW, 60, 8), gone)
+    store.meetings.save(MeetingData(3, host.id, "Later", NOW, 60, 8), _weekly(3))
+    store.meetings.save(MeetingData(4, host.id, "Soon", NOW + timedelta(hours=1), 30))
+    coming = store.meetings.coming_for_host(host.id, NOW + timedelta(minutes=1))
+    assert [m.id for m in coming] == [4, 3]
+    assert len(coming[1].occurrences) == 3
+    store.meetings.save(MeetingData(1, host.id, "Past again", NOW - timedelta(days=1), 30))
+    assert store.meetings.get(1).join_url == "https://j/1"  # a save that knows no link
+    store.meetings.save(MeetingData(1, host.id, "Past", NOW, 30, join_url="https://j/2"))
+    assert store.meetings.get(1).join_url == "https://j/2"

@@ -32,6 +32,7 @@ from zoomadmin.services.recording_downloads import DownloadService
 from zoomadmin.services.recording_retention import RetentionService
 from zoomadmin.services.recordings_index import RecordingsIndex
 from zoomadmin.services.schedule_queue import ScheduleQueue
+from zoomadmin.services.session_changes import SessionChanges
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
 from zoomadmin.store.repositories import Store
@@ -60,6 +61,7 @@ class AccountServices:
     curricula: CurriculumService
     queue: ScheduleQueue
     calendar: CalendarService
+    sessions: SessionChanges
     policies: PolicyService
     drift: DriftService
     recordings: RecordingsIndex
@@ -119,6 +121,7 @@ class AccountRuntime:
             ),
             queue=queue,
             calendar=CalendarService(store, queue),
+            sessions=SessionChanges(store, zoom, queue, now=now, bus=self.bus),
             policies=policies,
             drift=drift,
             recordings=RecordingsIndex(store, zoom, now=now, bus=self.bus),

@@ -26,6 +26,7 @@ GROUPS = (
     "curriculum",
     "queue",
     "calendar",
+    "session",
     "recordings",
     "settings",
 )

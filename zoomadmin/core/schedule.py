@@ -15,6 +15,30 @@ class IntentKind(enum.StrEnum):
 
     CREATE = "create"
     DELETE_OCCURRENCE = "delete_occurrence"
+    """An occurrence of the meeting its parent (a create or a series change) made or changed."""
+    UPDATE_OCCURRENCE = "update_occurrence"
+    """``PATCH /meetings/{id}?occurrence_id=``: one session moved (no id: a single meeting)."""
+    UPDATE_SERIES = "update_series"
+    """``PATCH /meetings/{id}``: a series' time or length from its next session on."""
+    CANCEL_OCCURRENCE = "cancel_occurrence"
+    """``DELETE /meetings/{id}?occurrence_id=``: one session of an existing series."""
+    DELETE_MEETING = "delete_meeting"
+    """``DELETE /meetings/{id}``: a whole meeting (after its parent, when it has one)."""
+
+    @property
+    def changes_existing(self) -> bool:
+        """Whether it changes a meeting already in Zoom (named by ``meeting_id``)."""
+        return self in _CHANGES
+
+
+_CHANGES = frozenset(
+    {
+        IntentKind.UPDATE_OCCURRENCE,
+        IntentKind.UPDATE_SERIES,
+        IntentKind.CANCEL_OCCURRENCE,
+        IntentKind.DELETE_MEETING,
+    }
+)
 
 
 class IntentState(enum.StrEnum):
@@ -55,6 +79,13 @@ class NewIntent:
     seq: int
     session_starts: tuple[datetime, ...]
     parent_index: int | None = None
+    """The intent of the same batch this one waits for (it is sent once that one is done)."""
+    meeting_id: int | None = None
+    """The meeting in Zoom that a change (update, cancel, delete) is for."""
+    occurrence_id: str | None = None
+    """The occurrence a change is for (None: the whole meeting)."""
+    recurrence: dict[str, object] | None = None
+    """A series change's new ``recurrence`` (sent as it is)."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +110,8 @@ class IntentRecord:
     seq: int
     session_starts: tuple[datetime, ...]
     parent_id: int | None
+    occurrence_id: str | None
+    recurrence: dict[str, object] | None
     state: IntentState
     wait_until: datetime | None
     reason: str | None

@@ -120,6 +120,7 @@ def _meeting_data(meeting: Meeting, host_id: int) -> MeetingData:
         duration_minutes=meeting.duration or DEFAULT_DURATION,
         meeting_type=int(meeting.type),
         timezone=meeting.timezone,
+        join_url=meeting.join_url or None,
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 # Writers wait this long for another connection's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
-SCHEMA_HEAD = "0007_recording_retention"
+SCHEMA_HEAD = "0008_session_changes"
 """The newest migration's revision, known without importing Alembic (a test keeps it true)."""
 
 

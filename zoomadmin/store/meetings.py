@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, Select, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -44,6 +45,8 @@ class MeetingData:
     duration_minutes: int
     meeting_type: int = 2
     timezone: str | None = None
+    join_url: str | None = None
+    """None: keep the link stored before (a save that does not know it)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class MeetingRecord:
     timezone: str | None
     created_at: datetime
     updated_at: datetime
+    join_url: str | None = None
     occurrences: tuple[OccurrenceData, ...] = field(default=())
 
 
@@ -107,12 +111,16 @@ class MeetingRepository:
             "start_time": meeting.start_time,
             "duration_minutes": meeting.duration_minutes,
             "timezone": meeting.timezone,
+            "join_url": meeting.join_url,
             "created_at": now,
             "updated_at": now,
         }
         dialect = upsert_dialect(self._engine)
         stmt = dialect.insert(_meeting).values(values)
-        updates = {k: stmt.excluded[k] for k in values if k not in ("id", "created_at")}
+        updates: dict[str, Any] = {
+            k: stmt.excluded[k] for k in values if k not in ("id", "created_at")
+        }
+        updates["join_url"] = func.coalesce(stmt.excluded.join_url, _meeting.c.join_url)
         try:
             with self._engine.begin() as conn:
                 conn.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=updates))
@@ -167,6 +175,24 @@ class MeetingRepository:
                 .order_by(_meeting.c.start_time, _meeting.c.id)
             ).all()
         return [MeetingRecord(**r._mapping) for r in rows]
+
+    def coming_for_host(self, host_id: int, now: datetime) -> list[MeetingRecord]:
+        """The meetings of ``host_id`` with a session (not cancelled) starting at or after
+        ``now``, each with all its sessions, by their first coming session."""
+        first = (
+            select(_occ.c.meeting_id, func.min(_occ.c.start_time).label("first"))
+            .select_from(_occ.join(_meeting))
+            .where(
+                _meeting.c.host_id == host_id,
+                _occ.c.status != DELETED,
+                _occ.c.start_time >= now,
+            )
+            .group_by(_occ.c.meeting_id)
+            .order_by("first", _occ.c.meeting_id)
+        )
+        with self._engine.connect() as conn:
+            ids = [int(r[0]) for r in conn.execute(first)]
+        return [self.get(meeting_id) for meeting_id in ids]
 
     def delete(self, meeting_id: int) -> None:
         """Forget a meeting and its sessions (it was deleted in Zoom)."""

@@ -77,6 +77,9 @@ class Meeting(SQLModel, table=True):
     start_time: datetime | None = Field(default=None, sa_type=UtcDateTime)
     duration_minutes: int = 60
     timezone: str | None = None
+    join_url: str | None = None
+    """The participants' link, as Zoom last gave it (the host's start link is never stored:
+    it expires after two hours and starts the meeting as the host; it is fetched when asked)."""
     created_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
 
@@ -132,8 +135,9 @@ class AuditEntry(SQLModel, table=True):
 
 
 class ScheduleIntent(SQLModel, table=True):
-    """One Zoom write the schedule queue will send (or sent): a meeting to create, or an
-    occurrence to delete from a meeting another intent creates."""
+    """One Zoom write the schedule queue will send (or sent): a meeting to create, an
+    occurrence to delete from a meeting another intent creates, or a change (move, new time
+    or length, cancel) of a meeting already in Zoom (``meeting_id``)."""
 
     __tablename__ = "schedule_intent"
     __table_args__ = (
@@ -146,7 +150,7 @@ class ScheduleIntent(SQLModel, table=True):
     marker: str = Field(unique=True)
     """Written into the meeting's agenda, so a meeting found in Zoom is known as ours."""
     kind: str = "create"
-    """``create`` or ``delete_occurrence``."""
+    """An :class:`~zoomadmin.core.schedule.IntentKind`: a create, or a change of a meeting."""
     host_id: int = Field(
         sa_column=Column(ForeignKey("host.id", ondelete="CASCADE"), nullable=False, index=True)
     )
@@ -170,6 +174,10 @@ class ScheduleIntent(SQLModel, table=True):
         default=None,
         sa_column=Column(ForeignKey("schedule_intent.id", ondelete="CASCADE"), nullable=True),
     )
+    occurrence_id: str | None = None
+    """The occurrence a change is for (None: the whole meeting)."""
+    recurrence: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    """A series change's new ``recurrence`` object."""
     state: str = "queued"
     wait_until: datetime | None = Field(default=None, sa_type=UtcDateTime)
     reason: str | None = None

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, or_, select, update
+from sqlalchemy import Row, case, func, insert, or_, select, update
 
 from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState, NewIntent, QueueCounts
 from zoomadmin.store._sql import Bind, chunks, table_of
@@ -48,6 +48,9 @@ def _values(batch: str, intent: NewIntent, now: datetime) -> dict[str, Any]:
         "first_start": intent.first_start,
         "seq": intent.seq,
         "session_starts": [s.astimezone(UTC).isoformat() for s in intent.session_starts],
+        "meeting_id": intent.meeting_id,
+        "occurrence_id": intent.occurrence_id,
+        "recurrence": intent.recurrence,
         "state": str(IntentState.QUEUED),
         "attempts": 0,
         "created_at": now,
@@ -64,13 +67,14 @@ class ScheduleRepository:
     def add(self, batch: str, intents: Sequence[NewIntent]) -> int:
         """Store a submission's intents in one transaction; how many were stored.
 
-        Creates go first, so each delete can name its create (``parent_index``) by id.
+        Intents that wait for no other go first, so each one that does (``parent_index``:
+        a delete after its create, a change after another) can name it by id.
         """
         now = utc_now()
         ids: dict[int, int] = {}
         with self._engine.begin() as conn:
             for index, intent in enumerate(intents):
-                if intent.kind is IntentKind.CREATE:
+                if intent.parent_index is None:
                     result = conn.execute(insert(_intent).values(_values(batch, intent, now)))
                     key = result.inserted_primary_key
                     if key is None:  # our bug: every insert returns its key
@@ -79,7 +83,7 @@ class ScheduleRepository:
             children = [
                 {**_values(batch, i, now), "parent_id": ids[i.parent_index]}
                 for i in intents
-                if i.kind is not IntentKind.CREATE and i.parent_index is not None
+                if i.parent_index is not None
             ]
             for part in chunks(children):
                 conn.execute(insert(_intent), list(part))
@@ -92,6 +96,12 @@ class ScheduleRepository:
         if row is None:
             raise NotFoundError(f"Queue entry {intent_id} does not exist (any more).")
         return _record(row)
+
+    def batch_ids(self, batch: str) -> list[int]:
+        """The ids of one submission's intents, in the order they were stored."""
+        query = select(_intent.c.id).where(_intent.c.batch == batch).order_by(_intent.c.id)
+        with self._engine.connect() as conn:
+            return [int(r[0]) for r in conn.execute(query)]
 
     def open_hosts(self) -> list[str]:
         """Zoom user ids of hosts with intents still to send."""
@@ -251,12 +261,52 @@ class ScheduleRepository:
         with self._engine.begin() as conn:
             return int(conn.execute(query).rowcount)
 
+    def retarget(self, host_id: int, to_host_id: int, to_zoom_user_id: str) -> int:
+        """A host's creates not yet sent (queued or waiting), with the deletes that follow
+        them, go to another host instead; how many intents moved.
+
+        Nothing being sent or sent moves (a meeting in Zoom keeps its host), nor a delete
+        of an occurrence whose meeting is already made.
+        """
+        waiting = [IntentState.QUEUED, IntentState.WAITING]
+        creates = select(_intent.c.id).where(
+            _intent.c.host_id == host_id,
+            _intent.c.state.in_(waiting),
+            _intent.c.kind == IntentKind.CREATE,
+        )
+        values = {
+            "host_id": to_host_id,
+            "zoom_user_id": to_zoom_user_id,
+            "state": str(IntentState.QUEUED),
+            "wait_until": None,
+            "updated_at": utc_now(),
+        }
+        with self._engine.begin() as conn:
+            ids = [int(r[0]) for r in conn.execute(creates)]
+            if not ids:
+                return 0
+            moved = 0
+            for part in chunks(ids):
+                children = update(_intent).where(
+                    _intent.c.parent_id.in_(list(part)), _intent.c.state.in_(waiting)
+                )
+                moved += int(conn.execute(children.values(**values)).rowcount)
+                parents = update(_intent).where(_intent.c.id.in_(list(part)))
+                moved += int(conn.execute(parents.values(**values)).rowcount)
+            return moved
+
     def counts(self) -> QueueCounts:
-        """Sessions per state (a delete counts none) and the earliest wait's end."""
-        sessions = func.coalesce(func.json_array_length(_intent.c.session_starts), 0)
+        """Sessions per state and the earliest wait's end: a create counts its sessions, a
+        change of a meeting in Zoom (a move, a new time, a cancellation) one, and the delete
+        of an occurrence a create makes none."""
+        changes = [str(k) for k in IntentKind if k.changes_existing]
+        sessions = case(
+            (_intent.c.kind.in_(changes), 1),
+            else_=func.coalesce(func.json_array_length(_intent.c.session_starts), 0),
+        )
         query = (
             select(_intent.c.state, func.sum(sessions), func.min(_intent.c.wait_until))
-            .where(_intent.c.kind == IntentKind.CREATE)
+            .where(_intent.c.kind.in_([str(IntentKind.CREATE), *changes]))
             .group_by(_intent.c.state)
         )
         with self._engine.connect() as conn:

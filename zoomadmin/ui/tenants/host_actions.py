@@ -20,12 +20,19 @@ from zoomadmin.services.hosts import (
     HostService,
     RemovalImpact,
 )
+from zoomadmin.services.session_changes import ChangePlan, SessionChanges
+from zoomadmin.services.session_changes import Submitted as SessionsSubmitted
 from zoomadmin.services.sync import SyncReport, SyncService
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.csv_export import ask_csv_path, visible_table, write_csv
 from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.common.messages import error_text, is_retryable, show_error
-from zoomadmin.ui.tenants.host_confirm import deactivate_text, remove_text, results_text
+from zoomadmin.ui.tenants.host_confirm import (
+    deactivate_text,
+    remove_question,
+    remove_text,
+    results_text,
+)
 from zoomadmin.ui.tenants.host_details import HostDetailsDialog
 from zoomadmin.ui.tenants.host_dialogs import (
     AddHostDialog,
@@ -36,6 +43,7 @@ from zoomadmin.ui.tenants.host_dialogs import (
 from zoomadmin.ui.tenants.hosts_model import ROW_ROLE
 from zoomadmin.ui.tenants.hosts_panel import HostsPanel
 from zoomadmin.ui.tenants.import_wizard import ImportWizard
+from zoomadmin.ui.tenants.session_offer import RemoveHostDialog
 
 
 def confirm(
@@ -88,10 +96,12 @@ class HostActions(QObject):
         runner: AsyncRunner,
         tenants: Callable[[], Sequence[TenantRecord]],
         current_tenant: Callable[[], int | None],
+        sessions: SessionChanges | None = None,
     ) -> None:
         super().__init__(panel)
         self._panel = panel
         self._hosts = hosts
+        self._sessions = sessions
         self._sync = sync
         self._importer = importer
         self._runner = runner
@@ -362,13 +372,64 @@ class HostActions(QObject):
         self._with_impacts(self._panel.selected_rows(), self._confirm_remove)
 
     def _confirm_remove(self, rows: list[HostRow], impacts: list[RemovalImpact]) -> None:
+        if self._sessions is not None and len(rows) == 1 and impacts[0].coming_sessions:
+            self._offer_sessions(rows[0], impacts[0], self._sessions)
+            return
         self.confirmation = confirm(
             self._panel,
             "Remove hosts" if len(rows) > 1 else "Remove host",
-            remove_text(impacts, rows[0].tenant_timezone),
+            remove_text(impacts, rows[0].tenant_timezone, offered=self._sessions is not None),
             "&Remove",
             lambda: self._remove(rows),
             destructive=True,
+        )
+
+    def _offer_sessions(
+        self, row: HostRow, impact: RemovalImpact, sessions: SessionChanges
+    ) -> None:
+        """One host with coming sessions: hand them over, cancel or leave them, priced."""
+        question = remove_question(impact, row.tenant_timezone)
+
+        def ask(others: list[HostRecord]) -> None:
+            dialog = RemoveHostDialog(
+                question,
+                row.host,
+                others,
+                sessions=sessions,
+                runner=self._runner,
+                parent=self._panel,
+            )
+            dialog.chosen.connect(lambda plan: self._remove_after(row, plan, sessions))
+            self._open(dialog)
+
+        self._runner.run(
+            sessions.hand_over_targets(row.host.id), on_done=ask, label="Looking up hosts…"
+        )
+
+    def _remove_after(
+        self, row: HostRow, plan: ChangePlan | None, sessions: SessionChanges
+    ) -> None:
+        """Send the plan's writes first (at once, as far as the quota allows); remove the
+        host once they have all gone, else say what waits."""
+        if plan is None:
+            self._remove([row])
+            return
+
+        def sent(done: SessionsSubmitted) -> None:
+            if done.done:
+                self.notify.emit(f"{plan.description}.")
+                self._remove([row])
+                return
+            line = (
+                f"{row.host.email} stays until its sessions' writes have gone: "
+                f"{plan.summary}. Remove it again then."
+            )
+            self.notify.emit(line)
+            self.hosts_changed.emit()
+            self.message = show_error(self._panel, "Host not removed yet", line)
+
+        self._runner.run(
+            sessions.submit(plan, send_now=True), on_done=sent, label="Sending the changes…"
         )
 
     def _remove(self, rows: list[HostRow]) -> None:

@@ -14,6 +14,11 @@ REMOVE_SESSIONS_ADVICE = (
     "meetings to another host yet: to keep them running, choose Deactivate instead (they stay "
     "scheduled), or reassign them in the Zoom web portal before removing."
 )
+REMOVE_ONE_AT_A_TIME = (
+    "Their meetings leave with the users and no longer appear here. To hand a host's "
+    "sessions to another host of its tenant, or to cancel them, first, remove the hosts one "
+    "at a time; to keep them running as they are, choose Deactivate instead."
+)
 SHOWN_TOPICS = 3
 SHOWN_DATES = 3
 
@@ -71,10 +76,12 @@ def deactivate_text(impacts: Sequence[RemovalImpact], timezone: str) -> str:
     )
 
 
-def remove_text(impacts: Sequence[RemovalImpact], timezone: str) -> str:
-    """The question before removing one host or several from the Zoom account."""
+def remove_text(impacts: Sequence[RemovalImpact], timezone: str, *, offered: bool = False) -> str:
+    """The question before removing one host or several from the Zoom account
+    (``offered``: removing one at a time offers to hand its sessions over or cancel them)."""
     sessions = any(i.coming_sessions for i in impacts)
-    advice = f"\n\n{REMOVE_SESSIONS_ADVICE}" if sessions else ""
+    words = REMOVE_ONE_AT_A_TIME if offered else REMOVE_SESSIONS_ADVICE
+    advice = f"\n\n{words}" if sessions else ""
     if len(impacts) == 1:
         return (
             f"Remove {host_name(impacts[0].host)} from the Zoom account?\n\nZoom "
@@ -86,6 +93,15 @@ def remove_text(impacts: Sequence[RemovalImpact], timezone: str) -> str:
         f"Remove {len(impacts)} hosts from the Zoom account?\n\nZoom disassociates each "
         "user: they become free Zoom accounts of their own, outside this account, and "
         f"zoomadmin forgets them. {many_sessions_text(impacts)}{advice}"
+    )
+
+
+def remove_question(impact: RemovalImpact, timezone: str) -> str:
+    """The question before removing one host whose coming sessions are offered a choice."""
+    return (
+        f"Remove {host_name(impact.host)} from the Zoom account?\n\nZoom disassociates the "
+        "user: it becomes a free Zoom account of its own, outside this account, and zoomadmin "
+        f"forgets the host.\n\n{sessions_text(impact, timezone)}"
     )
 
 

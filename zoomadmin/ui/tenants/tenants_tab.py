@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -27,6 +28,8 @@ from zoomadmin.core.clock import Clock
 from zoomadmin.core.records import TenantRecord, TenantSummary
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.hosts import HostRow, HostService
+from zoomadmin.services.session_changes import ChangePlan, SessionChanges
+from zoomadmin.services.session_changes import Submitted as SessionsSubmitted
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantService
 from zoomadmin.ui.common.async_runner import AsyncRunner
@@ -34,12 +37,14 @@ from zoomadmin.ui.common.audit_log import AuditLogDialog
 from zoomadmin.ui.common.dates import local_zone
 from zoomadmin.ui.common.empty_state import EmptyState
 from zoomadmin.ui.common.icons import icon
+from zoomadmin.ui.common.messages import show_error
 from zoomadmin.ui.common.table_state import TableState
 from zoomadmin.ui.common.toolbar import FittingToolBar
 from zoomadmin.ui.tenants.host_actions import HostActions, confirm
 from zoomadmin.ui.tenants.host_dialogs import open_dialog
 from zoomadmin.ui.tenants.hosts_panel import HostsPanel, HostsTable
 from zoomadmin.ui.tenants.hosts_refresh import HostsLiveUpdates
+from zoomadmin.ui.tenants.session_offer import DeleteTenantDialog
 from zoomadmin.ui.tenants.tenant_dialog import TenantDialog
 from zoomadmin.ui.tenants.tenants_model import ROW_ROLE, SORT_ROLE, TenantColumn, TenantsModel
 
@@ -75,12 +80,14 @@ class TenantsTab(QWidget):
         runner: AsyncRunner,
         clock: Clock | None = None,
         changes: ChangeBus | None = None,
+        sessions: SessionChanges | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("tenantsTab")
         self._tenants = tenants
         self._hosts = hosts
+        self._sessions = sessions
         self._sync = sync
         self._clock = clock
         self._runner = runner
@@ -88,6 +95,8 @@ class TenantsTab(QWidget):
         self.waiting_for_first_sync = False
         """Never synced and a sync runs: loading states instead of "no tenants/hosts yet"."""
         self.dialog: QDialog | None = None
+        self.message: QMessageBox | None = None
+        """The last message this shows itself (a tenant whose deletion waits)."""
         self.tenants_model = TenantsModel(self)
         self.tenants_proxy = QSortFilterProxyModel(self)
         self.tenants_proxy.setSourceModel(self.tenants_model)
@@ -101,6 +110,7 @@ class TenantsTab(QWidget):
             runner=runner,
             tenants=self.tenant_records,
             current_tenant=self.current_tenant_id,
+            sessions=sessions,
         )
         self.host_actions.hosts_changed.connect(self.refresh_tenants)
         self.host_actions.reload_requested.connect(self.refresh)
@@ -438,7 +448,10 @@ class TenantsTab(QWidget):
         self.edit_tenant.setEnabled(chosen)
         self.move_tenant_hosts.setEnabled(chosen and bool(summary and summary.host_count))
         reason = delete_blocked_reason(summary) if summary is not None else ""
-        self.delete_tenant.setEnabled(chosen and not reason)
+        offered = bool(reason) and self._sessions is not None
+        if offered and summary is not None:
+            reason = delete_offer_note(summary)
+        self.delete_tenant.setEnabled(chosen and (offered or not reason))
         self.delete_tenant.setToolTip(
             reason or "Delete tenant (Ctrl+Shift+Del, or Del in the list)"
         )
@@ -588,6 +601,9 @@ class TenantsTab(QWidget):
         summary = self.current_summary()
         if summary is None or not self.delete_tenant.isEnabled():
             return
+        if self._sessions is not None and summary.coming_sessions:
+            self._offer_cancel(summary, self._sessions)
+            return
         name = summary.tenant.name
         count = summary.host_count
         hosts = (
@@ -606,6 +622,41 @@ class TenantsTab(QWidget):
             destructive=True,
         )
 
+    def _offer_cancel(self, summary: TenantSummary, sessions: SessionChanges) -> None:
+        """Its hosts have coming sessions: offer to cancel them first, priced."""
+        name, tenant_id = summary.tenant.name, summary.tenant.id
+        count = summary.host_count
+        text = (
+            f"Delete the tenant “{name}”? Its {count} host{'s stay' if count != 1 else ' stays'} "
+            "in the Zoom account and in the hosts list, with no tenant.\n\nIts hosts have "
+            f"{summary.coming_sessions} coming session{'s' if summary.coming_sessions != 1 else ''}"
+            ". A tenant is deleted only once they are cancelled; to keep them, Cancel here and "
+            "move its hosts to another tenant instead (Move hosts…)."
+        )
+        dialog = DeleteTenantDialog(
+            text, sessions.plan_cancel_tenant(tenant_id), runner=self._runner, parent=self
+        )
+
+        def chosen(plan: ChangePlan) -> None:
+            def sent(done: SessionsSubmitted) -> None:
+                if done.done:
+                    self._delete(tenant_id, name)
+                    return
+                line = (
+                    f"“{name}” stays until its sessions' cancellations have gone: "
+                    f"{plan.summary}. Delete it again then."
+                )
+                self.status_message.emit(line)
+                self.refresh_tenants()
+                self.message = show_error(self, "Tenant not deleted yet", line)
+
+            self._runner.run(
+                sessions.submit(plan, send_now=True), on_done=sent, label="Cancelling sessions…"
+            )
+
+        dialog.chosen.connect(chosen)
+        self._open(dialog)
+
     def _delete(self, tenant_id: int, name: str) -> None:
         def done(_: None) -> None:
             self.status_message.emit(f"Deleted the tenant “{name}”.")
@@ -615,6 +666,16 @@ class TenantsTab(QWidget):
         self._runner.run(
             self._tenants.delete(tenant_id), on_done=done, label="Deleting the tenant…"
         )
+
+
+def delete_offer_note(summary: TenantSummary) -> str:
+    """What Delete tenant offers while the tenant's hosts have coming sessions."""
+    count = summary.coming_sessions
+    return (
+        f"“{summary.tenant.name}”'s hosts have {count} coming session"
+        f"{'s' if count != 1 else ''}: Delete tenant… offers to cancel them first; to keep "
+        "them, move its hosts to another tenant (Move hosts…, Ctrl+Shift+M)."
+    )
 
 
 def delete_blocked_reason(summary: TenantSummary) -> str:
