@@ -171,3 +171,35 @@ def test_list_pages_by_next_page_token(sandbox: SandboxServer) -> None:
         assert len(seen) == len(set(seen)) == 5
         third = api.get("/users", params={"page_size": 2, "page_number": 3}).json()
         assert [u["id"] for u in third["users"]] == seen[4:]
+
+
+def test_license_assignments_past_the_hourly_budget_are_refused_until_the_hour_passes(
+    sandbox: SandboxServer,
+) -> None:
+    with client(sandbox) as api:
+        ada = _create(api, "ada@example.com", 1).json()["id"]
+        ben = _create(api, "ben@example.com", 1).json()["id"]
+        with admin(sandbox) as adm:
+            adm.patch("/config", json={"license_moves_per_hour": 2, "paid_seats": 10})
+            assert adm.get("/config").json()["license_moves_per_hour"] == 2
+        assert api.patch(f"/users/{ada}", json={"type": 2}).status_code == 204
+        sandbox.sandbox.clock.advance(timedelta(minutes=20))
+        assert api.patch(f"/users/{ada}", json={"type": 1}).status_code == 204
+        # A change of something else is no license assignment.
+        assert api.patch(f"/users/{ada}", json={"first_name": "Ada"}).status_code == 204
+        refused = api.patch(f"/users/{ben}", json={"type": 2})
+        assert refused.status_code == 400
+        assert refused.json() == {
+            "code": 200,
+            "message": "You have exceeded the limit of license assignments for your account. "
+            "Please try again after 40 minutes.",
+        }
+        assert sandbox.sandbox.state.users[ben].type == 1  # nothing changed
+    sandbox.sandbox.clock.advance(timedelta(minutes=41))
+    with client(sandbox) as api:  # a new token: the first one expired meanwhile
+        assert api.patch(f"/users/{ben}", json={"type": 2}).status_code == 204
+        with admin(sandbox) as adm:
+            adm.patch("/config", json={"license_moves_per_hour": 0})
+        for _ in range(3):  # no budget: no limit
+            assert api.patch(f"/users/{ben}", json={"type": 1}).status_code == 204
+            assert api.patch(f"/users/{ben}", json={"type": 2}).status_code == 204

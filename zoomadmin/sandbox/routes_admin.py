@@ -83,6 +83,7 @@ def _config_json(sandbox: Sandbox) -> dict[str, Any]:
         "no_show_share": account.no_show_share,
         "rate_limits": account.rate_limits,
         "download_rate": account.download_rate,
+        "license_moves_per_hour": account.license_moves_per_hour,
         "scopes": sorted(sandbox.state.scopes()),
     }
 
@@ -103,6 +104,7 @@ def _patch_config(sandbox: Sandbox, body: dict[str, Any]) -> None:
     late = _number(body, "late_join_share", 0, 1)
     no_show = _number(body, "no_show_share", 0, 1)
     download_rate = _number(body, "download_rate", 0, 10**11)
+    license_moves = _number(body, "license_moves_per_hour", 0, 10**6)
     plan = body.get("plan", account.plan)
     if plan not in _PLANS:
         raise _bad(f"plan must be one of {', '.join(_PLANS)}")
@@ -125,6 +127,8 @@ def _patch_config(sandbox: Sandbox, body: dict[str, Any]) -> None:
         account.no_show_share = no_show
     if download_rate is not None:
         account.download_rate = int(download_rate)
+    if license_moves is not None:
+        account.license_moves_per_hour = int(license_moves)
     if scopes is not ...:
         account.scopes = None if scopes is None else frozenset(map(str, scopes))
 

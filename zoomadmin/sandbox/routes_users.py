@@ -105,6 +105,32 @@ def check_seat(state: SandboxState) -> None:
         raise ZoomError(400, 200, f"You can add max {seats} paid users.")
 
 
+LICENSE_MOVES_WINDOW = timedelta(hours=1)
+LICENSE_LIMIT_MESSAGE = (
+    "You have exceeded the limit of license assignments for your account. "
+    "Please try again after {minutes} minutes."
+)
+
+
+def take_license_move(state: SandboxState, now: datetime) -> None:
+    """Count one license assignment against the account's rolling-hour budget.
+
+    When the budget is spent, Zoom's refusal (the words users quote; Zoom documents neither a
+    code nor the numbers, so 400 with code 200, as its other license refusals, is the
+    sandbox's choice), with the minutes until the oldest move in the window leaves it.
+    """
+    budget = state.account.license_moves_per_hour
+    if budget <= 0:
+        return
+    recent = [at for at in state.license_moves if now - at < LICENSE_MOVES_WINDOW]
+    if len(recent) >= budget:
+        wait = LICENSE_MOVES_WINDOW - (now - recent[0])
+        minutes = max(1, -(-int(wait.total_seconds()) // 60))
+        state.license_moves = recent
+        raise ZoomError(400, 200, LICENSE_LIMIT_MESSAGE.format(minutes=minutes))
+    state.license_moves = [*recent, now]
+
+
 def set_type(user: User, new_type: int, now: datetime) -> None:
     """Change a user's type, keeping ``licensed_spans`` (when it held a paid seat) up to date."""
     if user.type == new_type:
@@ -222,6 +248,8 @@ def _new_type(req: ApiRequest, user: User) -> int | None:
         raise errors.validation("type")
     if value == 2:
         check_seat(req.sandbox.state)
+    if 2 in (value, user.type):
+        take_license_move(req.sandbox.state, req.now())
     result: int = value
     return result
 

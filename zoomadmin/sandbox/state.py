@@ -49,6 +49,9 @@ class AccountConfig:
     timezone: str = "UTC"
     #: Bytes per second per download connection from signed storage; 0 = unlimited.
     download_rate: int = 0
+    #: License assignments (a user's type to or from Licensed) the account may make in any
+    #: rolling hour before Zoom refuses more; 0 = no limit (Zoom publishes no number).
+    license_moves_per_hour: int = 0
 
 
 @dataclass(slots=True)
@@ -233,6 +236,8 @@ class SandboxState:
         self.groups = GroupBook()
         #: Ended instances whose cloud recording completes later: (when, instance uuid).
         self.pending_recordings: list[tuple[datetime, str]] = []
+        #: When each recent license assignment was made (for ``license_moves_per_hour``).
+        self.license_moves: list[datetime] = []
         self._uuids: set[str] = set()
 
     def load_from(self, other: SandboxState) -> None:
