@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import gc
 import os
@@ -47,20 +48,36 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 HANG_SECONDS = float(os.environ.get("ZOOMADMIN_TEST_HANG_SECONDS", "300"))
 
 
+def _print_asyncio_tasks() -> None:
+    """Where every unfinished asyncio task waits (found through the GC: the timer thread
+    cannot ask the main thread's loop)."""
+    import asyncio
+
+    tasks = [t for t in gc.get_objects() if isinstance(t, asyncio.Task) and not t.done()]
+    print(f"\n{len(tasks)} unfinished asyncio tasks:", file=sys.stderr)
+    for task in tasks:
+        print(f"- {task!r}", file=sys.stderr)
+        with contextlib.suppress(Exception):
+            task.print_stack(limit=12, file=sys.stderr)
+
+
 @pytest.fixture(autouse=True)
 def _end_the_run_if_a_test_hangs(request: pytest.FixtureRequest) -> Iterator[None]:
     capture = request.config.pluginmanager.getplugin("capturemanager")
 
     def report_and_exit() -> None:
+        out, err = ("", "")
         if capture is not None:
             capture.suspend_global_capture(in_=True)
+            out, err = capture.read_global_capture()
         print(
-            f"\n{request.node.nodeid} is still running after {HANG_SECONDS:.0f} s; "
-            "every thread's stack:",
+            f"\n{request.node.nodeid} is still running after {HANG_SECONDS:.0f} s.\n"
+            f"Its output so far:\n{out[-4000:]}\n{err[-8000:]}\nEvery thread's stack:",
             file=sys.stderr,
             flush=True,
         )
         faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        _print_asyncio_tasks()
         sys.stderr.flush()
         os._exit(3)
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+import pytest
 
 from zoomadmin.core.changes import Change, ChangeBus, ChangeKind
 from zoomadmin.jobs.lease import FileLease
@@ -150,3 +153,36 @@ async def test_a_lease_is_free_again_once_released(tmp_path: Path) -> None:
     await first.release()
     assert await second.acquire()
     await second.release()
+
+
+class Stubborn:
+    """Swallows its cancellation and goes on waiting, as a job stuck in cleanup would."""
+
+    name = "stubborn"
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self.let_go = asyncio.Event()
+
+    async def run(self, report: JobReport) -> None:
+        report.waiting(None, "for work")
+        self.started.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.Future()
+        await self.let_go.wait()  # deaf to cancellation until the test lets it go
+
+
+async def test_stopping_waits_a_bounded_time_for_a_job_that_will_not_unwind(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    stubborn, steady = Stubborn(), Steady()
+    lease = FileLease(tmp_path / "jobs.lock")
+    supervisor = Supervisor([stubborn, steady], lease=lease, bus=ChangeBus(), stop_wait=0.2)
+    supervisor.start()
+    await asyncio.wait_for(stubborn.started.wait(), 5)
+    await asyncio.wait_for(supervisor.stop(), 5)  # without the bound: forever
+    assert steady.cancelled and not lease.held
+    assert "did not stop within 0.2 s: stubborn" in caplog.text
+    assert {s.state for s in supervisor.statuses} == {JobState.STOPPED}
+    stubborn.let_go.set()
+    await asyncio.sleep(0.05)

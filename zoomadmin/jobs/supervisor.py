@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
 LEASE_RETRY = 15.0
+STOP_WAIT = 10.0
+"""Seconds :meth:`Supervisor.stop` waits for cancelled jobs to unwind before it goes on."""
 """Real seconds between tries to take the lease while another process holds it."""
 
 
@@ -107,8 +109,10 @@ class Supervisor:
         bus: ChangeBus,
         backoff: tuple[float, float] = (FIRST_BACKOFF, MAX_BACKOFF),
         lease_retry: float = LEASE_RETRY,
+        stop_wait: float = STOP_WAIT,
     ) -> None:
         self._jobs = list(jobs)
+        self._stop_wait = stop_wait
         self._backoff = backoff
         self._lease_retry = lease_retry
         self._lease = lease
@@ -138,11 +142,27 @@ class Supervisor:
         main, self._main = self._main, None
         if main is not None:
             main.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await main
+            await self._unwound(main)
         await self._lease.release()
         for job in self._jobs:
             self._set(job.name, JobState.STOPPED)
+
+    async def _unwound(self, main: asyncio.Task[None]) -> None:
+        """Wait (at most ``stop_wait``) for the cancelled jobs; a job that swallows its
+        cancellation is named in the log and left behind, so stopping (and quitting) ends."""
+        done, _ = await asyncio.wait({main}, timeout=self._stop_wait)
+        if done:
+            with contextlib.suppress(asyncio.CancelledError):
+                main.result()
+            return
+        stuck = sorted(
+            name.removeprefix("job-")
+            for task in asyncio.all_tasks()
+            if not task.done() and (name := task.get_name()).startswith("job-")
+        )
+        log.warning(
+            "Jobs did not stop within %s s: %s", f"{self._stop_wait:g}", ", ".join(stuck) or "?"
+        )
 
     async def _lead(self) -> None:
         while not await self._lease.acquire():
