@@ -38,7 +38,7 @@ def tab_builders() -> list[TabBuilder]:
     A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
     the widget gets only the services it needs, from the account's runtime.
     """
-    return [_tenants_tab, _recordings_tab, _settings_tab]
+    return [_tenants_tab, _calendar_tab, _recordings_tab, _settings_tab]
 
 
 def _tenants_tab(context: AccountContext) -> TabSpec:
@@ -62,6 +62,28 @@ def _tenants_tab(context: AccountContext) -> TabSpec:
         )
 
     return TabSpec("Tenants && Hosts", build, "tenants")
+
+
+def _calendar_tab(context: AccountContext) -> TabSpec:
+    """Calendar: every session in day, week and month views, its changes, the queue."""
+    from zoomadmin.ui.main_window import TabSpec
+
+    def build() -> QWidget:
+        from zoomadmin.ui.calendar.calendar_tab import CalendarTab
+
+        runtime = context.runtime
+        services = runtime.services
+        return CalendarTab(
+            calendar=services.calendar,
+            queue=services.queue,
+            sessions=services.sessions,
+            curricula=services.curricula,
+            runner=context.runner,
+            clock=runtime.clock,
+            changes=runtime.bus,
+        )
+
+    return TabSpec("&Calendar", build, "details")
 
 
 def _recordings_tab(context: AccountContext) -> TabSpec:

@@ -120,7 +120,7 @@ class AccountRuntime:
                 store, zoom, hosts, now=now, bus=self.bus, on_submitted=queue.wake
             ),
             queue=queue,
-            calendar=CalendarService(store, queue),
+            calendar=CalendarService(store, queue, live=lambda: self.poller.live_meeting_ids),
             sessions=SessionChanges(store, zoom, queue, now=now, bus=self.bus),
             policies=policies,
             drift=drift,

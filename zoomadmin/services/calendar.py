@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState
 from zoomadmin.services.schedule_queue import ScheduleQueue
+from zoomadmin.store.meetings import MeetingRecord
 from zoomadmin.store.repositories import Store
 
 PRODID = "-//zoomadmin//calendar export//EN"
@@ -46,6 +47,14 @@ class CalendarSession:
     meeting_id: int | None = None
     occurrence_id: str = ""
     intent_id: int | None = None
+    join_url: str = ""
+    meeting_live: bool = False
+    """Zoom says its meeting is running now (from the events); of a series, the screens take
+    the session under way as the live one."""
+    recorded: bool = False
+    """A cloud recording of it is in the recordings index."""
+    meeting_type: int = 2
+    """Zoom's type: 2 a single meeting, 8 a series (1 an instant meeting)."""
 
     @property
     def end(self) -> datetime:
@@ -65,12 +74,23 @@ class CalendarSession:
         return f"intent-{self.intent_id}-{int(self.start.timestamp())}@zoomadmin"
 
 
+RECORDING_SLACK = timedelta(minutes=30)
+"""A recording that starts this long before a session, or before its end, is the session's."""
+
+
 class CalendarService:
     """Sessions for the calendar views and their iCalendar and CSV exports."""
 
-    def __init__(self, store: Store, queue: ScheduleQueue) -> None:
+    def __init__(
+        self,
+        store: Store,
+        queue: ScheduleQueue,
+        *,
+        live: Callable[[], frozenset[int]] = frozenset,
+    ) -> None:
         self._store = store
         self._queue = queue
+        self._live = live
 
     async def sessions(
         self,
@@ -89,23 +109,34 @@ class CalendarService:
         stored = self._store.meetings.sessions_between(
             start, end, tenant_id=tenant_id, host_id=host_id
         )
-        zones: dict[int, str] = {}
+        meetings: dict[int, MeetingRecord] = {}
+        live = self._live()
+        recorded = self._recorded(start, end)
         out: list[CalendarSession] = []
         for s in stored:
-            if s.meeting_id not in zones:
-                zones[s.meeting_id] = self._store.meetings.get(s.meeting_id).timezone or "UTC"
+            if s.meeting_id not in meetings:
+                meetings[s.meeting_id] = self._store.meetings.get(s.meeting_id)
+            meeting = meetings[s.meeting_id]
+            session = CalendarSession(
+                s.start_time,
+                s.duration_minutes,
+                s.topic,
+                s.host_id,
+                s.host_email,
+                s.tenant_id,
+                meeting.timezone or "UTC",
+                s.status,
+                s.meeting_id,
+                s.occurrence_id,
+                join_url=meeting.join_url or "",
+                meeting_type=meeting.meeting_type,
+            )
+            marks = recorded.get(s.meeting_id, ())
             out.append(
-                CalendarSession(
-                    s.start_time,
-                    s.duration_minutes,
-                    s.topic,
-                    s.host_id,
-                    s.host_email,
-                    s.tenant_id,
-                    zones[s.meeting_id],
-                    s.status,
-                    s.meeting_id,
-                    s.occurrence_id,
+                replace(
+                    session,
+                    meeting_live=s.meeting_id in live,
+                    recorded=any(_is_of(session, at) for at in marks),
                 )
             )
         pending = self._store.schedule.listed(
@@ -119,6 +150,27 @@ class CalendarService:
         out.sort(key=lambda c: (c.start, c.host_email))
         return out
 
+    def _recorded(self, start: datetime, end: datetime) -> dict[int, list[datetime]]:
+        found: dict[int, list[datetime]] = {}
+        for meeting_id, at in self._store.recordings.recorded_between(start - RECORDING_SLACK, end):
+            found.setdefault(meeting_id, []).append(at)
+        return found
+
+    async def position(self, session: CalendarSession) -> tuple[int, int] | None:
+        """Which session of its series this one is: (number, of how many); None for a
+        single meeting or one still in the queue."""
+        if session.meeting_id is None or not session.occurrence_id:
+            return None
+
+        def read() -> tuple[int, int] | None:
+            meeting = self._store.meetings.get(session.meeting_id or 0)
+            starts = [o.start_time for o in meeting.occurrences]
+            if session.start not in starts:
+                return None
+            return starts.index(session.start) + 1, len(starts)
+
+        return await asyncio.to_thread(read)
+
     async def export_ics(self, sessions: Sequence[CalendarSession]) -> bytes:
         """An iCalendar file: one VEVENT per session, in its zone (zoneinfo VTIMEZONEs)."""
         return await asyncio.to_thread(to_ics, sessions)
@@ -126,6 +178,10 @@ class CalendarService:
     async def export_csv(self, sessions: Sequence[CalendarSession]) -> str:
         """A CSV file, one row per session."""
         return to_csv(sessions)
+
+
+def _is_of(session: CalendarSession, recording_start: datetime) -> bool:
+    return session.start - RECORDING_SLACK <= recording_start < session.end
 
 
 def _pending(

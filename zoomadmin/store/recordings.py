@@ -439,6 +439,15 @@ class RecordingRepository:
                 whole = in_trash and left == 0
                 conn.execute(update(_meeting).where(_meeting.c.uuid == uuid).values(in_trash=whole))
 
+    def recorded_between(self, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+        """(meeting id, start) of every recorded meeting instance that started in ``[start,
+        end)`` (the calendar marks its sessions recorded)."""
+        query = select(_meeting.c.meeting_id, _meeting.c.start_time).where(
+            _meeting.c.start_time >= start, _meeting.c.start_time < end
+        )
+        with self._engine.connect() as conn:
+            return [(int(r.meeting_id), r.start_time) for r in conn.execute(query)]
+
     # -- retention policies ---------------------------------------------------------------
 
     def retention_policies(self) -> dict[int, int | None]:

@@ -82,6 +82,12 @@ class Poller(StatusNotifier):
         """UUIDs of the meeting instances the poller believes are live."""
         return frozenset(self._live)
 
+    @property
+    def live_meeting_ids(self) -> frozenset[int]:
+        """Meeting ids of the instances the poller believes are live."""
+        ids = (str(meeting.get("id", "")) for meeting in self._live.values())
+        return frozenset(int(i) for i in ids if i.isdigit())
+
     def observe(self, event: Event) -> None:
         """Learn from an event another source delivered."""
         if self._recordings is not None:

@@ -1,0 +1,1 @@
+"""The Calendar tab: sessions in painted day, week and month views, their details and actions."""
