@@ -8,11 +8,13 @@ view.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
 
-from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetrics,
@@ -21,6 +23,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPixmap,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -54,13 +58,21 @@ MARK_COLOURS = {
 NOW_COLOUR = "#e11d48"
 
 
-def _block_colour(session: CalendarSession, mark: Mark) -> QColor:
-    colour = QColor(tenant_colour(session.tenant_id))
-    if mark in (Mark.ENDED, Mark.RECORDED):
-        colour.setAlphaF(0.55)  # the past reads quieter than what is coming
+@functools.cache
+def _block_brush(tenant_id: int | None, mark: Mark) -> QBrush:
+    """A block's fill: its tenant's colour, quieter for the past, lighter while queued (made
+    once per tenant and mark: a paint of thousands of blocks creates no colours)."""
+    colour = QColor(tenant_colour(tenant_id))
+    if mark in (Mark.ENDED, Mark.RECORDED):  # the past reads quieter than what is coming
+        colour = QColor(colour.red(), colour.green(), colour.blue(), 140)
     elif mark in (Mark.QUEUED, Mark.SENDING, Mark.WAITING, Mark.FAILED):
         colour = colour.lighter(115)
-    return colour
+    return QBrush(colour)
+
+
+@functools.cache
+def _mark_brush(mark: Mark) -> QBrush:
+    return QBrush(QColor(MARK_COLOURS[mark]))
 
 
 class _Painted(QWidget):
@@ -127,6 +139,7 @@ class DayColumns(_Painted):
         super().__init__(parent)
         self.setObjectName("calendarColumns")
         self.placed: list[Placed] = []
+        self._picture: QPixmap | None = None
         self.setMinimumHeight(24 * HOUR_HEIGHT)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -159,22 +172,66 @@ class DayColumns(_Painted):
                 return placed.session
         return None
 
+    def invalidate(self) -> None:
+        """Draw the picture again at the next paint (sessions, size, clock or colours moved)."""
+        self._picture = None
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """A new width lays the columns out again."""
+        super().resizeEvent(event)
+        self.invalidate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """A palette or font change paints in the new colours."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self.invalidate()
+        super().changeEvent(event)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        """The hour grid, today's tint, the blocks in view and the now-line."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        """The day's picture (grid and blocks, drawn once per change of what is shown), then
+        the selection's outline and the now-line over it: a scroll step only copies."""
+        ratio = self.devicePixelRatioF()
+        picture = self._picture
+        if picture is None or picture.deviceIndependentSize().toSize() != self.size():
+            picture = self._picture = self._render(ratio)
         clip = event.rect()
+        painter = QPainter(self)
+        source = QRectF(
+            clip.x() * ratio, clip.y() * ratio, clip.width() * ratio, clip.height() * ratio
+        )
+        painter.drawPixmap(QRectF(clip), picture, source)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_selection(painter, clip)
+        self._paint_now(painter)
+        painter.end()
+
+    def _render(self, ratio: float) -> QPixmap:
+        picture = QPixmap(max(1, round(self.width() * ratio)), max(1, round(self.height() * ratio)))
+        picture.setDevicePixelRatio(ratio)
         palette = self.palette()
-        painter.fillRect(clip, palette.color(QPalette.ColorRole.Base))
-        self._paint_grid(painter, clip, palette)
+        picture.fill(palette.color(QPalette.ColorRole.Base))
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        everything = self.rect()
+        self._paint_grid(painter, everything, palette)
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, small.pointSizeF() - 1))
         for placed in self.placed:
-            rect = self.block_rect(placed)
-            if rect.intersects(QRectF(clip)):
-                self._paint_block(painter, placed, rect, small)
-        self._paint_now(painter)
+            self._paint_block(painter, placed, self.block_rect(placed), small)
         painter.end()
+        return picture
+
+    def _paint_selection(self, painter: QPainter, clip: QRect) -> None:
+        if self.selected is None:
+            return
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 2))
+        painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+        for placed in self.placed:
+            if placed.session == self.selected:
+                rect = self.block_rect(placed).adjusted(-1, -1, 1, 1)
+                if rect.intersects(QRectF(clip)):
+                    painter.drawRoundedRect(rect, 5, 5)
 
     def _paint_grid(self, painter: QPainter, clip: QRect, palette: QPalette) -> None:
         width = self.column_width()
@@ -199,7 +256,7 @@ class DayColumns(_Painted):
             painter.setPen(QPen(line, 1))
             painter.drawLine(GUTTER, y, self.width(), y)
             if 0 < hour < 24:
-                painter.setPen(text)
+                painter.setPen(QPen(text))
                 label = QRect(0, y - 8, GUTTER - 6, 16)
                 painter.drawText(
                     label,
@@ -214,26 +271,22 @@ class DayColumns(_Painted):
     def _paint_block(self, painter: QPainter, placed: Placed, rect: QRectF, small: QFont) -> None:
         session = placed.session
         mark = mark_of(session, self.now)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(_block_colour(session, mark))
+        painter.setPen(QPen(Qt.PenStyle.NoPen))
+        painter.setBrush(_block_brush(session.tenant_id, mark))
         painter.drawRoundedRect(rect, 4, 4)
         stripe = QRectF(rect.left(), rect.top(), 4, rect.height())
-        painter.setBrush(QColor(MARK_COLOURS[mark]))
+        painter.setBrush(_mark_brush(mark))
         painter.drawRoundedRect(stripe, 2, 2)
         if mark is Mark.FAILED:
             painter.setPen(QPen(QColor(MARK_COLOURS[Mark.FAILED]), 2, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
             painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 4, 4)
-        if session == self.selected:
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 5, 5)
         inner = rect.adjusted(7, 2, -3, -2).toRect()
         if inner.width() < 12 or inner.height() < 8:
             return
         local = session.start.astimezone(self.zone)
         lines = [session.title, f"{local:%H:%M} · {mark.value}", session.host_email]
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(QPen(QColor("#ffffff")))
         painter.setFont(small)
         metrics = QFontMetrics(small)
         y = inner.top()
@@ -257,7 +310,7 @@ class DayColumns(_Painted):
         painter.drawLine(
             QPoint(round(x), round(y)), QPoint(round(x + self.column_width()), round(y))
         )
-        painter.setBrush(QColor(NOW_COLOUR))
+        painter.setBrush(QBrush(QColor(NOW_COLOUR)))
         painter.drawEllipse(QPoint(round(x), round(y)), 4, 4)
 
 
@@ -284,13 +337,17 @@ class DayHeader(QWidget):
             rect = QRectF(GUTTER + index * width, 0, width, HEADER).toRect()
             painter.setFont(bold if day == today else self.font())
             painter.setPen(
-                palette.color(
-                    QPalette.ColorRole.Highlight if day == today else QPalette.ColorRole.WindowText
+                QPen(
+                    palette.color(
+                        QPalette.ColorRole.Highlight
+                        if day == today
+                        else QPalette.ColorRole.WindowText
+                    )
                 )
             )
             text = f"{day:%a} {day.day} {day:%b}" if width > 90 else f"{day:%a} {day.day}"
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        painter.setPen(palette.color(QPalette.ColorRole.Mid))
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid)))
         painter.drawLine(0, HEADER - 1, self.width(), HEADER - 1)
         painter.end()
 
@@ -419,7 +476,7 @@ class MonthGrid(_Painted):
         for column in range(7):
             day = self.first + timedelta(days=column)
             rect = QRectF(column * width, 0, width, HEADER).toRect()
-            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.WindowText)))
             painter.drawText(
                 rect, Qt.AlignmentFlag.AlignCenter, f"{day:%A}" if width > 110 else f"{day:%a}"
             )
@@ -449,20 +506,20 @@ class MonthGrid(_Painted):
         if outside:
             painter.fillRect(cell, palette.color(QPalette.ColorRole.AlternateBase))
         painter.setPen(QPen(grid, 1))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         painter.drawRect(cell)
         number = QRect(cell.left() + 4, cell.top() + 2, cell.width() - 8, line_height)
         if day == today:
             badge = QRect(
                 number.left() - 2, number.top(), metrics.horizontalAdvance("00") + 8, line_height
             )
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.setPen(QPen(Qt.PenStyle.NoPen))
+            painter.setBrush(QBrush(palette.color(QPalette.ColorRole.Highlight)))
             painter.drawRoundedRect(badge, 6, 6)
-            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.HighlightedText)))
         else:
             role = QPalette.ColorRole.PlaceholderText if outside else QPalette.ColorRole.Text
-            painter.setPen(palette.color(role))
+            painter.setPen(QPen(palette.color(role)))
         painter.drawText(number.adjusted(2, 0, 0, 0), Qt.AlignmentFlag.AlignLeft, str(day.day))
         sessions = self.by_day.get(day, [])
         room = max(0, (cell.height() - line_height - 4) // line_height)
@@ -475,7 +532,7 @@ class MonthGrid(_Painted):
             y += line_height
         if more:
             line = QRect(cell.left() + 6, y, cell.width() - 10, line_height - 1)
-            painter.setPen(palette.color(QPalette.ColorRole.Link))
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Link)))
             painter.drawText(
                 line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, f"+{more} more"
             )
@@ -485,20 +542,20 @@ class MonthGrid(_Painted):
         self, painter: QPainter, line: QRect, session: CalendarSession, metrics: QFontMetrics
     ) -> None:
         mark = mark_of(session, self.now)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(_block_colour(session, mark))
+        painter.setPen(QPen(Qt.PenStyle.NoPen))
+        painter.setBrush(_block_brush(session.tenant_id, mark))
         painter.drawRoundedRect(QRectF(line), 3, 3)
-        painter.setBrush(QColor(MARK_COLOURS[mark]))
+        painter.setBrush(_mark_brush(mark))
         painter.drawRoundedRect(QRectF(line.left(), line.top(), 3, line.height()), 1.5, 1.5)
         if session == self.selected:
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Text), 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setBrush(QBrush(Qt.BrushStyle.NoBrush))
             painter.drawRoundedRect(QRectF(line).adjusted(-1, -1, 1, 1), 3, 3)
         local = session.start.astimezone(self.zone)
         text = metrics.elidedText(
             f"{local:%H:%M} {session.title}", Qt.TextElideMode.ElideRight, line.width() - 8
         )
-        painter.setPen(QColor("#ffffff"))
+        painter.setPen(QPen(QColor("#ffffff")))
         painter.drawText(
             line.adjusted(6, 0, -2, 0),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
