@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.core.changes import Change
     from zoomadmin.core.profiles import AccountProfile
+    from zoomadmin.core.schedule import QueueCounts
     from zoomadmin.jobs.lease import LeadershipLease
     from zoomadmin.services.connection import (
         ConnectionService,
@@ -103,6 +104,7 @@ class Application:
         self.runner = AsyncRunner(reporter)
         self.runtime: AccountRuntime | None = None
         self._unsubscribe_jobs: Callable[[], None] | None = None
+        self._unsubscribe_queue: Callable[[], None] | None = None
         self.first_open: FirstOpenReport | None = None
         self.window = window
         self.status: AppStatusBar = window.status
@@ -183,9 +185,10 @@ class Application:
         """Stop the open account's jobs and release its database (``keep_store``: return the
         store still open, for the caller to close last)."""
         runtime, self.runtime = self.runtime, None
-        unsubscribe, self._unsubscribe_jobs = self._unsubscribe_jobs, None
-        if unsubscribe is not None:
-            unsubscribe()
+        for unsubscribe in (self._unsubscribe_jobs, self._unsubscribe_queue):
+            if unsubscribe is not None:
+                unsubscribe()
+        self._unsubscribe_jobs = self._unsubscribe_queue = None
         store = None
         if runtime is not None:
             if keep_store:
@@ -195,6 +198,7 @@ class Application:
                 await runtime.close()
         if shiboken6_valid(self.status):
             self.status.show_events("Events: off")
+            self.status.show_queue("")
         return store
 
     def _on_event_status(self, status: StreamStatus) -> None:
@@ -212,6 +216,20 @@ class Application:
             from zoomadmin.jobs.supervisor import jobs_summary
 
             self.status.show_jobs(*jobs_summary(runtime.job_statuses, runtime.supervisor.holder))
+
+    def _on_queue_changed(self, change: Change | None) -> None:
+        from zoomadmin.core.changes import ChangeKind
+
+        runtime = self.runtime
+        if runtime is None or (change is not None and change.kind is not ChangeKind.QUEUE):
+            return
+
+        def show(counts: QueueCounts) -> None:
+            if shiboken6_valid(self.status):
+                busy = counts.queued or counts.waiting or counts.failed
+                self.status.show_queue(counts.text if busy else "")
+
+        self.runner.run(runtime.services.queue.counts(), on_done=show)
 
     def _open_store(self, profile: AccountProfile | None) -> Store:
         """On a worker thread: the account's database (the warm-up may have opened it)."""
@@ -241,6 +259,8 @@ class Application:
         runtime.events.add_status_listener(self._on_event_status)
         self._on_event_status(runtime.events.status)
         self._unsubscribe_jobs = runtime.bus.subscribe(self._on_jobs_changed)
+        self._unsubscribe_queue = runtime.bus.subscribe(self._on_queue_changed)
+        self._on_queue_changed(None)
         runtime.start()
         if account.is_sandbox:
             self._on_clock_tick()

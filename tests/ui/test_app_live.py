@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from tests.ui.conftest import WaitUntil
 from zoomadmin.app import Application
 from zoomadmin.core.clock import AppClock
 from zoomadmin.paths import AppPaths
@@ -150,3 +151,24 @@ async def test_switching_accounts_stops_the_old_accounts_work(
     await app.runner.wait_idle()
     assert job.cancelled() and reached == []
     assert reported_errors == []
+
+
+async def test_the_status_bar_says_what_the_schedule_queue_holds(
+    app: Application, wait_until: WaitUntil
+) -> None:
+    runtime = app.runtime
+    assert runtime is not None
+    assert not app.status.queue.isVisibleTo(app.window)  # nothing waits
+    await runtime.stop()  # the queue's job would send it at once
+    sessions = runtime.services.sessions
+    host = runtime.store.hosts.all()[0]
+    start = runtime.clock.now() + timedelta(days=3)
+    plan = await sessions.plan_add(host.id, "Parent evening", start, 30, "UTC")
+    await sessions.submit(plan)
+    await wait_until(
+        lambda: (
+            app.status.queue.isVisibleTo(app.window)
+            and app.status.queue.text() == "1 sessions queued"
+        ),
+        what="the queue's state in the status bar",
+    )

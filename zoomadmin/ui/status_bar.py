@@ -49,6 +49,9 @@ class AppStatusBar(QStatusBar):
         self.events.setAccessibleName("Event stream")
         self.jobs = QLabel(self)
         self.jobs.setAccessibleName("Always-on work")
+        self.queue = QLabel(self)
+        self.queue.setObjectName("queueState")
+        self.queue.setAccessibleName("Schedule queue")
         self.clock = QLabel(self)
         self.clock.setObjectName("sandboxClock")
         self.clock.setAccessibleName("Sandbox clock")
@@ -64,6 +67,7 @@ class AppStatusBar(QStatusBar):
             self.account,
             self.connection,
             self.events,
+            self.queue,
             self.jobs,
             self.clock,
             self.speed_label,
@@ -74,6 +78,7 @@ class AppStatusBar(QStatusBar):
         self.show_account("", is_sandbox=False)  # hidden until an account is open or fails
         self.show_connection("Connecting…")
         self.show_events("Events: off")
+        self.show_queue("")
 
     def show_account(self, label: str, *, is_sandbox: bool) -> None:
         """Name the account; a sandbox account is marked so it stands out from production."""
@@ -122,6 +127,13 @@ class AppStatusBar(QStatusBar):
         4 s``), with why it is not connected as a tooltip."""
         self.events.setText(text)
         self.events.setToolTip(detail)
+
+    def show_queue(self, text: str) -> None:
+        """What the schedule queue holds (``312 sessions queued, 14 wait for Tue 00:00 UTC``);
+        hidden while nothing waits to go to Zoom."""
+        self.queue.setText(text)
+        self.queue.setToolTip("Meeting writes waiting to go to Zoom (the Calendar tab lists them)")
+        self.queue.setVisible(bool(text))
 
     def show_jobs(self, text: str, detail: str = "") -> None:
         """Show how the always-on work is doing (``Jobs: running``, ``Jobs: 1 failed``,
