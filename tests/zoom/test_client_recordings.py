@@ -132,6 +132,27 @@ async def test_a_download_never_holds_more_than_one_write_unwritten(
     assert all(fetching) and not held.locked()
 
 
+async def test_storage_is_asked_for_the_bytes_only_within_the_transfer_slot(
+    sandbox: SandboxServer, zoom: ZoomClient, tmp_path: Path
+) -> None:
+    """Signed storage starts sending as soon as it is asked: asking it outside the slot let
+    twice as many files stream at once as the queue allows."""
+    (host,) = add_users(sandbox, 1)
+    uuid = add_recording(sandbox, host, SANDBOX_START - timedelta(days=1))
+    recording = await zoom.get_meeting_recordings(uuid)
+    video = next(f for f in recording.recording_files if f.file_type == "MP4")
+    held = asyncio.Semaphore(1)
+    asked: list[tuple[bool, bool]] = []
+
+    async def note(request: httpx.Request) -> None:
+        asked.append(("authorization" in request.headers, held.locked()))
+
+    zoom.transport.http.event_hooks["request"].append(note)
+    await zoom.download(video, tmp_path / "lesson.mp4", transfers=held)
+    # Zoom's link (with the token) outside the slot; signed storage (no token) within it.
+    assert asked[-2:] == [(True, False), (False, True)]
+
+
 async def test_download_survives_faults(
     sandbox: SandboxServer, tmp_path: Path, admin: Callable[..., dict[str, Any]]
 ) -> None:

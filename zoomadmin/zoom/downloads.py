@@ -152,19 +152,28 @@ class Downloader:
         if expected_size is not None and offset == expected_size and offset > 0:
             return 200
         headers = {"Authorization": f"Bearer {bearer}"}
-        target = url
-        for _ in range(_MAX_REDIRECTS):
-            if offset:
-                headers["Range"] = f"bytes={offset}-"
-            async with self._t.http.stream("GET", target, headers=headers) as r:
-                if r.is_redirect and "location" in r.headers:
-                    target = urljoin(str(r.url), r.headers["location"])
-                    # The signed link needs no token: it never goes to storage.
-                    headers = {}
-                    continue
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        # Zoom's own link answers with a redirect to signed storage: asked outside the
+        # transfer slot, so the next file's link is known while another file comes in.
+        async with self._t.http.stream("GET", url, headers=headers) as r:
+            if not (r.is_redirect and "location" in r.headers):
                 async with transfers:
                     return await self._answer(
-                        r, part, offset, expected_size, progress, redirected=target != url
+                        r, part, offset, expected_size, progress, redirected=False
+                    )
+            target = urljoin(str(r.url), r.headers["location"])
+        # The signed link needs no token: it never goes to storage. Its bytes come in
+        # within the slot (the request too: storage starts sending as soon as it is asked).
+        storage = {"Range": f"bytes={offset}-"} if offset else {}
+        async with transfers:
+            for _ in range(_MAX_REDIRECTS):
+                async with self._t.http.stream("GET", target, headers=storage) as r:
+                    if r.is_redirect and "location" in r.headers:
+                        target = urljoin(str(r.url), r.headers["location"])
+                        continue
+                    return await self._answer(
+                        r, part, offset, expected_size, progress, redirected=True
                     )
         return _AGAIN
 
