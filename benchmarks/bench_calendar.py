@@ -105,6 +105,7 @@ def week_round(count: int) -> tuple[float, float, float, float, float]:
     for shown in ([], sessions(count * 7 // 42, first, days, seed=1)):
         view.columns.show_sessions(shown, first, days, ZONE)
         bar = view.area.verticalScrollBar()
+        view.area.viewport().grab()  # the picture, drawn once per change (timed below)
         steps = []
         for value in range(0, bar.maximum(), 40):
             began = time.perf_counter()
