@@ -42,10 +42,10 @@ from zoomadmin.ui.calendar.detail_panel import DetailPanel
 from zoomadmin.ui.calendar.layout import View, neighbours, period, step
 from zoomadmin.ui.calendar.session_forms import HostOption, MoveForm, SeriesForm, SessionForm
 from zoomadmin.ui.calendar.views import MonthGrid, TimeGridView
+from zoomadmin.ui.common.actions import tab_action
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.change_listener import ChangeListener, Folded
 from zoomadmin.ui.common.dates import local_zone
-from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.common.toolbar import FittingToolBar
 from zoomadmin.ui.curriculum.wizard import open_curriculum_wizard
 from zoomadmin.ui.tenants.host_actions import confirm
@@ -118,16 +118,7 @@ class CalendarTab(QWidget):
         slot: Callable[[], None],
         icon_name: str = "",
     ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        sequence = QKeySequence(keys)
-        action.setShortcut(sequence)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
-        plain = text.replace("&", "").rstrip("…")
-        action.setToolTip(f"{plain} ({shown})" if shown else plain)
-        action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
+        return tab_action(self, text, keys, slot, icon_name)
 
     def _build_actions(self) -> None:
         group = QActionGroup(self)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,9 +37,9 @@ from zoomadmin.services.recordings_index import (
     RecordingRecord,
     RecordingsIndex,
 )
+from zoomadmin.ui.common.actions import tab_action
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.change_listener import ChangeListener, Folded
-from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.recordings.download_panel import DownloadPanel
 from zoomadmin.ui.recordings.recordings_filter import RecordingsProxy, RecordingsView
 from zoomadmin.ui.recordings.recordings_model import (
@@ -106,13 +106,7 @@ class RecordingsTab(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _action(self, text: str, icon_name: str, keys: str, slot: Callable[[], None]) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        action.setShortcut(QKeySequence(keys))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys})")
-        action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
+        return tab_action(self, text, keys, slot, icon_name)
 
     def _build_actions(self) -> None:
         self.sync_action = self._action("&Read from Zoom", "sync", "F5", self.sync)

@@ -32,11 +32,11 @@ from zoomadmin.services.session_changes import ChangePlan, SessionChanges
 from zoomadmin.services.session_changes import Submitted as SessionsSubmitted
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantService
+from zoomadmin.ui.common.actions import tab_action
 from zoomadmin.ui.common.async_runner import AsyncRunner
 from zoomadmin.ui.common.audit_log import AuditLogDialog
 from zoomadmin.ui.common.dates import local_zone
 from zoomadmin.ui.common.empty_state import EmptyState
-from zoomadmin.ui.common.icons import icon
 from zoomadmin.ui.common.messages import show_error
 from zoomadmin.ui.common.table_state import TableState
 from zoomadmin.ui.common.toolbar import FittingToolBar
@@ -144,14 +144,7 @@ class TenantsTab(QWidget):
     def _action(
         self, text: str, icon_name: str, keys: QKeySequence, slot: Callable[[], None]
     ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        action.setProperty("icon_name", icon_name)
-        action.setShortcut(keys)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{text.replace('&', '').rstrip('…')} ({keys.toString()})")
-        action.triggered.connect(lambda _=False: slot())
-        self.addAction(action)
-        return action
+        return tab_action(self, text, keys, slot, icon_name)
 
     def _build_tenant_actions(self) -> None:
         self.new_tenant = self._action(
