@@ -86,28 +86,37 @@ async def test_the_week_view_shows_the_demo_term_and_the_keys_move_through_it(
     assert not tab.empty.isVisible()
     assert {s.tenant_id for s in shown} >= {1, 2, 3}
     shoot(tab, "week")
-    qtbot.keyClick(tab, Qt.Key.Key_PageDown)
+    tab.setFocus()  # the views have the keys (the tab passes its focus to the one shown)
+    assert tab.focusWidget() is tab.grid.columns
+    qtbot.keyClick(tab.focusWidget(), Qt.Key.Key_PageDown)
     await runner.wait_idle()
     assert tab.title.text() == "9 Mar – 15 Mar 2026"
-    qtbot.keyClick(tab, Qt.Key.Key_T)
+    qtbot.keyClick(tab.focusWidget(), Qt.Key.Key_T)
     await runner.wait_idle()
     assert tab.title.text() == "2 Mar – 8 Mar 2026"
-    qtbot.keyClick(tab, Qt.Key.Key_Down)
+    qtbot.keyClick(tab.focusWidget(), Qt.Key.Key_Down)
     first = tab.selected
     assert first is not None and first == tab.visible_sessions()[0]
     assert tab.details.title.text() == first.title
     assert tab.details.fields["host"].toolTip() == first.host_email
-    qtbot.keyClick(tab, Qt.Key.Key_Down)
+    qtbot.keyClick(tab.focusWidget(), Qt.Key.Key_Down)
     assert tab.selected == tab.visible_sessions()[1]
-    qtbot.keyClick(tab, Qt.Key.Key_M)
+    qtbot.keyClick(tab.focusWidget(), Qt.Key.Key_M)
     await runner.wait_idle()
     assert tab.view is View.MONTH and tab.title.text() == "March 2026"
+    assert tab.focusWidget() is tab.month
     assert sum(len(v) for v in tab.month.by_day.values()) >= len(shown)
     shoot(tab, "month")
-    qtbot.keyClick(tab, Qt.Key.Key_D)
+    qtbot.keyClick(tab.focusWidget(), Qt.Key.Key_D)
     await runner.wait_idle()
     assert tab.view is View.DAY and tab.title.text() == "Monday 2 March 2026"
     shoot(tab, "day")
+    # The filters keep their own keys: Down on the tenant filter moves the filter.
+    tab.tenant_filter.setFocus()
+    selected = tab.selected
+    qtbot.keyClick(tab.tenant_filter, Qt.Key.Key_Down)
+    await runner.wait_idle()
+    assert tab.tenant_filter.currentIndex() == 1 and tab.selected == selected
 
 
 async def test_a_tenant_filter_shows_its_sessions_in_its_own_time(

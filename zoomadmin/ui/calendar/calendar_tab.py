@@ -136,11 +136,13 @@ class CalendarTab(QWidget):
         self.previous_action = self._action("&Previous", "PgUp", lambda: self.step_period(-1))
         self.today_action = self._action("&Today", "T", self.go_today)
         self.next_action = self._action("&Next", "PgDown", lambda: self.step_period(1))
-        self._action("Previous day", "Left", lambda: self.move_days(-1))
-        self._action("Next day", "Right", lambda: self.move_days(1))
-        self._action("Previous session", "Up", lambda: self.select_next(-1))
-        self._action("Next session", "Down", lambda: self.select_next(1))
-        self.details_action = self._action("Show details", "Return", self.focus_details)
+        self.key_actions = [
+            self._action("Previous day", "Left", lambda: self.move_days(-1)),
+            self._action("Next day", "Right", lambda: self.move_days(1)),
+            self._action("Previous session", "Up", lambda: self.select_next(-1)),
+            self._action("Next session", "Down", lambda: self.select_next(1)),
+            self._action("Show details", "Return", self.focus_details),
+        ]
         self.new_session_action = self._action("New &session…", "Ctrl+N", self.new_session, "add")
         self.start_now_action = self._action(
             "Start &now…", "Ctrl+Shift+N", self.start_now, "activate"
@@ -284,7 +286,27 @@ class CalendarTab(QWidget):
         layout.addLayout(filters)
         layout.addWidget(body, 1)
         layout.addLayout(strip)
+        self._keys_on_the_views()
         self._update_actions()
+
+    def _keys_on_the_views(self) -> None:
+        """The moving keys (arrows, Page Up/Down, Enter, T, D/W/M, Delete) work while a view
+        has the keyboard, so the filters and the detail panel's buttons keep their own."""
+        scoped = [
+            *self.key_actions,
+            *self.view_actions.values(),
+            self.previous_action,
+            self.today_action,
+            self.next_action,
+            self.cancel_action,
+            self.cancel_series_action,
+        ]
+        for action in scoped:
+            self.removeAction(action)
+            self.stack.addAction(action)
+        for view in (self.grid.columns, self.grid.area, self.month):
+            view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocusProxy(self.grid.columns)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -430,6 +452,11 @@ class CalendarTab(QWidget):
         zone = self.zone()
         first, days = period(self.view, self.day)
         now = self._clock.now()
+        shown_view = self.month if self.view is View.MONTH else self.grid.columns
+        had_keys = self.focusWidget() in (self.month, self.grid.columns, self.grid.area)
+        self.setFocusProxy(shown_view)
+        if had_keys:
+            shown_view.setFocus()
         if self.view is View.MONTH:
             self.month.set_now(now)
             self.month.show_month(self.sessions, first, self.day.replace(day=1), zone)
