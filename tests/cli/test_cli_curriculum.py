@@ -41,6 +41,9 @@ def test_plan_submit_run_list_and_export(
     assert plan.code == 0, plan.err
     sessions = plan.json["sessions"]
     assert sessions >= 8 and plan.json["requests"] == 1 and plan.json["problems"] == []
+    assert plan.json["seat_shortfalls"] == [] or all(
+        {"from", "to", "need", "have", "sessions"} <= set(s) for s in plan.json["seat_shortfalls"]
+    )
     assert plan.json["hosts"][email]["left_today"] == 100
     assert run_cli(capsys, demo, "curriculum", "submit", str(term), "--json").code == 0
     sent = run_cli(capsys, demo, "queue", "run", "--until-idle", "--json")

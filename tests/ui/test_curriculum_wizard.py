@@ -490,3 +490,21 @@ async def test_entries_survive_a_crash_and_come_back_until_discarded(
     await wait_until(lambda: not shiboken6.isValid(second) or not second.isVisible())
     settings.sync()
     assert settings.value("curriculumWizard/draft") is None
+
+
+def test_the_preview_warns_where_the_license_pool_falls_short() -> None:
+    from zoomadmin.ui.curriculum.preview_view import seat_warning
+
+    class _Preview:
+        seat_shortfalls = (
+            {
+                "from": "2026-03-04T14:00:00Z",
+                "to": "2026-03-04T15:00:00Z",
+                "need": 7,
+                "have": 5,
+                "sessions": ["a", "b"],
+            },
+        )
+
+    text = seat_warning(_Preview())  # type: ignore[arg-type]
+    assert "Wed 04 Mar 14:00–15:00 UTC: 7 sessions need a paid seat, 5 seats" in text

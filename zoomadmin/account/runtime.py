@@ -28,6 +28,7 @@ from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.host_settings import PolicyService
 from zoomadmin.services.hosts import HostService
+from zoomadmin.services.license_pool import LicensePool
 from zoomadmin.services.recording_downloads import DownloadService
 from zoomadmin.services.recording_retention import RetentionService
 from zoomadmin.services.recordings_index import RecordingsIndex
@@ -67,6 +68,7 @@ class AccountServices:
     recordings: RecordingsIndex
     downloads: DownloadService
     retention: RetentionService
+    pool: LicensePool
 
 
 class AccountRuntime:
@@ -103,6 +105,7 @@ class AccountRuntime:
         queue = ScheduleQueue(store, zoom, now=now, bus=self.bus)
         policies = PolicyService(store, zoom, now=now, bus=self.bus)
         hosts.on_new_hosts = policies.adopt
+        calendar = CalendarService(store, queue, live=lambda: self.poller.live_meeting_ids)
         drift = DriftService(store, zoom, policies, now=now, bus=self.bus)
         self.services = AccountServices(
             tenants=tenants,
@@ -120,7 +123,8 @@ class AccountRuntime:
                 store, zoom, hosts, now=now, bus=self.bus, on_submitted=queue.wake
             ),
             queue=queue,
-            calendar=CalendarService(store, queue, live=lambda: self.poller.live_meeting_ids),
+            calendar=calendar,
+            pool=LicensePool(store, zoom, calendar),
             sessions=SessionChanges(store, zoom, queue, now=now, bus=self.bus),
             policies=policies,
             drift=drift,
@@ -130,6 +134,7 @@ class AccountRuntime:
             ),
             retention=RetentionService(store, zoom, now=now, bus=self.bus),
         )
+        self.services.curricula.seat_check = self.services.pool.shortfalls_with
         self.jobs: list[Job] = [
             EventStreamJob(self.events),
             HostEventsJob(self.events, hosts, self.bus),

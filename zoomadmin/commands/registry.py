@@ -27,6 +27,7 @@ GROUPS = (
     "queue",
     "calendar",
     "session",
+    "pool",
     "recordings",
     "settings",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +23,7 @@ from zoomadmin.core.curriculum import (
 )
 from zoomadmin.core.enums import UserType
 from zoomadmin.core.errors import AppError
+from zoomadmin.core.license_plan import SeatNeed
 from zoomadmin.core.planner import Plan, PlanCost, PlannedMeeting, cost, plan
 from zoomadmin.core.records import HostRecord, TenantRecord
 from zoomadmin.core.schedule import IntentKind, IntentState, NewIntent
@@ -30,6 +31,9 @@ from zoomadmin.services.hosts import HostService
 from zoomadmin.store.repositories import Store, Transaction
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import NotFound
+
+SeatCheck = Callable[[list[SeatNeed]], Awaitable[list[dict[str, Any]]]]
+"""Given new sessions' seat needs, the license pool's shortfalls with them (JSON-shaped)."""
 
 
 class CurriculumRefusedError(AppError):
@@ -59,6 +63,9 @@ class CurriculumPreview:
     plan: Plan
     cost: PlanCost
     hosts: dict[str, HostTarget] = field(default_factory=dict)
+    seat_shortfalls: tuple[dict[str, Any], ...] = ()
+    """Where the license pool would be short with these sessions and those already planned
+    (in ``pool plan``'s shape: from, to, need, have, sessions)."""
 
     @property
     def to_link(self) -> list[HostTarget]:
@@ -101,6 +108,7 @@ class CurriculumPreview:
                 for c in self.conflicts
             ],
             "to_link": [h.email for h in self.to_link],
+            "seat_shortfalls": list(self.seat_shortfalls),
         }
 
 
@@ -235,6 +243,8 @@ class CurriculumService:
         self._now = now
         self._bus = bus
         self._on_submitted = on_submitted
+        self.seat_check: SeatCheck | None = None
+        """Where the license pool would fall short with these sessions (the runtime sets it)."""
 
     async def choices(self) -> Choices:
         """Every tenant (by name) with its hosts (by email), for the wizard's first page."""
@@ -289,6 +299,18 @@ class CurriculumService:
         conflicts = find_conflicts(sessions, now=now, existing=busy, basic_hosts=basic)
         the_plan = plan(sessions)
         left = {e: await self._left_today(t) for e, t in targets.items()}
+        shortfalls: tuple[dict[str, Any], ...] = ()
+        if self.seat_check is not None and sessions:
+            needs = [
+                SeatNeed(
+                    f"{s.title} · {s.host_email} · {s.start.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}",
+                    s.host_email,
+                    s.start,
+                    s.start + timedelta(minutes=s.duration_minutes),
+                )
+                for s in sessions
+            ]
+            shortfalls = tuple(await self.seat_check(needs))
         return CurriculumPreview(
             slots=slots,
             sessions=tuple(sessions),
@@ -297,6 +319,7 @@ class CurriculumService:
             plan=the_plan,
             cost=cost(the_plan, left, now),
             hosts=targets,
+            seat_shortfalls=shortfalls,
         )
 
     async def _busy(

@@ -91,6 +91,27 @@ def last_created_text(moment: datetime, now: datetime) -> str:
     return "today" if moment <= now else date_time_text(moment, "UTC")
 
 
+def seat_warning(preview: CurriculumPreview) -> str:
+    """The license pool's shortfalls with this term, as warnings under its cost ("" when
+    the seats suffice): those sessions would start as Basic (cut at 40 minutes)."""
+    lines = []
+    for short in preview.seat_shortfalls[:3]:
+        start = datetime.fromisoformat(str(short["from"]).replace("Z", "+00:00"))
+        end = datetime.fromisoformat(str(short["to"]).replace("Z", "+00:00"))
+        lines.append(
+            f"{start:%a %d %b %H:%M}–{end:%H:%M} UTC: {short['need']} sessions need a paid seat, "
+            f"{short['have']} seats"
+        )
+    if not lines:
+        return ""
+    more = len(preview.seat_shortfalls) - len(lines)
+    tail = f" (and {more} more times)" if more > 0 else ""
+    return (
+        "<br><b>License pool short:</b> " + "; ".join(lines) + tail + ". Those sessions would "
+        "start as Basic (cut at 40 minutes, no cloud recording)."
+    )
+
+
 class WrappingDelegate(QStyledItemDelegate):
     """Rows as tall as their word-wrapped text at the tree's width (QTreeView alone keeps
     every row one line high and cuts the rest off)."""
@@ -237,7 +258,7 @@ class CurriculumPreviewView(QWidget):
         words = f"{plural(cost.sessions, 'session')} in {plural(cost.requests, 'Zoom request')}"
         if cost.requests and cost.sessions > cost.requests:
             words += f" ({cost.sessions / cost.requests:.1f} sessions per request)"
-        self.summary.setText(f"<b>{words}</b>: {cost.summary}.")
+        self.summary.setText(f"<b>{words}</b>: {cost.summary}.{seat_warning(preview)}")
         self._fill_costs(preview)
         self._fill_findings(preview)
         tenants = {s.host_email: s.tenant for s in preview.slots}
