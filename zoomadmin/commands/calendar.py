@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from zoomadmin.commands.output import Output, Result, iso, plural
+from zoomadmin.commands.output import Output, Result, day_range, iso, plural
 from zoomadmin.commands.registry import AccountCommand, SubParsers, common_options
 from zoomadmin.commands.tenants import find_tenant
 from zoomadmin.core.errors import AppError, EnvironmentFault
@@ -45,13 +45,7 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _range(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]:
-    start = datetime.combine(args.start, time(), tzinfo=UTC) if args.start else now
-    end = (
-        datetime.combine(args.end + timedelta(days=1), time(), tzinfo=UTC)
-        if args.end
-        else start + timedelta(days=DEFAULT_DAYS)
-    )
-    return start, end
+    return day_range(args.start, args.end, now, default_days=DEFAULT_DAYS)
 
 
 async def export_calendar(runtime: AccountRuntime, args: argparse.Namespace, out: Output) -> Result:

@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from zoomadmin.core.errors import AppError, Fault
@@ -29,6 +29,18 @@ class Result:
     refused: str = ""
     """Set when part of the work was refused (the rest done): said on stderr, exit code 1,
     and ``data`` (a dict) gets an ``error`` entry like a whole refusal's."""
+
+
+def day_range(
+    first: date | None, last: date | None, now: datetime, *, default_days: int
+) -> tuple[datetime, datetime]:
+    """``--from DATE --to DATE`` as ``[start, end)`` in UTC: from ``first`` (default ``now``)
+    to the end of ``last`` (default ``default_days`` on)."""
+    start = datetime(first.year, first.month, first.day, tzinfo=UTC) if first else now
+    if last is None:
+        return start, start + timedelta(days=default_days)
+    after = last + timedelta(days=1)
+    return start, datetime(after.year, after.month, after.day, tzinfo=UTC)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from zoomadmin.commands.output import Output, Result, plural, shown_time
+from zoomadmin.commands.output import Output, Result, day_range, plural, shown_time
 from zoomadmin.commands.registry import AccountCommand, SubParsers, common_options
 
 if TYPE_CHECKING:
@@ -31,13 +31,7 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def _range(args: argparse.Namespace, now: datetime) -> tuple[datetime, datetime]:
-    start = datetime.combine(args.start, time(), tzinfo=UTC) if args.start else now
-    end = (
-        datetime.combine(args.end + timedelta(days=1), time(), tzinfo=UTC)
-        if args.end
-        else start + timedelta(days=DEFAULT_DAYS)
-    )
-    return start, end
+    return day_range(args.start, args.end, now, default_days=DEFAULT_DAYS)
 
 
 async def plan_pool_command(
