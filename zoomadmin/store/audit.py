@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from zoomadmin.store._sql import Bind, table_of
 from zoomadmin.store.models import AuditEntry
@@ -80,3 +80,14 @@ class AuditLog:
             query = query.where(_audit.c.at >= since)
         with self._engine.connect() as conn:
             return [AuditRecord(**r._mapping) for r in conn.execute(query)]
+
+    def latest_by_object(self, object_type: str) -> dict[str, AuditRecord]:
+        """The newest entry about each object of ``object_type`` (keyed by object id)."""
+        newest = (
+            select(func.max(_audit.c.id))
+            .where(_audit.c.object_type == object_type)
+            .group_by(_audit.c.object_id)
+        )
+        query = select(_audit).where(_audit.c.id.in_(newest.scalar_subquery()))
+        with self._engine.connect() as conn:
+            return {r.object_id: AuditRecord(**r._mapping) for r in conn.execute(query)}

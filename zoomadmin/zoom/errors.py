@@ -100,6 +100,22 @@ class SeatLimitReached(ZoomError):
     )
 
 
+class LicenseMovesLimited(ZoomError):
+    """Zoom refuses more license assignments for a while ("You have exceeded the limit of
+    license assignments for your account. Please try again after N minutes"); Zoom
+    publishes neither the numbers nor a code. ``retry_after`` is Zoom's wait, in seconds."""
+
+    def __init__(self, user_message: str | None = None, **kwargs: Any) -> None:
+        self.retry_after: float = kwargs.pop("retry_after", LICENSE_COOLDOWN_SECONDS)
+        minutes = max(1, round(self.retry_after / 60))
+        super().__init__(
+            user_message
+            or "Zoom limits how often the account may move licenses and asks to wait "
+            f"about {minutes} minutes. Seats stay where they are until then.",
+            **kwargs,
+        )
+
+
 class NoPrivilege(ZoomError):
     """The account or app may not do this (code 200, HTTP 403)."""
 
@@ -182,6 +198,10 @@ class UserPending(ZoomError):
 
 _NOT_FOUND_CODES = {1001, 3001, 3301, 1010, 1120}
 _SEAT_PHRASES = ("paid users", "paid user", "free users")
+_LICENSE_LIMIT = re.compile(r"limit of license assignments", re.IGNORECASE)
+_WAIT_MINUTES = re.compile(r"after\s+(\d+)\s+minute", re.IGNORECASE)
+LICENSE_COOLDOWN_SECONDS = 15 * 60.0
+"""The wait after Zoom's license-assignment refusal when its message names none."""
 
 
 def _field_errors(body: dict[str, Any]) -> list[FieldError]:
@@ -229,6 +249,10 @@ def _classify(
         error = UserPending(**kwargs)
     elif any(phrase in lowered for phrase in _SEAT_PHRASES):
         error = SeatLimitReached(**kwargs)
+    elif _LICENSE_LIMIT.search(message):
+        wait = _WAIT_MINUTES.search(message)
+        retry = int(wait.group(1)) * 60.0 if wait else LICENSE_COOLDOWN_SECONDS
+        error = LicenseMovesLimited(retry_after=retry, **kwargs)
     elif status == 403 or code == 200:
         error = NoPrivilege(_privilege_message(message), **kwargs)
     elif status >= 500:

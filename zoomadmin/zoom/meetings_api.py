@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 from zoomadmin.zoom.client_base import ClientBase, page_params, parse_page
 from zoomadmin.zoom.models import (
+    EndedMeeting,
     LiveMeeting,
     Meeting,
     MeetingRequest,
@@ -150,6 +152,17 @@ class MeetingsApi(ClientBase):
                 "GET", PAST + "/participants", path={"meetingUUID": uuid}, params=page_params(token)
             )
             return parse_page(data, "participants", Participant.model_validate)
+
+        return iterate_pages(fetch)
+
+    def iter_past_meetings(self, start: date, end: date) -> AsyncIterator[EndedMeeting]:
+        """Meetings that ended, started from ``start`` to ``end`` (the dashboard's past list;
+        at most a month)."""
+
+        async def fetch(token: str) -> Page[EndedMeeting]:
+            query = {"type": "past", "from": start.isoformat(), "to": end.isoformat()}
+            data = await self._json("GET", "/metrics/meetings", params=page_params(token, query))
+            return parse_page(data, "meetings", EndedMeeting.model_validate)
 
         return iterate_pages(fetch)
 

@@ -238,6 +238,18 @@ class Participant(ZoomModel):
     duration: int | None = None
 
 
+class EndedMeeting(ZoomModel):
+    """A meeting that ended, as the dashboard's past list gives it
+    (``GET /metrics/meetings?type=past``; its ``duration`` is text such as ``00:45``)."""
+
+    uuid: str
+    id: int
+    host_id: str = ""
+    email: str = ""
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+
+
 class LiveMeeting(ZoomModel):
     """A meeting running now (``GET /metrics/meetings?type=live``)."""
 
