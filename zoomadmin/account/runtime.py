@@ -15,6 +15,7 @@ from zoomadmin.jobs.drift_watch import DriftWatchJob
 from zoomadmin.jobs.event_stream import EventStreamJob
 from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
+from zoomadmin.jobs.license_controller import LicenseControllerJob
 from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
 from zoomadmin.jobs.recording_downloads import RecordingDownloadsJob
 from zoomadmin.jobs.recordings_index import RecordingsIndexJob
@@ -28,6 +29,7 @@ from zoomadmin.services.first_open import FirstOpen
 from zoomadmin.services.host_import import HostImporter
 from zoomadmin.services.host_settings import PolicyService
 from zoomadmin.services.hosts import HostService
+from zoomadmin.services.license_control import LicenseControl
 from zoomadmin.services.license_pool import LicensePool
 from zoomadmin.services.recording_downloads import DownloadService
 from zoomadmin.services.recording_retention import RetentionService
@@ -69,6 +71,7 @@ class AccountServices:
     downloads: DownloadService
     retention: RetentionService
     pool: LicensePool
+    licenses: LicenseControl
 
 
 class AccountRuntime:
@@ -125,6 +128,9 @@ class AccountRuntime:
             queue=queue,
             calendar=calendar,
             pool=LicensePool(store, zoom, calendar),
+            licenses=LicenseControl(
+                store, zoom, calendar, now=now, bus=self.bus, on_by_default=account.is_sandbox
+            ),
             sessions=SessionChanges(store, zoom, queue, now=now, bus=self.bus),
             policies=policies,
             drift=drift,
@@ -143,6 +149,7 @@ class AccountRuntime:
             DriftWatchJob(self.events, drift),
             RecordingsIndexJob(self.events, self.services.recordings, clock),
             RecordingDownloadsJob(self.services.downloads),
+            LicenseControllerJob(self.events, self.services.licenses, clock, self.bus),
         ]
         self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
 

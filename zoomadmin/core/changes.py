@@ -25,9 +25,11 @@ class ChangeKind(enum.StrEnum):
     RECORDINGS = "recordings"
     """Recorded meetings in the index or their files' local copies (ids are meeting uuids)."""
     JOBS = "jobs"
+    """The state of the always-on work (ids are job names)."""
     SYNC = "sync"
     """A sync with Zoom started, made progress or ended (read ``SyncService.activity``)."""
-    """The state of the always-on work (ids are job names)."""
+    POOL = "pool"
+    """The license pool's picture: a seat moved, an alert raised or cleared."""
     SETTINGS = "settings"
     """Hosts' settings as read from Zoom, or a tenant's policy (ids are host ids)."""
 

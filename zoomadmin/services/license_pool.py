@@ -4,6 +4,7 @@ sessions of tenant hosts that need one, and what :func:`plan_pool` makes of them
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,9 +22,14 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def session_key(session: CalendarSession) -> str:
+def seat_key(title: str, host_email: str, start: datetime) -> str:
     """A session's name in the plan: unique, and readable in a shortfall."""
-    return f"{session.title} · {session.host_email} · {_iso(session.start)}"
+    return f"{title} · {host_email} · {_iso(start)}"
+
+
+def session_key(session: CalendarSession) -> str:
+    """:func:`seat_key` of a calendar session."""
+    return seat_key(session.title, session.host_email, session.start)
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,13 @@ class PoolReport:
             "seat_minutes": round(plan.seat_minutes),
             "session_minutes": round(plan.session_minutes),
         }
+
+
+def pool_seats(paid: int, hosts: Iterable[HostRecord]) -> tuple[int, list[str]]:
+    """The seats the pool may move, and the protected users (Licensed, outside every tenant:
+    staff, who keep their own seats)."""
+    protected = sorted(h.email for h in hosts if h.tenant_id is None and h.user_type == LICENSED)
+    return max(0, paid - len(protected)), protected
 
 
 def seat_needs(sessions: list[CalendarSession], hosts: dict[int, HostRecord]) -> list[SeatNeed]:
@@ -95,10 +108,7 @@ class LicensePool:
         yet on the calendar, such as a curriculum's before it is submitted)."""
         usage = await self._zoom.get_plan_usage()
         hosts = await self._hosts()
-        protected = sorted(
-            h.email for h in hosts.values() if h.tenant_id is None and h.user_type == LICENSED
-        )
-        seats = max(0, usage.seats_purchased - len(protected))
+        seats, protected = pool_seats(usage.seats_purchased, hosts.values())
         sessions = await self._calendar.sessions(start, end)
         needs = [*seat_needs(sessions, hosts), *(extra or [])]
         holders = [
