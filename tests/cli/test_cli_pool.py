@@ -47,3 +47,53 @@ def test_without_pool_seats_every_session_is_a_shortfall_and_the_exit_code_says_
     assert short["have"] == 0 and short["need"] >= 1 and short["sessions"]
     assert "would run as Basic" in result.err
     _paid_seats(demo, 5)
+
+
+STATUS_KEYS = {"seats", "next_moves", "alerts", "paid", "in_use", "pool_seats", "enabled"}
+
+
+def test_pool_status_names_every_paid_seat_and_why(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, demo, "pool", "status", "--json")
+    document = result.json
+    assert set(document) >= STATUS_KEYS
+    assert result.code == (1 if any(a["kind"] == "basic" for a in document["alerts"]) else 0)
+    whys = {seat["why"] for seat in document["seats"]}
+    assert whys <= {"session", "protected", "idle", "manual"}
+    protected = [s["host"] for s in document["seats"] if s["why"] == "protected"]
+    assert len(protected) == 3  # the owner and two staff, as the plan says
+    assert document["enabled"] is True  # on by default on the sandbox
+    for move in document["next_moves"]:
+        assert move["to"] in {"licensed", "basic"} and move["at"].endswith("Z")
+    text = run_cli(capsys, demo, "pool", "status").out
+    assert "paid seats in use" in text and "protected (staff)" in text
+
+
+def test_pool_off_and_on_is_kept_and_said(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    off = run_cli(capsys, demo, "pool", "off", "--json")
+    assert off.code == 0 and off.json == {"enabled": False}
+    status = run_cli(capsys, demo, "pool", "status", "--json").json
+    assert status["enabled"] is False
+    assert any(a["kind"] == "off" for a in status["alerts"])
+    assert run_cli(capsys, demo, "pool", "on", "--json").json == {"enabled": True}
+    assert run_cli(capsys, demo, "pool", "status", "--json").json["enabled"] is True
+
+
+def test_a_manual_attach_says_what_it_does_first_and_then_holds(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hosts = run_cli(capsys, demo, "hosts", "list", "--json").json
+    basic = next(h["email"] for h in hosts["hosts"] if h["user_type"] == 1 and h["tenant_id"])
+    _paid_seats(demo, 8)
+    dry = run_cli(capsys, demo, "pool", "attach", basic, "--json")
+    assert dry.code == 0 and dry.json["done"] is False and "free paid seats" in dry.json["impact"]
+    done = run_cli(capsys, demo, "pool", "attach", basic, "--yes", "--json")
+    assert done.code == 0 and done.json["done"] is True
+    seats = run_cli(capsys, demo, "pool", "status", "--json").json["seats"]
+    mine = [s for s in seats if s["host"] == basic]
+    assert mine and mine[0]["why"] in {"manual", "session"}
+    back = run_cli(capsys, demo, "pool", "detach", basic, "--yes", "--json")
+    assert back.code == 0
+    unknown = run_cli(capsys, demo, "pool", "attach", "nobody@nowhere.example", "--yes", "--json")
+    assert unknown.code == 1 and unknown.json["error"]["kind"] == "refusal"
