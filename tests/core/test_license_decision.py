@@ -16,7 +16,7 @@ from zoomadmin.core.license_control import (
     decide,
     release_of,
 )
-from zoomadmin.core.license_plan import SeatNeed
+from zoomadmin.core.license_plan import LEAD, Holding, SeatNeed
 
 NINE = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 RULES = ControlRules()
@@ -127,3 +127,83 @@ def test_no_claimant_and_no_live_host_ever_loses_its_seat(
     attached = [c for c in decision.changes if c.to == "licensed"]
     assert len(attached) <= free + len(taken)
     assert all(not h.licensed for h in hosts if h.email in {c.host for c in attached})
+
+
+def test_a_host_live_outside_its_sessions_keeps_a_seat_but_gets_none_first() -> None:
+    hosts = [PoolHost("far", licensed=False), PoolHost("now", licensed=False)]
+    needs = [need("far", NINE + timedelta(hours=6)), need("now", NINE + timedelta(minutes=5))]
+    decision = decide(NINE, hosts, needs, [Run("far", NINE - timedelta(hours=1))], free_seats=1)
+    assert [(c.host, c.to) for c in decision.changes] == [("now", "licensed")]
+    kept = decide(
+        NINE,
+        [PoolHost("far", licensed=True, origin=Origin.POOL)],
+        needs[:1],
+        [Run("far", NINE - timedelta(hours=1))],
+        free_seats=0,
+    )
+    assert kept.changes == ()  # live in some meeting: its seat is not taken
+
+
+def test_an_end_heard_after_the_seat_went_back_gives_no_seat_again() -> None:
+    ended = NINE + timedelta(minutes=44)
+    hosts = [PoolHost("ann", licensed=False)]
+    late = decide(
+        ended + timedelta(minutes=2),
+        hosts,
+        [need("ann", NINE)],
+        [Run("ann", NINE, ended)],
+        free_seats=3,
+    )
+    assert late.changes == ()
+
+
+def test_a_bridged_seat_goes_to_a_session_rather_than_leave_it_basic() -> None:
+    first = need("bob", NINE - timedelta(hours=1))
+    second = need("bob", NINE + timedelta(minutes=65))  # opens as ann's seat comes back
+    keys = (first.key, second.key)
+    bridge = Holding(0, "bob", first.start - LEAD, second.end + RULES.grace, keys)
+    hosts = [PoolHost("bob", licensed=True, origin=Origin.POOL), PoolHost("ann", licensed=False)]
+    runs = [Run("bob", first.start, first.end)]
+    decision = decide(
+        NINE,
+        hosts,
+        [first, second, need("ann", NINE + timedelta(minutes=5))],
+        runs,
+        free_seats=0,
+        bridges=[bridge],
+    )
+    assert [(c.host, c.to) for c in decision.changes] == [("bob", "basic"), ("ann", "licensed")]
+
+
+def test_an_idle_host_whose_own_session_comes_first_keeps_its_seat() -> None:
+    hosts = [
+        PoolHost("soon", licensed=True, last_used=NINE - timedelta(days=5)),
+        PoolHost("later", licensed=True, last_used=NINE - timedelta(hours=1)),
+        PoolHost("ann", licensed=False),
+    ]
+    needs = [
+        need("ann", NINE),
+        need("soon", NINE + timedelta(minutes=20)),
+        need("later", NINE + timedelta(hours=5)),
+    ]
+    decision = decide(NINE - timedelta(minutes=5), hosts, needs, [], free_seats=0)
+    assert [(c.host, c.to) for c in decision.changes] == [
+        ("later", "basic"),
+        ("ann", "licensed"),
+    ]
+
+
+def test_when_moves_are_scarce_a_pool_seat_stays_until_a_session_needs_it() -> None:
+    hosts = [PoolHost("bob", licensed=True, origin=Origin.POOL), PoolHost("ann", licensed=False)]
+    done = [Run("bob", NINE - timedelta(hours=2), NINE - timedelta(hours=1))]
+    idle = decide(NINE, hosts[:1], [], done, free_seats=0, give_back_unneeded=False)
+    assert idle.changes == ()
+    needed = decide(
+        NINE,
+        hosts,
+        [need("ann", NINE + timedelta(minutes=5))],
+        done,
+        free_seats=0,
+        give_back_unneeded=False,
+    )
+    assert [(c.host, c.to) for c in needed.changes] == [("bob", "basic"), ("ann", "licensed")]

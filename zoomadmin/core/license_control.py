@@ -93,6 +93,13 @@ class Claim:
     live: bool = False
     bridging: bool = False
     """Held across a short gap to its next session (the plan keeps it)."""
+    over: bool = False
+    """Its meeting ended (the seat may stay through the grace, but is never given for it)."""
+
+    @property
+    def wants_seat(self) -> bool:
+        """Whether the claim is a reason to attach (not only to keep a seat)."""
+        return self.session is not None and not self.bridging and not self.over
 
 
 @dataclass(frozen=True)
@@ -124,19 +131,19 @@ def _runs_of(runs: Iterable[Run]) -> dict[str, list[Run]]:
     return out
 
 
+def _in_window(run: Run, need: SeatNeed, rules: ControlRules) -> bool:
+    """Whether ``run`` is of ``need``: it began between the lead and the overrun allowance."""
+    opened, allowance = need.start - rules.lead, need.end + rules.overrun
+    return run.started is not None and opened <= run.started < allowance
+
+
 def release_of(need: SeatNeed, runs: Sequence[Run], rules: ControlRules) -> datetime:
     """When ``need``'s seat may go, if its host is not live then (see the module)."""
-    opened = need.start - rules.lead
-    allowance = need.end + rules.overrun
-    ended = [
-        r.ended
-        for r in runs
-        if r.ended is not None and r.started is not None and opened <= r.started < allowance
-    ]
-    return max(ended) + rules.grace if ended else allowance
+    ended = [r.ended for r in runs if r.ended is not None and _in_window(r, need, rules)]
+    return max(ended) + rules.grace if ended else need.end + rules.overrun
 
 
-def _live(runs: Sequence[Run]) -> bool:
+def _live(runs: Iterable[Run]) -> bool:
     return any(r.started is not None and r.ended is None for r in runs)
 
 
@@ -149,22 +156,30 @@ def _host_claim(
     rules: ControlRules,
     moments: list[datetime],
 ) -> Claim | None:
-    """``host``'s claim at ``now`` (noting in ``moments`` when it begins or ends)."""
-    live = _live(runs)
+    """``host``'s claim at ``now`` (noting in ``moments`` when it begins or ends).
+
+    A live run counts for a session only if it began in the session's window; a host live
+    in some other meeting keeps a seat it has but is given none for it.
+    """
     current: Claim | None = None
     for need in sorted(needs, key=lambda n: n.start):
         opens = need.start - rules.lead
         if opens > now:
             moments.append(opens)
-            if current is None and live:
-                current = Claim(host, need, None, live=True)
             break
+        own = [r for r in runs if _in_window(r, need, rules)]
+        live = _live(own)
         release = release_of(need, runs, rules)
-        if now < release or live:
-            current = Claim(host, need, None if live else release, live=live)
-            # Not live: the claim ends at its release. Live (as far as events tell): look
-            # whether it still is at the scheduled end plus the overrun allowance.
-            moments.append(release if not live else need.end + rules.overrun)
+        if live:
+            current = Claim(host, need, None, live=True)
+            # Live as far as events tell: look again at the end plus the overrun allowance.
+            moments.append(need.end + rules.overrun)
+        elif now < release:
+            ended = any(r.ended is not None for r in own)
+            current = Claim(host, need, release, over=ended)
+            moments.append(release)
+    if current is None and _live(runs):
+        current = Claim(host, None, None, live=True)
     return current
 
 
@@ -221,49 +236,108 @@ def decide(
     rules: ControlRules = ControlRules(),
     bridges: Iterable[Holding] = (),
     moves_allowed: bool = True,
+    give_back_unneeded: bool = True,
 ) -> Decision:
     """One step of the controller at ``now`` (see the module's rules).
 
     ``free_seats`` are the paid seats no user holds now (Zoom's plan usage); with
     ``moves_allowed`` False (Zoom's license-assignment cooling-down) nothing moves, and the
-    sessions still without a seat are reported as unseated.
+    sessions still without a seat are reported as unseated. With ``give_back_unneeded``
+    False (license moves are scarce) a seat the pool gave stays on its host until a session
+    needs it, which saves the detach when nothing does.
     """
     by_email = {h.email: h for h in hosts}
-    claims, moments = claims_at(now, (n for n in needs if n.host in by_email), runs, rules, bridges)
+    needs = [n for n in needs if n.host in by_email]
+    claims, moments = claims_at(now, needs, runs, rules, bridges)
     wake = _wake(now, moments)
     wanting = sorted(
         (
             (c, c.session)
             for c in claims.values()
-            if c.session is not None and not c.bridging and not by_email[c.host].licensed
+            if c.session is not None and c.wants_seat and not by_email[c.host].licensed
         ),
         key=lambda pair: (not pair[0].live, pair[1].start, pair[0].host),
     )
     if not moves_allowed:
         return Decision((), claims, tuple(session for _, session in wanting), wake)
-    detaches = [
-        LicenseChange(h.email, "basic", Reason.SESSION)
-        for h in hosts
-        if h.licensed and h.origin is Origin.POOL and h.email not in claims
+    unclaimed_pool = [
+        h for h in hosts if h.licensed and h.origin is Origin.POOL and h.email not in claims
     ]
+    detaches = (
+        [LicenseChange(h.email, "basic", Reason.SESSION) for h in unclaimed_pool]
+        if give_back_unneeded
+        else []
+    )
     attaches: list[LicenseChange] = []
     unseated: list[SeatNeed] = []
     free = free_seats + len(detaches)
-    spare = sorted(
-        (h for h in hosts if h.licensed and h.email not in claims and h.origin is not Origin.POOL),
-        key=lambda h: (h.origin is Origin.MANUAL, h.last_used or _EARLIEST, h.email),
-    )
+    spare = _spare(now, hosts, claims, needs, rules, keep=not give_back_unneeded)
     for claim, session in wanting:
         if free > 0:
             free -= 1
-        elif spare:
-            taken = spare.pop(0)
-            detaches.append(LicenseChange(taken.email, "basic", Reason.RECLAIM, session))
+        elif (taken := _take(spare, session, rules)) is not None:
+            reason = Reason.SESSION if taken.origin is Origin.POOL else Reason.RECLAIM
+            detaches.append(LicenseChange(taken.email, "basic", reason, session))
         else:
             unseated.append(session)
             continue
         attaches.append(LicenseChange(claim.host, "licensed", Reason.SESSION, session))
     return Decision((*detaches, *attaches), claims, tuple(unseated), wake)
+
+
+@dataclass(frozen=True)
+class _Spare:
+    host: PoolHost
+    rank: tuple[int, float, float]
+    next_opens: datetime | None
+
+
+def _spare(
+    now: datetime,
+    hosts: Sequence[PoolHost],
+    claims: Mapping[str, Claim],
+    needs: Sequence[SeatNeed],
+    rules: ControlRules,
+    *,
+    keep: bool,
+) -> list[_Spare]:
+    """Seats a session may take, best first: a pool seat kept only because moves are scarce,
+    then idle ones (least recently used first), then staff's manual ones, then one held
+    across a bridged gap; within each, the host whose own next session is furthest off."""
+    coming: dict[str, datetime] = {}
+    for need in needs:
+        opens = need.start - rules.lead
+        if opens > now and (need.host not in coming or opens < coming[need.host]):
+            coming[need.host] = opens
+    out: list[_Spare] = []
+    for host in hosts:
+        claim = claims.get(host.email)
+        if not host.licensed or (claim is not None and not claim.bridging):
+            continue
+        if claim is not None:
+            kind = 3
+        elif host.origin is Origin.POOL:
+            if not keep:
+                continue
+            kind = 0
+        else:
+            kind = 2 if host.origin is Origin.MANUAL else 1
+        next_opens = coming.get(host.email)
+        # The furthest next session first (none at all: furthest), then least recently used.
+        off = (next_opens - now).total_seconds() if next_opens else float("inf")
+        used = (host.last_used or _EARLIEST).timestamp()
+        out.append(_Spare(host, (kind, -off, used), next_opens))
+    return sorted(out, key=lambda s: (s.rank, s.host.email))
+
+
+def _take(spare: list[_Spare], session: SeatNeed, rules: ControlRules) -> PoolHost | None:
+    """The first spare seat whose host needs none of its own before ``session`` is done."""
+    done = session.end + rules.grace
+    for index, candidate in enumerate(spare):
+        if candidate.next_opens is None or candidate.next_opens >= done:
+            del spare[index]
+            return candidate.host
+    return None
 
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
