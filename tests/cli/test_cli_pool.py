@@ -86,14 +86,26 @@ def test_a_manual_attach_says_what_it_does_first_and_then_holds(
     hosts = run_cli(capsys, demo, "hosts", "list", "--json").json
     basic = next(h["email"] for h in hosts["hosts"] if h["user_type"] == 1 and h["tenant_id"])
     _paid_seats(demo, 8)
-    dry = run_cli(capsys, demo, "pool", "attach", basic, "--json")
-    assert dry.code == 0 and dry.json["done"] is False and "free paid seats" in dry.json["impact"]
-    done = run_cli(capsys, demo, "pool", "attach", basic, "--yes", "--json")
-    assert done.code == 0 and done.json["done"] is True
-    seats = run_cli(capsys, demo, "pool", "status", "--json").json["seats"]
-    mine = [s for s in seats if s["host"] == basic]
-    assert mine and mine[0]["why"] in {"manual", "session"}
-    back = run_cli(capsys, demo, "pool", "detach", basic, "--yes", "--json")
-    assert back.code == 0
-    unknown = run_cli(capsys, demo, "pool", "attach", "nobody@nowhere.example", "--yes", "--json")
+    try:
+        dry = run_cli(capsys, demo, "pool", "attach", basic, "--json")
+        assert dry.code == 0 and dry.json["done"] is False
+        assert "free paid seats" in dry.json["impact"]
+        done = run_cli(capsys, demo, "pool", "attach", basic, "--yes", "--json")
+        assert done.code == 0 and done.json["done"] is True
+        seats = run_cli(capsys, demo, "pool", "status", "--json").json["seats"]
+        assert [s["why"] for s in seats if s["host"] == basic] in (["manual"], ["session"])
+        back = run_cli(capsys, demo, "pool", "detach", basic, "--yes", "--json")
+        assert back.code == 0 and back.json["done"] is True
+        seats = run_cli(capsys, demo, "pool", "status", "--json").json["seats"]
+        assert basic not in {s["host"] for s in seats}
+    finally:
+        _paid_seats(demo, 5)
+
+
+def test_unknown_hosts_and_protected_seats_are_refused_even_in_a_dry_run(
+    demo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unknown = run_cli(capsys, demo, "pool", "attach", "nobody@nowhere.example", "--json")
     assert unknown.code == 1 and unknown.json["error"]["kind"] == "refusal"
+    protected = run_cli(capsys, demo, "pool", "detach", "owner@sandbox.example.com", "--json")
+    assert protected.code == 1 and "protected" in protected.json["error"]["message"]

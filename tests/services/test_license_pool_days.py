@@ -38,6 +38,23 @@ async def test_sixty_sessions_on_thirty_basic_hosts_share_five_seats(tenancy: Te
     assert {m.new_value["reason"] for m in moves} == {str(Reason.SESSION)}
 
 
+def held_throughout(day: PoolDay) -> list[str]:
+    """The sessions that started Licensed but lost the seat before their run ended."""
+    lost = []
+    for session, run in day.runs():
+        if run is None or not day.started_licensed(session, run):
+            continue
+        user = day.server.sandbox.state.users[session.host_id]
+        spans = [s for s in user.licensed_spans if s[0] <= run.start_time]
+        if not spans or (spans[-1][1] is not None and spans[-1][1] < run.end_time):
+            lost.append(session.topic)
+    return lost
+
+
+def lose_ends(events: list[Event]) -> list[Event]:
+    return [e for e in events if e.kind is not EventKind.MEETING_ENDED]
+
+
 def moves_of(day: PoolDay) -> list[tuple[str, str]]:
     entries = day.tenancy.store.audit.entries(object_type="license", limit=5000)
     return sorted((e.object_id, e.new_value["to"]) for e in entries)
@@ -74,10 +91,6 @@ async def test_a_peak_of_six_on_five_seats_is_flagged_before_the_day_and_alerted
 
 async def test_lost_meeting_ended_events_are_made_good_by_polling(tenancy: Tenancy) -> None:
     day = await pool_day(tenancy, slots=4)
-
-    def lose_ends(events: list[Event]) -> list[Event]:
-        return [e for e in events if e.kind is not EventKind.MEETING_ENDED]
-
     await day.run_until(day.over, events=lose_ends)
     assert_all_served(day)
     assert len(moves_of(day)) == 2 * len(day.sessions)
@@ -123,14 +136,40 @@ async def test_a_spent_license_budget_never_takes_a_seat_a_session_has(
     day = await pool_day(tenancy, slots=4)
     day.server.sandbox.state.account.license_moves_per_hour = 6  # a slot needs 10 an hour
     await day.run_until(day.over)
-    state = day.server.sandbox.state
-    for session, run in day.runs():
-        user = state.users[session.host_id]
-        if day.started_licensed(session, run):
-            spans = [s for s in user.licensed_spans if s[0] <= run.start_time]
-            assert spans and (spans[-1][1] is None or spans[-1][1] >= run.end_time), (
-                f"{session.topic} lost its seat during its run"
-            )
+    assert held_throughout(day) == []
     alerts = [a for r in day.reports for a in r.status.alerts]
     assert any(a.kind == "cooling" for a in alerts)
     assert all("code" not in a.message.lower() for a in alerts)
+
+
+async def test_a_start_now_meeting_gets_a_seat_at_once(tenancy: Tenancy) -> None:
+    day = await pool_day(tenancy, hosts=3, slots=0)
+    host = day.hosts[0]
+    sessions = tenancy.runtime.services.sessions
+    submitted = await sessions.submit(await sessions.plan_start_now(host.email, "Drop-in"))
+    assert submitted.done
+    report = await day.control.step()
+    assert [(c.host, c.to) for c in report.moved] == [(host.email, "licensed")]
+    assert day.server.sandbox.state.users[host.zoom_user_id].type == 2
+
+
+async def test_a_meeting_running_past_the_allowance_keeps_its_seat_without_its_end_event(
+    tenancy: Tenancy,
+) -> None:
+    day = await pool_day(tenancy, hosts=4, slots=1, per_slot=2)
+    day.server.sandbox.state.account.overrun_minutes = (25, 25)  # past the 10-minute allowance
+    await day.run_until(day.over, events=lose_ends)
+    assert_all_served(day)
+    assert held_throughout(day) == []
+    assert len(moves_of(day)) == 4
+
+
+async def test_a_restart_while_a_session_overruns_keeps_its_seat(tenancy: Tenancy) -> None:
+    day = await pool_day(tenancy, hosts=4, slots=1, per_slot=2)
+    day.server.sandbox.state.account.overrun_minutes = (20, 20)
+    await day.run_until(day.sessions[0].start + timedelta(minutes=50))
+    day.fresh_control()  # a new process learns from Zoom who is live
+    await day.run_until(day.over)
+    assert_all_served(day)
+    assert held_throughout(day) == []
+    assert len(moves_of(day)) == 4, moves_of(day)

@@ -95,4 +95,5 @@ async def test_a_user_updated_event_refreshes_the_host_and_tells_the_screens(
         "drift-watch",
         "recordings-index",
         "recording-downloads",
+        "pool",
     ]

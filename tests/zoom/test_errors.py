@@ -14,6 +14,7 @@ from zoomadmin.zoom.errors import (
     AlreadyExists,
     AuthenticationFailed,
     DailyQuotaExceeded,
+    LicenseMovesLimited,
     MissingScope,
     NoPrivilege,
     NotFound,
@@ -43,6 +44,15 @@ def _response(status: int, body: dict[str, Any]) -> httpx.Response:
         (404, {"code": 3301, "message": "There is no recording for this meeting."}, NotFound),
         (409, {"code": 1005, "message": "User already in the account: a@b.org"}, AlreadyExists),
         (400, {"code": 200, "message": "You can add max 5 paid users."}, SeatLimitReached),
+        (
+            400,
+            {
+                "code": 200,
+                "message": "You have exceeded the limit of license assignments for your account. "
+                "Please try again after 40 minutes.",
+            },
+            LicenseMovesLimited,
+        ),
         (400, {"code": 200, "message": "No privilege."}, NoPrivilege),
         (
             400,
@@ -154,6 +164,14 @@ def _every_error_type() -> list[ZoomError]:
                 },
             ),
             (400, {"code": 200, "message": "You can add max 5 paid users."}),
+            (
+                400,
+                {
+                    "code": 200,
+                    "message": "You have exceeded the limit of license assignments for your "
+                    "account. Please try again after 40 minutes.",
+                },
+            ),
             (403, {"code": 200, "message": "No privilege."}),
             (400, {"code": 1000, "message": "User still in pending state."}),
             (400, {"code": 4711, "message": "does not contain scopes:[user:read:admin]"}),

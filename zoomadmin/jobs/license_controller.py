@@ -13,6 +13,9 @@ from zoomadmin.zoom.errors import ZoomError
 from zoomadmin.zoom.events.model import Event
 from zoomadmin.zoom.events.stream import EventStream
 
+FIRST_STEP_AFTER = timedelta(minutes=1)
+"""The first step waits this long on the account's clock (or until a meeting event, a new
+session or a change of the pool), so an account's first open has Zoom to itself."""
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MOST = timedelta(minutes=5)
 """Clock time before the next step after Zoom failed one, doubling up to this."""
@@ -36,14 +39,20 @@ class LicenseControllerJob:
     name = "pool"
 
     def __init__(
-        self, events: EventStream, control: LicenseControl, clock: Clock, bus: ChangeBus
+        self,
+        events: EventStream,
+        control: LicenseControl,
+        clock: Clock,
+        bus: ChangeBus,
+        *,
+        first_after: timedelta = FIRST_STEP_AFTER,
     ) -> None:
+        self._first_after = first_after
         self._events = events
         self._control = control
         self._clock = clock
         self._bus = bus
         self._wake = asyncio.Event()
-        self._stepping = False
         self.steps = 0
 
     async def run(self, report: JobReport) -> None:
@@ -51,18 +60,26 @@ class LicenseControllerJob:
         loop = asyncio.get_running_loop()
 
         def on_change(change: Change) -> None:
-            ours = change.kind is ChangeKind.POOL and self._stepping  # the step's own news
-            if change.kind in (ChangeKind.SESSIONS, ChangeKind.POOL) and not ours:
+            # New or changed sessions here; pool changes of other processes (this one's own
+            # manual moves and switch wake the job through the service's hook).
+            elsewhere = change.kind is ChangeKind.POOL and change.origin != self._bus.origin
+            if change.kind is ChangeKind.SESSIONS or elsewhere:
                 loop.call_soon_threadsafe(self._wake.set)
+
+        def wake() -> None:
+            loop.call_soon_threadsafe(self._wake.set)
 
         stop_events = self._events.subscribe(self._on_event)
         stop_changes = self._bus.subscribe(on_change)
+        self._control.wake_hooks.append(wake)
         backoff = RETRY_FIRST
         try:
+            first = self._clock.now() + self._first_after
+            report.waiting(first, "the first look at seats and sessions")
+            await self._sleep(first)
             while True:
                 self._wake.clear()
                 report.running("looking at seats and sessions")
-                self._stepping = True
                 try:
                     done = await self._control.step()
                 except ZoomError as exc:
@@ -71,8 +88,6 @@ class LicenseControllerJob:
                     report.waiting(until, f"Zoom failed: {exc.user_message}")
                     await self._sleep(until)
                     continue
-                finally:
-                    self._stepping = False
                 backoff = RETRY_FIRST
                 self.steps += 1
                 report.waiting(done.wake, summary(done))
@@ -80,6 +95,7 @@ class LicenseControllerJob:
         finally:
             stop_events()
             stop_changes()
+            self._control.wake_hooks.remove(wake)
 
     async def _on_event(self, event: Event) -> None:
         if await self._control.observe(event):

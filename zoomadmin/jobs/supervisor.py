@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import enum
 import logging
 from collections.abc import Sequence
@@ -152,8 +151,12 @@ class Supervisor:
         cancellation is named in the log and left behind, so stopping (and quitting) ends."""
         done, _ = await asyncio.wait({main}, timeout=self._stop_wait)
         if done:
-            with contextlib.suppress(asyncio.CancelledError):
+            try:
                 main.result()
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # a job that failed while stopping must not stop the quit
+                log.exception("A job failed while the jobs stopped")
             return
         stuck = sorted(
             name.removeprefix("job-")

@@ -58,6 +58,15 @@ SWITCH_OBJECT = "pool"
 newest entry is the switch's state, and the log keeps who turned it when."""
 SWITCH = "pool.control"
 LIVE_SETTLE = timedelta(minutes=2)
+"""A run Zoom's live list does not show yet is taken as live this long after it began."""
+LIVE_FOR = timedelta(minutes=1)
+"""How long one read of Zoom's live list (a resource-intensive call) is reused."""
+RETRY_MOVE = timedelta(seconds=30)
+"""How soon a step follows one whose move Zoom refused or failed."""
+SCARCE_FOR = timedelta(hours=1)
+"""After Zoom's license-assignment refusal, how long seats stay on hosts until needed."""
+COOLING_OBJECT = "cooling"
+"""The audit log's object id (type ``pool``) recording Zoom's cooling-down, for every process."""
 USAGE_FOR = timedelta(minutes=10)
 """How long Zoom's plan usage (seats bought and held; a Heavy call) is reused, counting the
 pool's own moves into it; a seat-limit refusal reads it again at once."""
@@ -240,6 +249,14 @@ class LicenseControl:
         self._bus = bus
         self.rules = rules or ControlRules()
         self._runs: dict[str, Run] = {}
+        self._inferred: set[str] = set()
+        """Runs whose end was inferred from the live list (a real event or sighting wins)."""
+        self._live_read_at: datetime | None = None
+        self._lock = asyncio.Lock()
+        """One move at a time: the job's step and staff's own moves never interleave."""
+        self.wake_hooks: list[Callable[[], None]] = []
+        """Called after staff change the pool (the controller job looks at once)."""
+        self._last_seen: tuple[object, ...] | None = None
         self._rebuilt_at: datetime | None = None
         self._licensed_in_zoom: set[str] = set()
         self._usage: tuple[datetime, PlanUsage] | None = None
@@ -254,31 +271,36 @@ class LicenseControl:
         """Take in a meeting event (late, twice or out of order alike); True if it matters."""
         if event.kind not in (EventKind.MEETING_STARTED, EventKind.MEETING_ENDED):
             return False
-        if not event.host_id or not event.meeting_uuid:
+        email = str(event.object.get("host_email") or "")
+        host = await asyncio.to_thread(self._host_email, event.host_id, email)
+        if host is None or not event.meeting_uuid:
             return False
-        host = await asyncio.to_thread(self._email_of, event.host_id)
-        if host is None:
-            return False
-        known = self._runs.get(event.meeting_uuid)
-        started = event.start_time
+        uuid = event.meeting_uuid
+        known = self._runs.get(uuid)
         ended = None
         if event.kind is EventKind.MEETING_ENDED:
             ended = event.end_time or event.event_ts
-        run = Run(
-            host,
-            (known.started if known and known.started else None) or started,
-            (known.ended if known else None) or ended,
-        )
+        inferred = uuid in self._inferred
+        if ended is not None and inferred:
+            self._inferred.discard(uuid)  # Zoom's own end replaces the one we inferred
+        kept_end = None if known is None or (inferred and ended is not None) else known.ended
+        run = Run(host, (known.started if known else None) or event.start_time, kept_end or ended)
         if run == known:
             return False
-        self._runs[event.meeting_uuid] = run
+        self._runs[uuid] = run
         return True
 
-    def _email_of(self, zoom_user_id: str) -> str | None:
-        try:
-            return self._store.hosts.get_by_zoom_id(zoom_user_id).email
-        except AppError:
-            return None
+    def _host_email(self, zoom_user_id: str, email: str = "") -> str | None:
+        """The stored host's email, by Zoom user id or (the dashboard's rows) by email."""
+        if zoom_user_id:
+            try:
+                return self._store.hosts.get_by_zoom_id(zoom_user_id).email
+            except AppError:
+                pass
+        if email:
+            found = self._store.hosts.find_by_email(email.lower())
+            return found.email if found else None
+        return None
 
     # -- the picture ---------------------------------------------------------------------------
 
@@ -295,7 +317,7 @@ class LicenseControl:
         today = now.astimezone(UTC).date()
         try:
             async for past in self._zoom.iter_past_meetings(today - timedelta(days=1), today):
-                host = await asyncio.to_thread(self._email_of, past.host_id)
+                host = await asyncio.to_thread(self._host_email, past.host_id, past.email)
                 if host and past.end_time is not None and past.uuid not in self._runs:
                     self._runs[past.uuid] = Run(host, past.start_time, past.end_time)
         except ZoomError as exc:  # no dashboard on this plan: ends are waited for instead
@@ -309,21 +331,54 @@ class LicenseControl:
                 self._store.hosts.set_fields(host.id, user_type=zoom_type)
 
     async def _live_runs(self, now: datetime) -> None:
-        """What Zoom's live list says: runs begin, and runs it no longer shows have ended."""
+        """What Zoom's live list says: runs begin (again), and runs it no longer shows ended.
+
+        Without the dashboard (a Business plan and its scope) the list cannot be read: an
+        alert says so, and seats then go at the scheduled end plus the overrun allowance.
+        """
+        if self._live_read_at is not None and now - self._live_read_at < LIVE_FOR:
+            return
         live: dict[str, Run] = {}
-        async for meeting in self._zoom.iter_live_meetings():
-            host = await asyncio.to_thread(self._email_of, meeting.host_id)
-            if host:
-                live[meeting.uuid] = Run(host, meeting.start_time or now)
+        try:
+            async for meeting in self._zoom.iter_live_meetings():
+                host = await asyncio.to_thread(self._host_email, meeting.host_id, meeting.email)
+                if host:
+                    live[meeting.uuid] = Run(host, meeting.start_time or now)
+        except ZoomError as exc:
+            self._problem(
+                "live",
+                "Zoom's list of meetings in progress cannot be read "
+                f"({exc.user_message}); seats go back at the scheduled end plus "
+                f"{round(self.rules.overrun.total_seconds() / 60)} minutes instead.",
+            )
+            self._end_overdue(now)
+            return
+        self._problems.pop("live", None)
+        self._live_read_at = now
         for uuid, run in list(self._runs.items()):
-            if run.ended is None and uuid not in live:
-                recent = run.started is not None and now - run.started < LIVE_SETTLE
-                if not recent:
-                    self._runs[uuid] = replace(run, ended=now)
+            settled = run.started is None or now - run.started >= LIVE_SETTLE
+            if run.ended is None and uuid not in live and settled:
+                self._runs[uuid] = replace(run, ended=now)
+                self._inferred.add(uuid)
         for uuid, run in live.items():
             known = self._runs.get(uuid)
-            if known is None or (known.ended is None and known.started is None):
-                self._runs[uuid] = run
+            if known is None or uuid in self._inferred:
+                self._inferred.discard(uuid)
+                self._runs[uuid] = Run(run.host, (known.started if known else None) or run.started)
+
+    def _end_overdue(self, now: datetime) -> None:
+        """Without the live list: a run open past a day is taken as ended (a lost event)."""
+        for uuid, run in list(self._runs.items()):
+            if run.ended is None and run.started is not None and now - run.started > AROUND:
+                self._runs[uuid] = replace(run, ended=now)
+                self._inferred.add(uuid)
+
+    def _prune(self, now: datetime) -> None:
+        """Forget runs that ended long ago (they decide nothing any more)."""
+        for uuid, run in list(self._runs.items()):
+            if run.ended is not None and now - run.ended > AROUND:
+                del self._runs[uuid]
+                self._inferred.discard(uuid)
 
     async def _picture(self, *, read_live: bool = False) -> _Picture:
         now = self._now()
@@ -332,7 +387,9 @@ class LicenseControl:
         if read_live:
             await self._live_runs(now)
         usage = await self._plan_usage(now)
-        hosts, origins, enabled, sessions = await asyncio.to_thread(self._read, now)
+        hosts, origins, enabled, sessions, cooled = await asyncio.to_thread(self._read, now)
+        if cooled is not None and (self.cooling_until is None or cooled > self.cooling_until):
+            self.cooling_until = cooled  # another process (or before a restart) was refused
         pool_hosts: list[PoolHost] = []
         tenant_hosts = [h for h in hosts if h.tenant_id is not None and not h.missing_in_zoom]
         for host in tenant_hosts:
@@ -364,6 +421,7 @@ class LicenseControl:
             holders=holders,
         )
         cooling = self.cooling_until is not None and now < self.cooling_until
+        scarce = self.cooling_until is not None and now < self.cooling_until + SCARCE_FOR
         decision = decide(
             now,
             pool_hosts,
@@ -373,6 +431,7 @@ class LicenseControl:
             rules=self.rules,
             bridges=[h for h in plan.holdings if len(h.sessions) > 1],
             moves_allowed=enabled and not cooling,
+            give_back_unneeded=not scarce,
         )
         return _Picture(
             now,
@@ -395,17 +454,23 @@ class LicenseControl:
 
     def _read(
         self, now: datetime
-    ) -> tuple[list[HostRecord], dict[str, AuditRecord], bool, list[SessionRecord]]:
+    ) -> tuple[
+        list[HostRecord], dict[str, AuditRecord], bool, list[SessionRecord], datetime | None
+    ]:
         store = self._store
+        pool = store.audit.latest_by_object(SWITCH_OBJECT)
         return (
             store.hosts.all(),
             store.audit.latest_by_object(LICENSE_OBJECT),
-            self._enabled(),
+            self._switch(pool.get("control")),
             store.meetings.sessions_between(now - AROUND, now + AROUND),
+            _cooled(pool.get(COOLING_OBJECT)),
         )
 
     def _enabled(self) -> bool:
-        switch = self._store.audit.latest_by_object(SWITCH_OBJECT).get("control")
+        return self._switch(self._store.audit.latest_by_object(SWITCH_OBJECT).get("control"))
+
+    def _switch(self, switch: AuditRecord | None) -> bool:
         if switch is None or not isinstance(switch.new_value, dict):
             return self._on_by_default
         return bool(switch.new_value.get("on"))
@@ -431,6 +496,7 @@ class LicenseControl:
 
         await asyncio.to_thread(work)
         self._bus.publish(ChangeKind.POOL)
+        self._wake_job()
 
     # -- status --------------------------------------------------------------------------------
 
@@ -480,8 +546,8 @@ class LicenseControl:
     def _holder(self, email: str, claim: Claim, picture: _Picture) -> SeatHolder:
         title = self._title(picture, claim.session)
         until = claim.until
-        if claim.session is not None and until is None:
-            until = claim.session.end + self.rules.grace
+        if claim.session is not None and until is None:  # live: planned to go after its end
+            until = max(claim.session.end + self.rules.grace, picture.now)
         return SeatHolder(email, "session", title, until, live=claim.live)
 
     def _next_moves(self, picture: _Picture) -> list[NextMove]:
@@ -556,63 +622,67 @@ class LicenseControl:
     async def step(self) -> StepReport:
         """Look, move what the rules say, and say when to look again.
 
-        Zoom's live list (a resource-intensive call: 10 to 20 a minute) is read only before
-        a seat goes from a host whose meeting was not seen to end: the poll at the scheduled
-        end plus the overrun allowance, or when a lost event left a run open.
+        Zoom's live list (a resource-intensive call: 10 to 20 a minute) is read, at most once
+        a minute, only before a seat goes back, and when a host is live (as events tell) past
+        its session's end plus the overrun allowance (its ``meeting.ended`` may be lost).
         """
-        picture = await self._picture()
-        if self._unsure(picture):
-            picture = await self._picture(read_live=True)
-        moved: list[LicenseChange] = []
-        if picture.decision.changes:
-            moved = await self._apply(picture)
-            if moved:
-                picture = await self._picture()
-        status = self._status(picture)
+        async with self._lock:
+            picture = await self._picture()
+            if self._unsure(picture):
+                picture = await self._picture(read_live=True)
+            moved: list[LicenseChange] = []
+            failed = False
+            if picture.decision.changes:
+                moved, failed = await self._apply(picture)
+                if moved:
+                    picture = await self._picture()
+            self._prune(picture.now)
+            status = self._status(picture)
         self.last = status
         wake = picture.decision.wake
         if self.cooling_until is not None and self.cooling_until > picture.now:
             wake = min(wake, self.cooling_until)
-        if moved or status.alerts:
+        if failed:
+            wake = min(wake, picture.now + RETRY_MOVE)
+        seen = (tuple(s.to_json().items() for s in status.seats), status.alerts)
+        if moved or seen != self._last_seen:
+            self._last_seen = seen
             self._bus.publish(ChangeKind.POOL)
         return StepReport(status, tuple(moved), wake)
 
     def _unsure(self, picture: _Picture) -> bool:
-        """Whether Zoom's live list must be read: a seat would go from a host without a seen
-        end of its last session, or a host is live (as events tell) past its session's end
-        plus the overrun allowance (its ``meeting.ended`` may be lost)."""
+        """Whether Zoom's live list must be read now (see :meth:`step`): a seat would go from
+        a host whose last session's end Zoom has not told (lost, late, or never started), or
+        a host is live, as events tell, past its session's end plus the overrun allowance."""
         overdue = any(
             c.live and c.session is not None and picture.now >= c.session.end + self.rules.overrun
             for c in picture.decision.claims.values()
         )
-        if overdue:
-            return True
         leaving = {c.host for c in picture.decision.changes if c.to == "basic"}
-        if not leaving:
-            return False
-        opened: dict[str, datetime] = {}
-        for need in picture.needs:
-            if need.host in leaving and need.start - self.rules.lead <= picture.now:
-                opened[need.host] = max(opened.get(need.host, need.start), need.start)
-        for host in leaving:
-            runs = [r for r in self._runs.values() if r.host == host]
-            if any(r.ended is None for r in runs):
-                return True
-            since = opened.get(host)
-            seen_end = any(
-                r.ended is not None
-                and r.started is not None
-                and (since is None or r.started >= since - self.rules.lead)
-                for r in runs
-            )
-            if not seen_end:
-                return True
-        return False
+        return overdue or any(not self._end_told(host, picture) for host in leaving)
 
-    async def _apply(self, picture: _Picture) -> list[LicenseChange]:
+    def _end_told(self, host: str, picture: _Picture) -> bool:
+        """Whether Zoom's own event ended every run of ``host`` since its last session
+        opened (an end inferred from the live list does not count)."""
+        opened = [
+            n.start - self.rules.lead
+            for n in picture.needs
+            if n.host == host and n.start - self.rules.lead <= picture.now
+        ]
+        since = max(opened, default=None)
+        runs = [
+            (uuid, r)
+            for uuid, r in self._runs.items()
+            if r.host == host and (since is None or (r.started is not None and r.started >= since))
+        ]
+        return bool(runs) and all(
+            r.ended is not None and uuid not in self._inferred for uuid, r in runs
+        )
+
+    async def _apply(self, picture: _Picture) -> tuple[list[LicenseChange], bool]:
         hosts = {h.email: h for h in picture.hosts}
         done: list[LicenseChange] = []
-        blocked_attach = False
+        blocked_attach = failed = False
         for change in picture.decision.changes:
             host = hosts[change.host]
             if change.to == "licensed" and blocked_attach:
@@ -622,9 +692,10 @@ class LicenseControl:
             except LicenseMovesLimited as exc:
                 self.cooling_until = picture.now + timedelta(seconds=exc.retry_after)
                 log.warning("License moves refused until %s", self.cooling_until)
+                await asyncio.to_thread(self._record_cooling, self.cooling_until)
                 break
             except SeatLimitReached:
-                blocked_attach = True
+                blocked_attach = failed = True
                 self._usage = None
                 self._problem(
                     "seats",
@@ -633,13 +704,23 @@ class LicenseControl:
                 )
                 continue
             except ZoomError as exc:
+                failed = True
                 self._problem(f"move:{host.email}", f"{host.email}: {exc.user_message}")
                 continue
             self._problems.pop(f"move:{host.email}", None)
             self._problems.pop("seats", None)
-            self._count_seat(+1 if change.to == "licensed" else -1)
             done.append(change)
-        return done
+        return done, failed
+
+    def _record_cooling(self, until: datetime) -> None:
+        self._store.audit.record(
+            actor=current_actor(),
+            action="pool.cooling",
+            object_type=SWITCH_OBJECT,
+            object_id=COOLING_OBJECT,
+            new_value={"until": _iso(until)},
+            at=self._now(),
+        )
 
     def _count_seat(self, change: int) -> None:
         """A seat the pool just gave (+1) or took back (-1), in the reused plan usage."""
@@ -652,26 +733,27 @@ class LicenseControl:
         self._problems[key] = PoolAlert(f"error:{key}", "error", self._now(), message)
 
     async def _move(self, host: HostRecord, change: LicenseChange, picture: _Picture) -> None:
+        """Change the host's type in Zoom, record it with its reason, and check an attach
+        took (Zoom has answered yes to a seat it did not give)."""
         new_type = LICENSED if change.to == "licensed" else BASIC
         await self._zoom.set_user_type(host.zoom_user_id, UserType(new_type))
-        if new_type == LICENSED:
-            checked = await self._zoom.get_user(host.zoom_user_id)
-            if int(checked.type) != LICENSED:  # Zoom said yes but did not: try again later
-                raise ZoomError("Zoom accepted the license but the user is still Basic.")
         title = self._title(picture, change.session)
-        await asyncio.to_thread(
-            self._record,
-            host,
-            new_type,
-            {
-                "to": change.to,
-                "reason": str(change.reason),
-                "session": title,
-                "session_key": change.session.key if change.session else None,
-                "origin": str(Origin.POOL) if change.to == "licensed" else "",
-            },
-        )
+        value = {
+            "to": change.to,
+            "reason": str(change.reason),
+            "session": title,
+            "session_key": change.session.key if change.session else None,
+            "origin": str(Origin.POOL) if change.to == "licensed" else "",
+        }
+        await asyncio.to_thread(self._record, host, new_type, value)
+        self._count_seat(+1 if new_type == LICENSED else -1)
         self._bus.publish(ChangeKind.HOSTS, [host.id])
+        if new_type == LICENSED:
+            checked = int((await self._zoom.get_user(host.zoom_user_id)).type)
+            if checked != LICENSED:
+                await asyncio.to_thread(self._store.hosts.set_fields, host.id, user_type=checked)
+                self._count_seat(-1)
+                raise ZoomError("Zoom accepted the license, but the user is still Basic.")
 
     def _record(self, host: HostRecord, new_type: int, value: dict[str, Any]) -> None:
         def work(tx: Any) -> None:
@@ -690,55 +772,58 @@ class LicenseControl:
 
     # -- staff's own moves ---------------------------------------------------------------------
 
+    async def _known_host(self, email: str) -> HostRecord:
+        host = await asyncio.to_thread(self._store.hosts.find_by_email, email.strip().lower())
+        if host is None:
+            raise InvalidValue(f"{email} is not a user of this account that zoomadmin knows.")
+        return host
+
     async def impact(self, email: str, to: str) -> str:
-        """What a manual attach or detach of ``email`` affects, for the confirmation."""
+        """What a manual attach or detach of ``email`` affects, for the confirmation
+        (an unknown user, or taking a protected user's seat, is refused)."""
+        host = await self._known_host(email)
         status = self.last or await self.status()
-        holder = next((s for s in status.seats if s.host == email), None)
         if to == "licensed":
             free = status.paid - status.in_use
+            if host.user_type == LICENSED:
+                return f"{host.email} holds a paid seat already; it is kept until detached."
             if free > 0:
-                return (
-                    f"{email} gets one of the {free} free paid seats and keeps it until detached."
-                )
-            return f"No paid seat is free: {email} cannot get one until a seat frees."
-        if holder is None:
-            return f"{email} holds no paid seat."
-        if holder.live:
-            return (
-                f"{email} is in a meeting now: it keeps running, but the pool gives the seat "
-                "back at once because the session still needs it."
-            )
-        if holder.why == "session":
-            return (
-                f"{email} holds the seat for {holder.session}; the pool gives it a seat again "
-                "at once, because the session still needs one."
-            )
-        return f"{email} becomes Basic (meetings cut at 40 minutes, no cloud recording)."
+                return f"{host.email} gets one of the {free} free paid seats until detached."
+            return f"No paid seat is free: {host.email} cannot get one until a seat frees."
+        holder = next((s for s in status.seats if s.host == host.email), None)
+        return _detach_impact(host, holder)
 
     async def attach(self, email: str) -> None:
         """Give ``email`` a seat that stays until staff take it back."""
         await self._manual(email, "licensed")
 
     async def detach(self, email: str) -> None:
-        """Take ``email``'s seat back."""
+        """Take ``email``'s seat back (never a protected user's)."""
         await self._manual(email, "basic")
 
     async def _manual(self, email: str, to: str) -> None:
-        host = await asyncio.to_thread(self._store.hosts.find_by_email, email)
-        if host is None:
-            raise InvalidValue(f"{email} is not a user of this account that zoomadmin knows.")
-        new_type = LICENSED if to == "licensed" else BASIC
-        await self._zoom.set_user_type(host.zoom_user_id, UserType(new_type))
-        value = {
-            "to": to,
-            "reason": str(Reason.MANUAL),
-            "session": None,
-            "origin": str(Origin.MANUAL) if to == "licensed" else "",
-        }
-        await asyncio.to_thread(self._record, host, new_type, value)
-        self._count_seat(+1 if new_type == LICENSED else -1)
+        await self.impact(email, to)  # refuses an unknown host or a protected seat
+        async with self._lock:
+            host = await self._known_host(email)
+            new_type = LICENSED if to == "licensed" else BASIC
+            current = int((await self._zoom.get_user(host.zoom_user_id)).type)
+            if current != new_type:
+                await self._zoom.set_user_type(host.zoom_user_id, UserType(new_type))
+                self._count_seat(+1 if new_type == LICENSED else -1)
+            value = {
+                "to": to,
+                "reason": str(Reason.MANUAL),
+                "session": None,
+                "origin": str(Origin.MANUAL) if to == "licensed" else "",
+            }
+            await asyncio.to_thread(self._record, host, new_type, value)
         self._bus.publish(ChangeKind.HOSTS, [host.id])
         self._bus.publish(ChangeKind.POOL)
+        self._wake_job()
+
+    def _wake_job(self) -> None:
+        for hook in list(self.wake_hooks):
+            hook()
 
     # -- the chart -----------------------------------------------------------------------------
 
@@ -777,6 +862,39 @@ class LicenseControl:
             demand.append((moment, running))
         shortfalls = tuple((s.start, s.end) for s in plan.shortfalls if s.end > start)
         return PoolTimeline(start, end, status.movable, in_use, tuple(demand), shortfalls)
+
+
+def _detach_impact(host: HostRecord, holder: SeatHolder | None) -> str:
+    """What taking ``host``'s seat affects (refused for a protected seat)."""
+    if holder is None or host.user_type != LICENSED:
+        return f"{host.email} holds no paid seat."
+    if holder.why == "protected":
+        raise InvalidValue(
+            f"{host.email} is staff outside every tenant (a protected seat): the pool never "
+            "moves it. Change it in Zoom if it must go."
+        )
+    if holder.live:
+        return (
+            f"{host.email} is in a meeting now: it keeps running, but its session still needs "
+            "the seat, so the pool gives it back at once."
+        )
+    if holder.why == "session":
+        return (
+            f"{host.email} holds the seat for {holder.session}; the session still needs one, "
+            "so the pool gives it a seat again at once."
+        )
+    return f"{host.email} becomes Basic (meetings cut at 40 minutes, no cloud recording)."
+
+
+def _cooled(entry: AuditRecord | None) -> datetime | None:
+    """Until when Zoom's last license-assignment refusal asked to wait."""
+    if entry is None or not isinstance(entry.new_value, dict):
+        return None
+    until = entry.new_value.get("until")
+    try:
+        return datetime.fromisoformat(str(until).replace("Z", "+00:00")) if until else None
+    except ValueError:
+        return None
 
 
 def _origin(value: Any) -> Origin:

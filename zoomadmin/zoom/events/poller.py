@@ -36,6 +36,8 @@ def _iso(value: datetime) -> str:
 
 def _live_object(meeting: LiveMeeting) -> dict[str, Any]:
     obj: dict[str, Any] = {"id": meeting.id, "uuid": meeting.uuid, "host_id": meeting.host_id}
+    if meeting.email:  # the dashboard names the host by email (it has no host id)
+        obj["host_email"] = meeting.email
     obj["topic"] = meeting.topic
     if meeting.start_time is not None:
         obj["start_time"] = _iso(meeting.start_time)
