@@ -84,3 +84,13 @@ def test_a_hosts_coming_meetings_and_the_join_link_a_save_keeps(store: Store) ->
     assert store.meetings.get(1).join_url == "https://j/1"  # a save that knows no link
     store.meetings.save(MeetingData(1, host.id, "Past", NOW, 30, join_url="https://j/2"))
     assert store.meetings.get(1).join_url == "https://j/2"
+
+
+def test_heads_reads_many_meetings_at_once_past_the_parameter_limit(store: Store) -> None:
+    host = store.hosts.add(HostData("zu-9", "h@x.org"))
+    for n in range(1000):  # more ids than one IN (...) may bind on the oldest SQLite
+        store.meetings.save(MeetingData(BIG_ID + n, host.id, f"M{n}", NOW, 30, 2, "UTC"))
+    heads = store.meetings.heads([BIG_ID + n for n in range(1000)] + [BIG_ID, 1])
+    assert len(heads) == 1000 and heads[BIG_ID + 999].topic == "M999"
+    assert heads[BIG_ID].occurrences == ()  # no sessions: a head only
+    assert store.meetings.heads([]) == {}

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from zoomadmin.core.schedule import IntentKind, IntentRecord, IntentState
 from zoomadmin.services.schedule_queue import ScheduleQueue
-from zoomadmin.store.meetings import MeetingRecord
 from zoomadmin.store.repositories import Store
 
 PRODID = "-//zoomadmin//calendar export//EN"
@@ -109,13 +108,11 @@ class CalendarService:
         stored = self._store.meetings.sessions_between(
             start, end, tenant_id=tenant_id, host_id=host_id
         )
-        meetings: dict[int, MeetingRecord] = {}
+        meetings = self._store.meetings.heads(s.meeting_id for s in stored)
         live = self._live()
         recorded = self._recorded(start, end)
         out: list[CalendarSession] = []
         for s in stored:
-            if s.meeting_id not in meetings:
-                meetings[s.meeting_id] = self._store.meetings.get(s.meeting_id)
             meeting = meetings[s.meeting_id]
             session = CalendarSession(
                 s.start_time,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,6 +47,10 @@ class MeetingData:
     timezone: str | None = None
     join_url: str | None = None
     """None: keep the link stored before (a save that does not know it)."""
+
+
+_IDS_PER_QUERY = 900
+"""Ids per ``IN (...)`` (under the smallest SQLite limit on bound parameters)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,17 @@ class MeetingRepository:
                 .order_by(_occ.c.start_time)
             ).all()
         return MeetingRecord(**row._mapping, occurrences=tuple(OccurrenceData(*o) for o in occ))
+
+    def heads(self, meeting_ids: Iterable[int]) -> dict[int, MeetingRecord]:
+        """The meetings with these ids (without sessions), in one read."""
+        wanted = sorted(set(meeting_ids))
+        found: dict[int, MeetingRecord] = {}
+        with self._engine.connect() as conn:
+            for first in range(0, len(wanted), _IDS_PER_QUERY):
+                chunk = wanted[first : first + _IDS_PER_QUERY]
+                for row in conn.execute(select(_meeting).where(_meeting.c.id.in_(chunk))):
+                    found[row.id] = MeetingRecord(**row._mapping)
+        return found
 
     def for_host(self, host_id: int) -> list[MeetingRecord]:
         """Every meeting of one host (without sessions), by start time."""
