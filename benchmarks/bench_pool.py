@@ -13,14 +13,25 @@ released: one per host); seat-minutes held against the minimum for the same lead
 against two (attach and detach every time) and against mod_zoom's (one per host, then none);
 sessions without a seat while seats suffice (target 0); planning time.
 
+Then the controller itself over a sandbox day (the same harness as the tests'
+``tests/services/pool_support.py``): 60 sessions of 45 minutes on 30 Basic hosts with 5 pool
+seats and a peak of 5, run minute by minute: sessions that started Licensed, were cut at 40
+minutes (target 0) and have their cloud recording, against the same day with no pool (every
+host Basic); license moves per session (target 2.00: one attach, one detach); the real
+time a sandbox day takes.
+
 Run: ``.venv/bin/python benchmarks/bench_pool.py``
 """
 
 from __future__ import annotations
 
+import asyncio
 import random
+import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from zoomadmin.core.license_plan import PoolRules, SeatNeed, plan_pool
 
@@ -117,10 +128,51 @@ def report(name: str, needs: list[SeatNeed]) -> None:
     )
 
 
+async def controller_day(*, pool: bool) -> None:
+    """The 60-session day through the controller (``pool``) or with every host Basic."""
+    sys.path[:0] = [str(Path(__file__).parents[1] / "tests" / d) for d in ("services", "")]
+    from pool_support import pool_day  # the tests' sandbox day
+    from tenancy_support import build_tenancy, sandbox_client
+
+    from zoomadmin.sandbox import SandboxServer
+    from zoomadmin.store.repositories import Store
+
+    server = SandboxServer(seed="empty", speed=0, start_time=MONDAY + timedelta(hours=6))
+    server.start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            store = Store.open_file(Path(folder) / "zoomadmin.sqlite3")
+            async with sandbox_client(server) as zoom:
+                day = await pool_day(build_tenancy(server, store, zoom))
+                if not pool:
+                    await day.control.set_enabled(False)
+                began = time.perf_counter()
+                await day.run_until(day.over)
+                took = time.perf_counter() - began
+            runs = day.runs()
+            licensed = sum(day.started_licensed(s, r) for s, r in runs)
+            cut = sum(day.cut_at_40(r) for _, r in runs)
+            recorded = sum(day.recorded(r) for _, r in runs)
+            moves = len(store.audit.entries(object_type="license", limit=10_000))
+            store.close()
+    finally:
+        server.stop()
+    name = "controller" if pool else "no pool"
+    target = "" if not pool else f" ({'PASS' if cut == 0 else 'FAIL'}: target 0)"
+    print(
+        f"  {name}: {licensed} of {len(runs)} started Licensed, {cut} cut at 40 minutes{target}, "
+        f"{recorded} with their cloud recording; {moves} license moves "
+        f"({moves / len(runs):.2f} per session); the day ran in {took:.1f} s"
+    )
+
+
 def main() -> None:
-    """Both loads."""
+    """Both loads, then the controller's sandbox day."""
     report("demo term (12 weeks)", demo_term())
     report("busy week (200 hosts)", busy_week())
+    print("sandbox day: 60 sessions, 30 Basic hosts, 5 pool seats, peak 5")
+    asyncio.run(controller_day(pool=True))
+    asyncio.run(controller_day(pool=False))
 
 
 if __name__ == "__main__":
