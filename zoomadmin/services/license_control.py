@@ -753,10 +753,11 @@ class LicenseControl:
         for entry in moves:  # newest first: undo each move to go back in time
             if entry.at > status.now:
                 continue
+            points.append((entry.at, max(0, held)))  # what the move left, from then on
             held += -1 if entry.action == ATTACH else 1
-            points.append((entry.at, max(0, held)))
         points.append((start, max(0, held)))
-        in_use = tuple(sorted(points))
+        # Oldest first; moves at one moment keep their order, so the last one there counts.
+        in_use = tuple(reversed(points))
         sessions = await self._calendar.sessions(start - AROUND, end)
         hosts = {h.id: h for h in await asyncio.to_thread(self._store.hosts.all)}
         needs = [
