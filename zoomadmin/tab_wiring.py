@@ -115,8 +115,10 @@ def pool_notifier(runtime: AccountRuntime, parent: QObject) -> PoolNotifier:
     from zoomadmin.ui.pool.pool_notifier import PoolNotifier
 
     licenses = runtime.services.licenses
-    tray = TrayNotifier(parent)
-    return PoolNotifier(runtime.bus, lambda: licenses.last, tray, runtime.clock.now, parent)
+    tray = TrayNotifier()
+    notifier = PoolNotifier(runtime.bus, lambda: licenses.last, tray, runtime.clock.now, parent)
+    tray.setParent(notifier)  # the tray icon goes with the account
+    return notifier
 
 
 def _recordings_tab(context: AccountContext) -> TabSpec:
