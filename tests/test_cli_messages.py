@@ -104,6 +104,12 @@ def test_the_smoke_test_summary_reads_as_shown(tmp_path: Path) -> None:
         check=False,
     )
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["tabs"] == ["Tenants & Hosts", "Calendar", "Recordings", "Host settings"]
+    assert summary["tabs"] == [
+        "Tenants & Hosts",
+        "Calendar",
+        "License Pool",
+        "Recordings",
+        "Host settings",
+    ]
     # The name PYTHON_KEYRING_BACKEND takes (the tests choose keyring's null backend).
     assert summary["keyring"] == os.environ["PYTHON_KEYRING_BACKEND"]

@@ -36,3 +36,9 @@ def test_the_command_line_is_built_without_the_sandbox_server() -> None:
     modules = _modules_after("from zoomadmin.cli import build_parser\nbuild_parser()")
     assert "zoomadmin.sandbox.cli" in modules
     assert not {"zoomadmin.sandbox.server", "uvicorn", "starlette"} & modules
+
+
+def test_the_license_pool_tab_loads_qtcharts_only_when_it_draws_its_chart() -> None:
+    modules = _modules_after("import zoomadmin.ui.pool.pool_tab, zoomadmin.tab_wiring")
+    assert "zoomadmin.ui.pool.pool_tab" in modules
+    assert not {"PySide6.QtCharts", "zoomadmin.ui.pool.pool_chart"} & modules

@@ -19,7 +19,7 @@ from zoomadmin.core.errors import AppError
 from zoomadmin.logs import setup_logging
 from zoomadmin.paths import AppPaths
 from zoomadmin.start_time import process_start_time
-from zoomadmin.tab_wiring import AccountContext, demo_tenants, tab_builders
+from zoomadmin.tab_wiring import AccountContext, demo_tenants, pool_notifier, tab_builders
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from zoomadmin.ui.common.error_dialog import ErrorReporter
     from zoomadmin.ui.curriculum.wizard import CurriculumWizard
     from zoomadmin.ui.main_window import MainWindow
+    from zoomadmin.ui.pool.pool_notifier import PoolNotifier
     from zoomadmin.ui.status_bar import AppStatusBar
     from zoomadmin.warmup import Warmup
     from zoomadmin.zoom.events.stream import StreamStatus
@@ -106,6 +107,8 @@ class Application:
         self._unsubscribe_jobs: Callable[[], None] | None = None
         self._unsubscribe_queue: Callable[[], None] | None = None
         self.first_open: FirstOpenReport | None = None
+        self.pool_notifier: PoolNotifier | None = None
+        """The open account's desktop notifications for pool alerts."""
         self.window = window
         self.status: AppStatusBar = window.status
         self.window.log_folder = str(paths.log_root)
@@ -189,6 +192,9 @@ class Application:
             if unsubscribe is not None:
                 unsubscribe()
         self._unsubscribe_jobs = self._unsubscribe_queue = None
+        if self.pool_notifier is not None and shiboken6_valid(self.pool_notifier):
+            self.pool_notifier.close()
+        self.pool_notifier = None
         store = None
         if runtime is not None:
             if keep_store:
@@ -251,7 +257,8 @@ class Application:
         owner = account.owner.email if account.owner else ""
         self.window.setWindowTitle(f"{account.label} — {APP_NAME}")
         log.info("Opened %s (acting as %s)", account.label, owner or "unknown user")
-        context = AccountContext(runtime, self.runner)
+        self.pool_notifier = pool_notifier(runtime, self.window)
+        context = AccountContext(runtime, self.runner, self.pool_notifier)
         self.window.show_connected(
             f"Signed in to {account.label} as {owner or 'the account owner'}.",
             [build(context) for build in tab_builders()],

@@ -20,6 +20,7 @@ ACTION_ICONS = (
     "import",
     "link",
     "move",
+    "pool",
     "refresh",
     "remove",
     "search",

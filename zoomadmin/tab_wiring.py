@@ -11,21 +11,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QWidget
 
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.services.tenants import TenantDraft
     from zoomadmin.ui.common.async_runner import AsyncRunner
     from zoomadmin.ui.main_window import TabSpec
+    from zoomadmin.ui.pool.pool_notifier import PoolNotifier
 
 
 @dataclass(frozen=True)
 class AccountContext:
-    """What a tab builder may hand to its tab: one open account's runtime and the desk's
-    async runner."""
+    """What a tab builder may hand to its tab: one open account's runtime, the desk's
+    async runner and, while the account is open, its pool alerts' desktop notifier."""
 
     runtime: AccountRuntime
     runner: AsyncRunner
+    pool_notifier: PoolNotifier | None = None
 
 
 TabBuilder = Callable[[AccountContext], "TabSpec"]
@@ -38,7 +41,7 @@ def tab_builders() -> list[TabBuilder]:
     A builder imports its tab lazily and returns ``TabSpec(title, widget, icon_name)``;
     the widget gets only the services it needs, from the account's runtime.
     """
-    return [_tenants_tab, _calendar_tab, _recordings_tab, _settings_tab]
+    return [_tenants_tab, _calendar_tab, _pool_tab, _recordings_tab, _settings_tab]
 
 
 def _tenants_tab(context: AccountContext) -> TabSpec:
@@ -84,6 +87,38 @@ def _calendar_tab(context: AccountContext) -> TabSpec:
         )
 
     return TabSpec("&Calendar", build, "details")
+
+
+def _pool_tab(context: AccountContext) -> TabSpec:
+    """License Pool: the seats over the day, who holds them and why, moves and alerts."""
+    from zoomadmin.ui.main_window import TabSpec
+
+    def build() -> QWidget:
+        from zoomadmin.ui.pool.pool_tab import LicensePoolTab
+
+        runtime = context.runtime
+        return LicensePoolTab(
+            licenses=runtime.services.licenses,
+            runner=context.runner,
+            clock=runtime.clock,
+            changes=runtime.bus,
+            notifier=context.pool_notifier,
+        )
+
+    return TabSpec("&License Pool", build, "pool")
+
+
+def pool_notifier(runtime: AccountRuntime, parent: QObject) -> PoolNotifier:
+    """The account's desktop notifications for pool alerts (made when the account opens, so
+    they come whether or not the License Pool tab was ever shown)."""
+    from zoomadmin.ui.common.tray import TrayNotifier
+    from zoomadmin.ui.pool.pool_notifier import PoolNotifier
+
+    licenses = runtime.services.licenses
+    tray = TrayNotifier()
+    notifier = PoolNotifier(runtime.bus, lambda: licenses.last, tray, runtime.clock.now, parent)
+    tray.setParent(notifier)  # the tray icon goes with the account
+    return notifier
 
 
 def _recordings_tab(context: AccountContext) -> TabSpec:

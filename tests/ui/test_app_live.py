@@ -45,6 +45,10 @@ async def test_a_fresh_sandbox_opens_on_the_demo_tenants_hosts_and_sessions(
     assert len(linked) == 13
     assert any(r.next_session_at is not None for r in linked)
     assert app.first_open is not None and "3 tenants" in app.first_open.summary
+    titles = [spec.title for spec in app.window.tab_specs]
+    assert titles.index("&License Pool") == titles.index("&Calendar") + 1
+    # The pool's alerts reach the desktop whether or not its tab was ever shown.
+    assert app.pool_notifier is not None and app.window.tab_specs[2].widget is None
     assert reported_errors == []
 
 

@@ -121,6 +121,19 @@ class NextMove:
 
 
 @dataclass(frozen=True)
+class BasicSession:
+    """A session that runs (or would run) as Basic: cut at 40 minutes, not recorded."""
+
+    title: str
+    host: str
+    start: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """As ``pool status --json`` gives it."""
+        return {"title": self.title, "host": self.host, "start": _iso(self.start)}
+
+
+@dataclass(frozen=True)
 class PoolAlert:
     """Something staff must know: a session that runs (or will run) without a seat."""
 
@@ -128,19 +141,43 @@ class PoolAlert:
     """Stable while the alert stands (a desktop notification is shown once per key)."""
     kind: str
     """``basic`` (a session in its window has no seat), ``shortfall`` (planned),
-    ``cooling`` (Zoom's license-assignment limit) or ``error``."""
+    ``cooling`` (Zoom's license-assignment limit), ``error`` or ``off``."""
     at: datetime
     message: str
     sessions: tuple[str, ...] = ()
+    until: datetime | None = None
+    """A shortfall's end; cooling's end."""
+    need: int = 0
+    """A shortfall's sessions needing a seat at once (``have`` the seats)."""
+    have: int = 0
+    basic: tuple[BasicSession, ...] = ()
+    """The sessions that run as Basic: a ``basic`` alert's own, and those the plan leaves
+    without a seat in a ``shortfall`` (so the screens can name them, in their own time)."""
 
     def to_json(self) -> dict[str, Any]:
         """As ``pool status --json`` gives it."""
         return {
             "kind": self.kind,
             "at": _iso(self.at),
+            "until": _iso(self.until),
             "message": self.message,
             "sessions": list(self.sessions),
+            "basic": [b.to_json() for b in self.basic],
         }
+
+
+@dataclass(frozen=True)
+class PastMove:
+    """One license move from the audit log (the License Pool tab's history)."""
+
+    at: datetime
+    host: str
+    to: str
+    """``licensed`` or ``basic``."""
+    reason: str
+    """``session``, ``reclaim``, ``manual`` or ``reconcile``."""
+    session: str | None
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -588,22 +625,10 @@ class LicenseControl:
                     f"{title} ({need.host}, {_short(need.start)}) has no paid seat: it runs as "
                     "Basic, is cut at 40 minutes and is not recorded to the cloud.",
                     (need.key,),
+                    basic=(BasicSession(title, need.host, need.start),),
                 )
             )
-        horizon = picture.now + FORECAST
-        for short in picture.plan.shortfalls:
-            if short.start >= horizon or short.end <= picture.now:
-                continue
-            alerts.append(
-                PoolAlert(
-                    f"shortfall:{_iso(short.start)}:{short.need}",
-                    "shortfall",
-                    short.start,
-                    f"{_short(short.start)} to {_short(short.end)}: {short.need} sessions need "
-                    f"a seat, {short.have} seats; the rest run as Basic (cut at 40 minutes).",
-                    short.sessions,
-                )
-            )
+        alerts.extend(self._shortfall_alerts(picture))
         if self.cooling_until is not None and self.cooling_until > picture.now:
             alerts.append(
                 PoolAlert(
@@ -612,9 +637,43 @@ class LicenseControl:
                     picture.now,
                     "Zoom limits how often the account may move licenses: seats stay where they "
                     f"are until {_short(self.cooling_until)}.",
+                    until=self.cooling_until,
                 )
             )
         alerts.extend(self._problems.values())
+        return alerts
+
+    def _shortfall_alerts(self, picture: _Picture) -> list[PoolAlert]:
+        """The planned shortfalls of the next :data:`FORECAST`, each naming the sessions the
+        plan leaves without a seat."""
+        alerts: list[PoolAlert] = []
+        horizon = picture.now + FORECAST
+        unseated = set(picture.plan.unseated)
+        needs = {n.key: n for n in picture.needs}
+        for short in picture.plan.shortfalls:
+            if short.start >= horizon or short.end <= picture.now:
+                continue
+            left = sorted(
+                (needs[key] for key in short.sessions if key in unseated and key in needs),
+                key=lambda n: (n.start, n.key),
+            )
+            alerts.append(
+                PoolAlert(
+                    f"shortfall:{_iso(short.start)}:{short.need}",
+                    "shortfall",
+                    short.start,
+                    f"{_short(short.start)} to {_short(short.end)}: {short.need} sessions need "
+                    f"a seat, {short.have} seats; the rest run as Basic (cut at 40 minutes).",
+                    short.sessions,
+                    until=short.end,
+                    need=short.need,
+                    have=short.have,
+                    basic=tuple(
+                        BasicSession(self._title(picture, n) or n.key, n.host, n.start)
+                        for n in left
+                    ),
+                )
+            )
         return alerts
 
     # -- the moves -----------------------------------------------------------------------------
@@ -793,6 +852,27 @@ class LicenseControl:
         holder = next((s for s in status.seats if s.host == host.email), None)
         return _detach_impact(host, holder)
 
+    async def seatless(self) -> tuple[str, ...]:
+        """The tenant hosts without a paid seat, by email (whom staff may attach)."""
+
+        def read() -> tuple[str, ...]:
+            hosts = self._store.hosts.all()
+            return tuple(
+                sorted(
+                    (
+                        h.email
+                        for h in hosts
+                        if h.tenant_id is not None
+                        and not h.missing_in_zoom
+                        and h.status == "active"
+                        and h.user_type != LICENSED
+                    ),
+                    key=str.casefold,
+                )
+            )
+
+        return await asyncio.to_thread(read)
+
     async def attach(self, email: str) -> None:
         """Give ``email`` a seat that stays until staff take it back."""
         await self._manual(email, "licensed")
@@ -825,7 +905,31 @@ class LicenseControl:
         for hook in list(self.wake_hooks):
             hook()
 
-    # -- the chart -----------------------------------------------------------------------------
+    # -- the history and the chart -------------------------------------------------------------
+
+    async def history(self, since: datetime, *, limit: int = 2000) -> tuple[PastMove, ...]:
+        """The license moves since ``since``, newest first, as the audit log keeps them."""
+        entries = await asyncio.to_thread(
+            self._store.audit.entries, object_type=LICENSE_OBJECT, since=since, limit=limit
+        )
+        moves = []
+        for entry in entries:
+            if entry.action not in (ATTACH, DETACH):
+                continue
+            value = entry.new_value if isinstance(entry.new_value, dict) else {}
+            to = "licensed" if entry.action == ATTACH else "basic"
+            session = value.get("session")
+            moves.append(
+                PastMove(
+                    entry.at,
+                    entry.object_id,
+                    to,
+                    str(value.get("reason") or ""),
+                    str(session) if session else None,
+                    entry.actor,
+                )
+            )
+        return tuple(moves)
 
     async def timeline(self, start: datetime, end: datetime) -> PoolTimeline:
         """Seats held from ``start`` to now (from the audit log) and the plan to ``end``."""
@@ -838,10 +942,11 @@ class LicenseControl:
         for entry in moves:  # newest first: undo each move to go back in time
             if entry.at > status.now:
                 continue
+            points.append((entry.at, max(0, held)))  # what the move left, from then on
             held += -1 if entry.action == ATTACH else 1
-            points.append((entry.at, max(0, held)))
         points.append((start, max(0, held)))
-        in_use = tuple(sorted(points))
+        # Oldest first; moves at one moment keep their order, so the last one there counts.
+        in_use = tuple(reversed(points))
         sessions = await self._calendar.sessions(start - AROUND, end)
         hosts = {h.id: h for h in await asyncio.to_thread(self._store.hosts.all)}
         needs = [

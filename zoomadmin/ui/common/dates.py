@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +27,18 @@ def date_time_text(moment: datetime, where: str | tzinfo | None = None) -> str:
     place = zone(where) if isinstance(where, str) else (where or local_zone())
     here = moment.astimezone(place)
     return f"{here:%a} {here.day} {here:%b %Y %H:%M} {here.tzname() or ''}".rstrip()
+
+
+def short_time_text(moment: datetime, now: datetime, where: str | tzinfo | None = None) -> str:
+    """``moment`` briefly, for a table cell: "14:05" on ``now``'s day, "Tue 14:05" within a
+    week either side, else in full (:func:`date_time_text`); in ``where`` (default: here)."""
+    place = zone(where) if isinstance(where, str) else (where or local_zone())
+    here, today = moment.astimezone(place), now.astimezone(place).date()
+    if here.date() == today:
+        return f"{here:%H:%M}"
+    if abs(here.date() - today) < timedelta(days=7):
+        return f"{here:%a %H:%M}"
+    return date_time_text(moment, place)
 
 
 def relative_text(moment: datetime, now: datetime) -> str:
