@@ -14,8 +14,8 @@ from zoomadmin.zoom.events.model import Event
 from zoomadmin.zoom.events.stream import EventStream
 
 FIRST_STEP_AFTER = timedelta(minutes=1)
-"""The first step waits this long on the account's clock (or until a meeting event, a new
-session or a change of the pool), so an account's first open has Zoom to itself."""
+"""The first step waits this long on the account's clock, so an account's first open (whose
+sync tells of new sessions) has Zoom to itself."""
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MOST = timedelta(minutes=5)
 """Clock time before the next step after Zoom failed one, doubling up to this."""
@@ -76,7 +76,7 @@ class LicenseControllerJob:
         try:
             first = self._clock.now() + self._first_after
             report.waiting(first, "the first look at seats and sessions")
-            await self._sleep(first)
+            await sleep_until(self._clock, first)  # the first open's news does not cut it short
             while True:
                 self._wake.clear()
                 report.running("looking at seats and sessions")
