@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from zoomadmin.core.license_plan import GRACE, LEAD, Holding, SeatNeed
+from zoomadmin.core.license_plan import GRACE, LEAD, Holding, PoolRules, SeatNeed
 
 OVERRUN = timedelta(minutes=10)
 """How long past its scheduled end a session may run before an unseen end is looked for."""
@@ -58,6 +58,11 @@ class ControlRules:
     lead: timedelta = LEAD
     grace: timedelta = GRACE
     overrun: timedelta = OVERRUN
+
+    @property
+    def plan_rules(self) -> PoolRules:
+        """The planner's rules for the same lead and grace."""
+        return PoolRules(lead=self.lead, grace=self.grace)
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from zoomadmin.core.license_control import (
     Run,
     decide,
 )
-from zoomadmin.core.license_plan import PoolPlan, PoolRules, SeatNeed, plan_pool
+from zoomadmin.core.license_plan import PoolPlan, SeatNeed, plan_pool
 from zoomadmin.core.records import HostRecord, SessionRecord
 from zoomadmin.services.calendar import CalendarService
 from zoomadmin.services.license_pool import LICENSED, pool_seats, seat_key, session_key
@@ -454,7 +454,7 @@ class LicenseControl:
         plan = plan_pool(
             [n for n in needs if n.end + self.rules.grace > now],
             seats,
-            PoolRules(lead=self.rules.lead, grace=self.rules.grace),
+            self.rules.plan_rules,
             holders=holders,
         )
         cooling = self.cooling_until is not None and now < self.cooling_until
@@ -954,7 +954,7 @@ class LicenseControl:
             for s in sessions
             if (h := hosts.get(s.host_id)) is not None and h.tenant_id is not None
         ]
-        plan = plan_pool(needs, status.movable, PoolRules(self.rules.lead, self.rules.grace))
+        plan = plan_pool(needs, status.movable, self.rules.plan_rules)
         changes: dict[datetime, int] = {}
         for holding in plan.holdings:
             changes[holding.start] = changes.get(holding.start, 0) + 1
