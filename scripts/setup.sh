@@ -17,6 +17,8 @@ apt_packages=(
 if [ "${1:-}" = "--tests" ]; then
   # ffprobe/ffmpeg read and decode the sandbox's recordings: proof they are real media files.
   apt_packages+=(ffmpeg)
+  # The shared-database tests start a throw-away PostgreSQL cluster (initdb in a temp folder).
+  apt_packages+=(postgresql)
 fi
 missing=()
 for p in "${apt_packages[@]}"; do

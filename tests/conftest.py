@@ -123,3 +123,26 @@ def sandbox() -> Iterator[SandboxServer]:
 def demo_sandbox() -> Iterator[SandboxServer]:
     """A fresh sandbox seeded with the demo account; time moves only when advanced."""
     yield from _running_sandbox("demo")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """A PostgreSQL server for the run (a throw-away cluster); skips where none can start."""
+    from tests.postgres_support import PostgresUnavailableError, postgres_server
+
+    try:
+        with postgres_server() as server:
+            yield server
+    except PostgresUnavailableError as exc:
+        pytest.skip(f"PostgreSQL: {exc}")
+
+
+@pytest.fixture
+def postgres_url(postgres_server: object) -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test; its SQLAlchemy URL."""
+    from tests.postgres_support import PostgresServer
+
+    assert isinstance(postgres_server, PostgresServer)
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
