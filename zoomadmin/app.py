@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from zoomadmin.core.schedule import QueueCounts
     from zoomadmin.jobs.lease import LeadershipLease
     from zoomadmin.services.connection import (
+        ActiveAccount,
         ConnectionService,
         ConnectionState,
         SandboxHandle,
@@ -73,6 +74,7 @@ class Application:
         secrets: SecretStore,
         force_sandbox: bool = False,
         warmup: Warmup | None = None,
+        database_url: str | None = None,
     ) -> None:
         from zoomadmin.core.clock import AppClock
         from zoomadmin.services.accounts import AccountService
@@ -85,6 +87,8 @@ class Application:
         self.secrets = secrets
         self.force_sandbox = force_sandbox
         self.warmup = warmup
+        self.database_url = database_url
+        """A database shared with other desks and the agent (real accounts; not the sandbox)."""
         self.preferences: PreferencesFile = PreferencesFile(paths.preferences_path)
         self.accounts = AccountService(self.preferences, secrets)
         self.clock = AppClock()
@@ -242,14 +246,17 @@ class Application:
         from zoomadmin.store.db import open_database, sqlite_url
         from zoomadmin.store.repositories import Store
 
+        if profile is not None and self.database_url is not None:
+            return Store.over(open_database(self.database_url))
         path = self.paths.account_database(profile.name if profile else None)
         early = self.warmup.take_engine(path) if self.warmup is not None else None
         return Store.over(early if early is not None else open_database(sqlite_url(path)))
 
-    def _lease_for(self, profile: AccountProfile | None, _store: Store) -> LeadershipLease:
-        from zoomadmin.jobs.lease import FileLease
+    def _lease_for(self, account: ActiveAccount, store: Store) -> LeadershipLease:
+        from zoomadmin.account.shared import lease_for
 
-        return FileLease(self.paths.jobs_lock(profile.name if profile else None))
+        profile = account.profile
+        return lease_for(account, store, self.paths.jobs_lock(profile.name if profile else None))
 
     def _on_connected(self, runtime: AccountRuntime) -> None:
         account = runtime.account
@@ -498,6 +505,14 @@ def _quit_by_closing(window: MainWindow, quit_requested: asyncio.Event) -> Calla
     return request
 
 
+def _shared_database(args: argparse.Namespace) -> str | None:
+    import os
+
+    from zoomadmin.paths import database_url
+
+    return database_url(getattr(args, "database_url", None), os.environ)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the app (or run ``--screenshot``/``--smoke-test``); returns the exit code."""
     from zoomadmin.warmup import Warmup, sandbox_plan
@@ -582,6 +597,7 @@ async def _main(
         secrets=KeyringSecretStore(),
         force_sandbox=unattended,
         warmup=warmup,
+        database_url=_shared_database(args),
     )
     try:
         if quit_requested.is_set():  # closed (or signalled) while the plan was made

@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open on the sandbox, wait until loaded, check the keyring, print a JSON summary",
     )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="a PostgreSQL database the desks and the agent of an account share "
+        "(postgresql+psycopg://...; default: ZOOMADMIN_DATABASE_URL, else this machine's "
+        "SQLite file)",
+    )
     sub = parser.add_subparsers(dest="command")
     sandbox = sub.add_parser("sandbox", help="the local Zoom look-alike server")
     # Not required: ``zoomadmin sandbox`` alone shows what it can do (see main).
@@ -46,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     from zoomadmin.commands.registry import add_account_commands
 
     add_account_commands(parser, sub)
+    from zoomadmin.agent import add_agent_commands
+
+    add_agent_commands(sub)
     return parser
 
 
@@ -98,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
+    if getattr(args, "agent", False):
+        from zoomadmin.agent import run as run_agent
+
+        return run_agent(args)
     if getattr(args, "account_command", None) is not None:
         from zoomadmin.commands.runner import run_command
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import logging.handlers
 import time
@@ -38,6 +39,38 @@ class UtcFormatter(logging.Formatter):
     def converter(self, timestamp: float | None) -> time.struct_time:
         """UTC instead of local time."""
         return time.gmtime(timestamp)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (``ts``, ``level``, ``logger``, ``msg``, ``exc``): the agent's
+    stderr, for journald and log shippers. Redaction happens in the filter, before this."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        line = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_text:
+            line["exc"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False)
+
+
+def json_stderr_logging(*, level: int = logging.INFO) -> logging.Handler:
+    """Send the root logger to stderr as JSON lines, secrets redacted; returns the handler."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactingFilter())
+    handler.set_name("zoomadmin-json")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "zoomadmin-json"]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    return handler
 
 
 def setup_logging(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,3 +118,14 @@ class AppPaths:
     def log_file(self) -> Path:
         """The current log file (older ones sit next to it with .1, .2, ...)."""
         return self.log_dir / LOG_NAME
+
+
+DATABASE_URL = "ZOOMADMIN_DATABASE_URL"
+"""The environment variable naming a database the desks and the agent share."""
+
+
+def database_url(option: str | None, environ: Mapping[str, str]) -> str | None:
+    """The shared database's URL: ``--database-url``, else the environment's, else None
+    (this machine's SQLite file)."""
+    chosen = (option or environ.get(DATABASE_URL, "")).strip()
+    return chosen or None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from zoomadmin.account.ledger import PublishingLedger
 from zoomadmin.account.runtime import AccountRuntime
@@ -19,7 +20,7 @@ from zoomadmin.zoom.client import ZoomClient
 
 StoreOpener = Callable[[AccountProfile | None], Store]
 """Opens (and migrates) the database of a profile (None: the sandbox); runs on a worker."""
-LeaseFor = Callable[[AccountProfile | None, Store], LeadershipLease]
+LeaseFor = Callable[[ActiveAccount, Store], LeadershipLease]
 """The lease that decides which process runs the jobs of that account."""
 
 
@@ -38,12 +39,14 @@ class AccountOpener:
         lease_for: LeaseFor,
         demo_tenants: Sequence[TenantDraft] = (),
         bus: Callable[[], ChangeBus] = ChangeBus,
+        downloads_dir: Path | None = None,
     ) -> None:
         self.connection = connection
         self._open_store = open_store
         self._lease_for = lease_for
         self._demo = list(demo_tenants)
         self._bus = bus
+        self._downloads_dir = downloads_dir
 
     async def open(self, profile: str | None, *, remember: bool = True) -> AccountRuntime:
         """Close the current account (the caller closed its runtime) and open ``profile``."""
@@ -94,6 +97,7 @@ class AccountOpener:
             store=store,
             clock=self.connection.clock,
             bus=bus,
-            lease=self._lease_for(account.profile, store),
+            lease=self._lease_for(account, store),
             demo_tenants=self._demo,
+            downloads_dir=self._downloads_dir,
         )

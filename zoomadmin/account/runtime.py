@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from zoomadmin.account.events import event_stream
 from zoomadmin.core.changes import ChangeBus
@@ -38,9 +39,13 @@ from zoomadmin.services.schedule_queue import ScheduleQueue
 from zoomadmin.services.session_changes import SessionChanges
 from zoomadmin.services.sync import SyncService
 from zoomadmin.services.tenants import TenantDraft, TenantService
+from zoomadmin.store.db import is_shared, libpq_conninfo
 from zoomadmin.store.repositories import Store
 from zoomadmin.zoom.events.poller import Poller
 from zoomadmin.zoom.events.stream import EventStream
+
+if TYPE_CHECKING:
+    from zoomadmin.store.notifications import ChangeRelay
 
 log = logging.getLogger(__name__)
 
@@ -151,20 +156,36 @@ class AccountRuntime:
             RecordingDownloadsJob(self.services.downloads),
             LicenseControllerJob(self.events, self.services.licenses, clock, self.bus),
         ]
-        self.supervisor = Supervisor(self.jobs, lease=lease or LocalLease(), bus=self.bus)
+        self.lease = lease or LocalLease()
+        self.supervisor = Supervisor(self.jobs, lease=self.lease, bus=self.bus)
+        self._relay: ChangeRelay | None = None
 
     @property
     def job_statuses(self) -> list[JobStatus]:
         """Every job's state (for the status bar and ``zoomadmin agent status``)."""
         return self.supervisor.statuses
 
+    def share_changes(self) -> None:
+        """On a shared database, tell other processes this one's changes and hear theirs
+        (``LISTEN/NOTIFY``; on the running loop). Nothing on SQLite; idempotent."""
+        url = self.store.engine.url.render_as_string(hide_password=False)
+        if self._relay is None and is_shared(url):
+            from zoomadmin.store.notifications import ChangeRelay
+
+            self._relay = ChangeRelay(libpq_conninfo(url), self.bus)
+            self._relay.start()
+
     def start(self) -> None:
         """Run the account's jobs once this process holds its lease (on the running loop)."""
+        self.share_changes()
         self.supervisor.start()
 
     async def stop(self) -> None:
         """Stop every job (the event stream's connections are closed before this returns)."""
         await self.supervisor.stop()
+        relay, self._relay = self._relay, None
+        if relay is not None:
+            await relay.stop()
 
     async def close(self) -> None:
         """Stop the jobs and release the database (the client closes with the connection)."""

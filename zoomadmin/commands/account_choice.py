@@ -16,7 +16,7 @@ from zoomadmin.core.redaction import register_secret
 from zoomadmin.paths import DATABASE_NAME, AppPaths
 
 if TYPE_CHECKING:
-    from zoomadmin.account.opener import AccountOpener
+    from zoomadmin.account.opener import AccountOpener, LeaseFor
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.core.profiles import AccountProfile
     from zoomadmin.services.connection import SandboxHandle
@@ -145,13 +145,16 @@ def choose_account(profile: str | None, environ: Mapping[str, str], say: Progres
 class _AccountWorld:
     """The pieces the command line builds for one account (the desktop's equivalents)."""
 
-    def __init__(self, paths: AppPaths, choice: AccountChoice) -> None:
+    def __init__(
+        self, paths: AppPaths, choice: AccountChoice, options: OpenOptions | None = None
+    ) -> None:
         from zoomadmin.services.accounts import AccountService
         from zoomadmin.services.credentials import KeyringSecretStore
         from zoomadmin.store.preferences import PreferencesFile
 
         self.paths = paths
         self.choice = choice
+        self.options = options or OpenOptions()
         self.preferences = PreferencesFile(paths.preferences_path)
         self.accounts = AccountService(self.preferences, KeyringSecretStore())
 
@@ -174,8 +177,9 @@ class _AccountWorld:
             open_store=self._open_store,
             # One-shot commands run no jobs. (The embedded sandbox's jobs lease is held
             # for the whole command all the same: see _sandbox_to_ourselves.)
-            lease_for=lambda _profile, _store: LocalLease(),
+            lease_for=self.options.lease_for or (lambda _account, _store: LocalLease()),
             demo_tenants=demo_tenants() if self.choice.is_embedded_sandbox else (),
+            downloads_dir=self.options.downloads_dir,
         )
 
     def _database(self, profile: AccountProfile | None) -> Path:
@@ -188,7 +192,11 @@ class _AccountWorld:
         from zoomadmin.store.db import open_database, sqlite_url
         from zoomadmin.store.repositories import Store
 
-        return Store.over(open_database(sqlite_url(self._database(profile))))
+        url = self.options.database_url
+        if url is None or self.choice.is_embedded_sandbox:
+            # The embedded sandbox is this machine's own: its database stays beside it.
+            url = sqlite_url(self._database(profile))
+        return Store.over(open_database(url))
 
     def _sandbox(self, speed: float) -> SandboxHandle:
         from zoomadmin.warmup import embedded_sandbox
@@ -213,12 +221,27 @@ class _AccountWorld:
             )
 
 
+@dataclass(frozen=True)
+class OpenOptions:
+    """How a command-line process opens its account beyond the account itself."""
+
+    database_url: str | None = None
+    """A shared database (``--database-url``): not the account's SQLite file."""
+    lease_for: LeaseFor | None = None
+    """The jobs lease (the agent's); one-shot commands run no jobs."""
+    downloads_dir: Path | None = None
+    """Where recordings are downloaded (the agent's ``--recordings-dir``)."""
+
+
 @contextlib.asynccontextmanager
 async def opened_account(
-    paths: AppPaths, choice: AccountChoice, say: Progress
+    paths: AppPaths, choice: AccountChoice, say: Progress, options: OpenOptions | None = None
 ) -> AsyncIterator[AccountRuntime]:
-    """The chosen account's runtime (its jobs not started); closed with its client after."""
-    world = _AccountWorld(paths, choice)
+    """The chosen account's runtime (its jobs not started); closed with its client after.
+
+    On a shared database its changes reach the other processes (and theirs reach it).
+    """
+    world = _AccountWorld(paths, choice, options)
     await world.check_profile()
     async with contextlib.AsyncExitStack() as stack:
         if choice.is_embedded_sandbox:
@@ -227,6 +250,7 @@ async def opened_account(
         stack.push_async_callback(opener.connection.close)
         runtime = await _open(opener, choice, say)
         stack.push_async_callback(runtime.close)
+        runtime.share_changes()
         yield runtime
 
 

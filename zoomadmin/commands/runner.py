@@ -7,13 +7,13 @@ import asyncio
 import logging
 import os
 
-from zoomadmin.commands.account_choice import choose_account, opened_account
+from zoomadmin.commands.account_choice import OpenOptions, choose_account, opened_account
 from zoomadmin.commands.output import Output, Result
 from zoomadmin.commands.registry import AccountCommand
 from zoomadmin.core.actor import os_login, set_default_actor
 from zoomadmin.core.errors import AppError
 from zoomadmin.logs import setup_logging
-from zoomadmin.paths import AppPaths
+from zoomadmin.paths import AppPaths, database_url
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,8 @@ async def _act(
     command: AccountCommand, args: argparse.Namespace, paths: AppPaths, output: Output
 ) -> Result:
     choice = choose_account(args.account, os.environ, output.progress)
-    async with opened_account(paths, choice, output.progress) as runtime:
+    options = OpenOptions(database_url=database_url(args.database_url, os.environ))
+    async with opened_account(paths, choice, output.progress, options) as runtime:
         if command.first_sync or runtime.account.is_sandbox:
             report = await runtime.services.first_open.run(output.progress)
             if report is not None:

@@ -29,8 +29,15 @@ class LeaseHolder:
         return f"zoomadmin on {self.host} (pid {self.pid}) since {self.since:%Y-%m-%d %H:%M} UTC"
 
 
+LEASE_RETRY = 15.0
+"""Real seconds between tries to take a lock file's lease while another process holds it."""
+
+
 class LeadershipLease(Protocol):
-    """A lease only one process holds at a time (a lock file now; PostgreSQL later)."""
+    """A lease only one process holds at a time (a lock file, or PostgreSQL's advisory lock)."""
+
+    retry_every: float
+    """Real seconds a standby waits between tries to take the lease."""
 
     @property
     def held(self) -> bool:
@@ -49,6 +56,10 @@ class LeadershipLease(Protocol):
         """Who holds it, as far as can be told."""
         ...
 
+    async def lost(self) -> None:
+        """Return once this process, having held the lease, no longer does."""
+        ...
+
 
 class FileLease:
     """A lease held as an exclusive lock on a file beside the account's database.
@@ -56,6 +67,8 @@ class FileLease:
     The operating system drops the lock when the process ends, however it ends, so a crash
     never leaves a stale lease; the file's text names the holder for the others to show.
     """
+
+    retry_every = LEASE_RETRY
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -81,6 +94,10 @@ class FileLease:
     async def holder(self) -> LeaseHolder | None:
         """The holder the lock file names (None when it names none)."""
         return await asyncio.to_thread(self._read_holder)
+
+    async def lost(self) -> None:
+        """Never: the lock is this process's until it lets go (or ends)."""
+        await asyncio.Event().wait()
 
     def _try_lock(self) -> IO[str] | None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +125,8 @@ class FileLease:
 class LocalLease:
     """A lease that is always this process's (tests, and a command that runs no jobs)."""
 
+    retry_every = LEASE_RETRY
+
     def __init__(self) -> None:
         self._held = False
 
@@ -128,6 +147,10 @@ class LocalLease:
     async def holder(self) -> LeaseHolder | None:
         """Nobody else ever holds it."""
         return None
+
+    async def lost(self) -> None:
+        """Never."""
+        await asyncio.Event().wait()
 
 
 def _lock(file: IO[str]) -> bool:

@@ -18,10 +18,12 @@ log = logging.getLogger(__name__)
 
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
-LEASE_RETRY = 15.0
 STOP_WAIT = 10.0
 """Seconds :meth:`Supervisor.stop` waits for cancelled jobs to unwind before it goes on."""
-"""Real seconds between tries to take the lease while another process holds it."""
+
+
+class LeaseLostError(Exception):
+    """This process no longer holds the account's lease (its jobs must stop)."""
 
 
 class JobState(enum.StrEnum):
@@ -107,13 +109,13 @@ class Supervisor:
         lease: LeadershipLease,
         bus: ChangeBus,
         backoff: tuple[float, float] = (FIRST_BACKOFF, MAX_BACKOFF),
-        lease_retry: float = LEASE_RETRY,
+        lease_retry: float | None = None,
         stop_wait: float = STOP_WAIT,
     ) -> None:
         self._jobs = list(jobs)
         self._stop_wait = stop_wait
         self._backoff = backoff
-        self._lease_retry = lease_retry
+        self._lease_retry = lease.retry_every if lease_retry is None else lease_retry
         self._lease = lease
         self._bus = bus
         self._statuses = {j.name: JobStatus(j.name, JobState.STOPPED) for j in self._jobs}
@@ -168,18 +170,30 @@ class Supervisor:
         )
 
     async def _lead(self) -> None:
-        while not await self._lease.acquire():
-            self.holder = await self._lease.holder()
-            who = self.holder.describe() if self.holder else "another process"
-            for job in self._jobs:
-                self._set(job.name, JobState.STANDBY, f"run by {who}")
-            await asyncio.sleep(self._lease_retry)
-        self.holder = None
-        # _keep never raises, so the group ends only when cancelled, and then cancels
-        # every job and waits for each to unwind.
-        async with asyncio.TaskGroup() as group:
-            for job in self._jobs:
-                group.create_task(self._keep(job), name=f"job-{job.name}")
+        while True:
+            while not await self._lease.acquire():
+                self.holder = await self._lease.holder()
+                who = self.holder.describe() if self.holder else "another process"
+                for job in self._jobs:
+                    self._set(job.name, JobState.STANDBY, f"run by {who}")
+                await asyncio.sleep(self._lease_retry)
+            self.holder = None
+            # _keep never raises, so the group ends only when cancelled (then it cancels
+            # every job and waits for each to unwind) or when the lease is lost: another
+            # process may lead by now, so every job stops before this one stands by.
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for job in self._jobs:
+                        group.create_task(self._keep(job), name=f"job-{job.name}")
+                    group.create_task(self._watch_lease(), name="jobs-lease-watch")
+            except* LeaseLostError:
+                log.warning("The jobs lease was lost: every job stopped and stands by")
+                for job in self._jobs:
+                    self._set(job.name, JobState.STANDBY, "the lease was lost")
+
+    async def _watch_lease(self) -> None:
+        await self._lease.lost()
+        raise LeaseLostError
 
     async def _keep(self, job: Job) -> None:
         first, most = self._backoff

@@ -10,13 +10,35 @@ from sqlalchemy.exc import DBAPIError
 
 # Writers wait this long for another connection's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
-SCHEMA_HEAD = "0008_session_changes"
+SCHEMA_HEAD = "0009_processes"
 """The newest migration's revision, known without importing Alembic (a test keeps it true)."""
 
 
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of the SQLite file at ``path``."""
     return f"sqlite:///{Path(path).resolve()}"
+
+
+PG_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "connect_timeout": 10,
+}
+"""libpq's TCP keepalives for every PostgreSQL connection: a dead peer is noticed in ~11 s."""
+
+
+def libpq_conninfo(url: str) -> str:
+    """A libpq URI for a SQLAlchemy ``postgresql+psycopg://`` URL (psycopg's own connections)."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def is_shared(url: str) -> bool:
+    """Whether ``url`` is a database several processes share (PostgreSQL), not SQLite's file."""
+    return url.startswith("postgresql")
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:

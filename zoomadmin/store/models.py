@@ -291,3 +291,29 @@ class RecordingRetentionRow(SQLModel, table=True):
     keep_days: int | None = None
     """Days in Zoom's cloud after the local copy was verified; None: never moved to trash."""
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UtcDateTime)
+
+
+class ZoomadminProcess(SQLModel, table=True):
+    """A zoomadmin process working on an account in a shared database: an agent or a desk.
+
+    Each writes its own row every few seconds (its heartbeat); a row not seen for a while
+    is a process that is gone. The leader's row carries what ``zoomadmin agent status``
+    shows from any machine: its jobs' states and short queue and pool summaries.
+    """
+
+    __tablename__ = "zoomadmin_process"
+    __table_args__ = (Index("ix_zoomadmin_process_account", "account", "seen_at"),)
+
+    id: str = Field(primary_key=True)
+    """``host:pid:random`` (unique even when a pid is reused)."""
+    account: str
+    """Whose jobs: the Zoom account id (one lease per account)."""
+    host: str
+    pid: int
+    role: str
+    """``agent`` or ``desktop``."""
+    leading: bool = False
+    started_at: datetime = Field(sa_type=UtcDateTime)
+    seen_at: datetime = Field(sa_type=UtcDateTime)
+    leading_since: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    status: Any = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -16,6 +16,7 @@ from zoomadmin.store.db import open_database, sqlite_url
 from zoomadmin.store.hosts import HostRepository
 from zoomadmin.store.meetings import MeetingRepository
 from zoomadmin.store.policies import PolicyRepository
+from zoomadmin.store.processes import ProcessRegistry
 from zoomadmin.store.quota import SqlQuotaLedger
 from zoomadmin.store.recordings import RecordingRepository
 from zoomadmin.store.schedule import ScheduleRepository
@@ -54,6 +55,7 @@ class Store:
     schedule: ScheduleRepository
     policies: PolicyRepository
     recordings: RecordingRepository
+    processes: ProcessRegistry
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -79,6 +81,7 @@ class Store:
             schedule=ScheduleRepository(engine),
             policies=PolicyRepository(engine),
             recordings=RecordingRepository(engine),
+            processes=ProcessRegistry(engine),
         )
 
     @contextmanager

@@ -34,6 +34,11 @@ class ZoomClient(UsersApi, MeetingsApi, RecordingsApi, GroupsApi):
         return f"ZoomClient(account_id={self._account_id!r})"
 
     @property
+    def account_id(self) -> str:
+        """The Zoom account this client works on."""
+        return self._account_id
+
+    @property
     def tokens(self) -> TokenProvider:
         """The shared access-token provider (for the WebSocket event stream, say)."""
         return self.transport.tokens
