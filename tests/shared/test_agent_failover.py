@@ -19,6 +19,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 TAKEOVER = 15.0
+STATUS = ("agent", "status", "--json")
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +64,7 @@ def _agent(env: dict[str, str], basedir: Path, *extra: str) -> subprocess.Popen[
 
 def _status(env: dict[str, str], basedir: Path) -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "zoomadmin", "--basedir", str(basedir), "agent", "status"]
-        + ["--json"],
+        [sys.executable, "-m", "zoomadmin", "--basedir", str(basedir), *STATUS],
         env=env,
         capture_output=True,
         text=True,
@@ -107,9 +107,7 @@ def test_the_standby_takes_over_within_15_s_of_a_kill_9(
         led = _wait_for(lambda: (_status(env, folders[2])["leader"] or {}).get("pid"), 60)
         assert led == first.pid
         second = _agent(env, folders[1])
-        status = _wait_for(
-            lambda: (s := _status(env, folders[2]))["standbys"] and s, 60
-        )
+        status = _wait_for(lambda: (s := _status(env, folders[2]))["standbys"] and s, 60)
         assert status["leader"]["pid"] == first.pid
         assert [s["pid"] for s in status["standbys"]] == [second.pid]
         assert status["jobs"]["queue"]["state"] in ("running", "waiting")
@@ -124,8 +122,10 @@ def test_the_standby_takes_over_within_15_s_of_a_kill_9(
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
         took = _wait_for(
-            lambda: (_status(env, folders[2])["leader"] or {}).get("pid") == second.pid
-            and time.monotonic() - killed,
+            lambda: (
+                (_status(env, folders[2])["leader"] or {}).get("pid") == second.pid
+                and time.monotonic() - killed
+            ),
             TAKEOVER + 5,
         )
         assert took and took <= TAKEOVER, f"no takeover within {TAKEOVER} s"
