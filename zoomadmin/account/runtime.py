@@ -150,7 +150,7 @@ class AccountRuntime:
             EventStreamJob(self.events),
             HostEventsJob(self.events, hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
-            ScheduleQueueJob(queue, clock),
+            ScheduleQueueJob(queue, clock, self.bus),
             DriftWatchJob(self.events, drift),
             RecordingsIndexJob(self.events, self.services.recordings, clock),
             RecordingDownloadsJob(self.services.downloads),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from zoomadmin.core.changes import Change, ChangeBus, ChangeKind
 from zoomadmin.core.clock import Clock
 from zoomadmin.jobs.supervisor import JobReport
 from zoomadmin.services.schedule_queue import ScheduleQueue
@@ -23,12 +24,28 @@ class ScheduleQueueJob:
 
     name = "queue"
 
-    def __init__(self, queue: ScheduleQueue, clock: Clock) -> None:
+    def __init__(self, queue: ScheduleQueue, clock: Clock, bus: ChangeBus | None = None) -> None:
         self._queue = queue
         self._clock = clock
+        self._bus = bus
+
+    def _heard(self, change: Change) -> None:
+        """Work queued by another process on a shared database (a desk's submission) wakes
+        this one's queue; this process's own submissions wake it directly."""
+        bus = self._bus
+        if bus is not None and change.kind is ChangeKind.QUEUE and change.origin != bus.origin:
+            self._queue.wake()
 
     async def run(self, report: JobReport) -> None:
         """Send, sleep, send again, until cancelled."""
+        unsubscribe = self._bus.subscribe(self._heard) if self._bus is not None else None
+        try:
+            await self._run(report)
+        finally:
+            if unsubscribe is not None:
+                unsubscribe()
+
+    async def _run(self, report: JobReport) -> None:
         backoff = RETRY_FIRST
         while True:
             report.running("sending")
