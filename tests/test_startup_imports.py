@@ -42,3 +42,25 @@ def test_the_license_pool_tab_loads_qtcharts_only_when_it_draws_its_chart() -> N
     modules = _modules_after("import zoomadmin.ui.pool.pool_tab, zoomadmin.tab_wiring")
     assert "zoomadmin.ui.pool.pool_tab" in modules
     assert not {"PySide6.QtCharts", "zoomadmin.ui.pool.pool_chart"} & modules
+
+
+def test_an_account_opens_without_the_modules_of_its_jobs_and_other_tabs_services() -> None:
+    modules = _modules_after(
+        "import zoomadmin.account.opener, zoomadmin.tab_wiring, zoomadmin.ui.pool.pool_notifier"
+    )
+    assert "zoomadmin.account.runtime" in modules
+    built_on_first_use = {
+        "zoomadmin.jobs.supervisor",
+        "zoomadmin.jobs.drift_watch",
+        "zoomadmin.jobs.license_controller",
+        "zoomadmin.jobs.recordings_index",
+        "zoomadmin.services.calendar",
+        "zoomadmin.services.curriculum",
+        "zoomadmin.services.drift",
+        "zoomadmin.services.host_settings",
+        "zoomadmin.services.license_control",
+        "zoomadmin.services.license_pool",
+        "zoomadmin.services.recording_downloads",
+        "zoomadmin.services.recordings_index",
+    }
+    assert not built_on_first_use & modules
