@@ -534,6 +534,9 @@ def run_app(args: argparse.Namespace) -> int:
     paths = AppPaths.from_basedir(args.basedir)
     setup_logging(paths.log_dir)
     log.info("zoomadmin %s starting (data in %s)", __version__, paths.data_root)
+    from zoomadmin.ui.pyside_imports import lighten_import_hook
+
+    lighten_import_hook()  # before the many imports that follow Qt's
     import qasync
     from PySide6.QtWidgets import QApplication
 
