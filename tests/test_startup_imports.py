@@ -64,3 +64,9 @@ def test_an_account_opens_without_the_modules_of_its_jobs_and_other_tabs_service
         "zoomadmin.services.recordings_index",
     }
     assert not built_on_first_use & modules
+
+
+def test_the_tenants_tab_loads_the_csv_import_wizard_only_when_it_opens() -> None:
+    modules = _modules_after("import zoomadmin.ui.tenants.tenants_tab")
+    assert "zoomadmin.ui.tenants.host_actions" in modules
+    assert not {"zoomadmin.ui.tenants.import_wizard", "zoomadmin.ui.tenants.import_model"} & modules
