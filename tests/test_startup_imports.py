@@ -70,3 +70,9 @@ def test_the_tenants_tab_loads_the_csv_import_wizard_only_when_it_opens() -> Non
     modules = _modules_after("import zoomadmin.ui.tenants.tenants_tab")
     assert "zoomadmin.ui.tenants.host_actions" in modules
     assert not {"zoomadmin.ui.tenants.import_wizard", "zoomadmin.ui.tenants.import_model"} & modules
+
+
+def test_the_desktops_start_registers_no_account_command() -> None:
+    code = "from zoomadmin.cli import desktop_arguments\ndesktop_arguments(['--basedir', 'b'])"
+    modules = _modules_after(code)
+    assert not {"zoomadmin.commands.registry", "zoomadmin.sandbox.cli"} & modules
