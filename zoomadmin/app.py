@@ -60,6 +60,9 @@ QUIT_SIGNALS = ("SIGINT", "SIGTERM")
 """Signals that quit the app as File > Quit does (Ctrl+C in a terminal, ``kill``)."""
 SIGNAL_POLL_MS = 200
 """Where the loop cannot watch for signals, how often Python gets a turn to notice one."""
+JOBS_FALLBACK_MS = 5000
+"""The account's jobs start once the tab on screen has its data, or at the latest this
+many milliseconds after the account opened (a tab that never gets ready)."""
 
 
 class Application:
@@ -120,6 +123,10 @@ class Application:
         self.runner.set_message_parent(self.window)
         self.quit_requested = asyncio.Event()
         self.loaded = asyncio.Event()
+        self.jobs_started = asyncio.Event()
+        """Set once the open account's jobs were started (cleared while another opens)."""
+        self._jobs_runtime: AccountRuntime | None = None
+        """The runtime whose jobs :meth:`_start_jobs` started last."""
         self._accounts_dialog: AccountsDialog | None = None
         self.curriculum_wizard: CurriculumWizard | None = None
         """The curriculum wizard opened last from the Schedule menu (tests, screenshots)."""
@@ -140,6 +147,10 @@ class Application:
         self._clock_timer = QTimer(self.window)
         self._clock_timer.setInterval(CLOCK_REFRESH_MS)
         self._clock_timer.timeout.connect(self._on_clock_tick)
+        self._jobs_timer = QTimer(self.window)
+        self._jobs_timer.setSingleShot(True)
+        self._jobs_timer.setInterval(JOBS_FALLBACK_MS)
+        self._jobs_timer.timeout.connect(self._start_jobs)
 
     def _on_connection_state(self, state: ConnectionState) -> None:
         # The last change (DISCONNECTED) may come while the window is already torn down.
@@ -165,7 +176,9 @@ class Application:
     def open_account(self, profile: str | None) -> None:
         """Switch to ``profile`` (None: the sandbox); the tabs are rebuilt for it."""
         self.loaded.clear()
+        self.jobs_started.clear()
         self._clock_timer.stop()
+        self._jobs_timer.stop()
         # The old account's jobs (first open, sync, host actions) would go on with a closed
         # client and end in an error dialog, or reload tabs that are gone.
         self.runner.cancel_all()
@@ -192,6 +205,8 @@ class Application:
         """Stop the open account's jobs and release its database (``keep_store``: return the
         store still open, for the caller to close last)."""
         runtime, self.runtime = self.runtime, None
+        self._jobs_timer.stop()
+        self._jobs_runtime = None
         for unsubscribe in (self._unsubscribe_jobs, self._unsubscribe_queue):
             if unsubscribe is not None:
                 unsubscribe()
@@ -275,7 +290,9 @@ class Application:
         self._unsubscribe_jobs = runtime.bus.subscribe(self._on_jobs_changed)
         self._unsubscribe_queue = runtime.bus.subscribe(self._on_queue_changed)
         self._on_queue_changed(None)
-        runtime.start()
+        # The jobs (and the services only they use) wait until the tab on screen has its
+        # data: building and running them meanwhile would slow the tab's first load.
+        self._jobs_timer.start()
         if account.is_sandbox:
             self._on_clock_tick()
             self._clock_timer.start()
@@ -303,7 +320,18 @@ class Application:
 
     async def _await_tabs(self) -> None:
         await self.window.ready()
+        self._start_jobs()  # a tab that failed to load leaves it to the fallback timer
         self.loaded.set()
+
+    def _start_jobs(self) -> None:
+        """Start the open account's jobs (once per account: the tab's ready or the timer)."""
+        self._jobs_timer.stop()
+        runtime = self.runtime
+        if runtime is None or runtime is self._jobs_runtime:
+            return
+        self._jobs_runtime = runtime
+        runtime.start()
+        self.jobs_started.set()
 
     def _on_connect_failed(self, exc: BaseException) -> bool:
         if not isinstance(exc, AppError):
@@ -521,6 +549,9 @@ def run_app(args: argparse.Namespace) -> int:
     paths = AppPaths.from_basedir(args.basedir)
     setup_logging(paths.log_dir)
     log.info("zoomadmin %s starting (data in %s)", __version__, paths.data_root)
+    from zoomadmin.ui.pyside_imports import lighten_import_hook
+
+    lighten_import_hook()  # before the many imports that follow Qt's
     import qasync
     from PySide6.QtWidgets import QApplication
 

@@ -114,9 +114,12 @@ def pool_notifier(runtime: AccountRuntime, parent: QObject) -> PoolNotifier:
     from zoomadmin.ui.common.tray import TrayNotifier
     from zoomadmin.ui.pool.pool_notifier import PoolNotifier
 
-    licenses = runtime.services.licenses
+    services = runtime.services
     tray = TrayNotifier()
-    notifier = PoolNotifier(runtime.bus, lambda: licenses.last, tray, runtime.clock.now, parent)
+    # The pool's news comes from its controller, so the getter builds nothing at open.
+    notifier = PoolNotifier(
+        runtime.bus, lambda: services.licenses.last, tray, runtime.clock.now, parent
+    )
     tray.setParent(notifier)  # the tray icon goes with the account
     return notifier
 

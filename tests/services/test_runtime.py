@@ -97,3 +97,34 @@ async def test_a_user_updated_event_refreshes_the_host_and_tells_the_screens(
         "recording-downloads",
         "pool",
     ]
+
+
+def test_an_account_opens_with_no_service_or_job_built_and_builds_each_once(
+    tenancy: Tenancy,
+) -> None:
+    runtime = _real_account(tenancy)
+    services = runtime.services
+    assert services.built() == []
+    assert "jobs" not in vars(runtime) and "supervisor" not in vars(runtime)
+    tenants = services.tenants
+    assert services.built() == ["tenants"]  # only what was asked for
+    importer = services.importer  # and what it is built on
+    assert services.built() == ["tenants", "hosts", "importer"]
+    assert services.tenants is tenants and services.importer is importer
+    assert services.first_open is services.first_open
+    # The jobs run the same instances the tabs use, and build the services they need.
+    jobs = runtime.jobs
+    assert runtime.jobs is jobs and runtime.supervisor is runtime.supervisor
+    assert {"hosts", "queue", "drift", "recordings", "downloads", "licenses"} <= set(
+        services.built()
+    )
+    assert services.hosts is runtime.services.hosts
+    assert [s.name for s in runtime.job_statuses][:2] == ["events", "host-events"]
+
+
+async def test_stopping_an_account_whose_jobs_never_started_builds_none(
+    tenancy: Tenancy,
+) -> None:
+    runtime = _real_account(tenancy)
+    await runtime.stop()
+    assert "supervisor" not in vars(runtime) and runtime.services.built() == []

@@ -88,6 +88,29 @@ async def settled(application: Application, wait_until: Any) -> None:
     await application.runner.wait_idle()
 
 
+async def opened(application: Application, wait_until: Any) -> None:
+    """Wait until the account is open and settled: its tab loaded, its jobs started (once
+    the tab had its data) and through their first round (the stream connected, the
+    poller's first poll), and the tabs caught up with what that changed.
+
+    Background work settles before the test body (or before a test ends after reopening):
+    between a fixture, the test and the teardown pytest-asyncio stops the loop that would
+    run it, and Qt may still wake its sockets while no loop runs.
+    """
+    await wait_until(application.loaded.is_set, within=30, what="the sandbox account to open")
+    await application.runner.wait_idle()
+    await wait_until(application.jobs_started.is_set, what="the account's jobs to start")
+    await wait_until(
+        lambda: application.runtime is not None and application.runtime.poller.polls > 0,
+        what="the poller's first poll",
+    )
+    await wait_until(
+        lambda: application.status.events.text() == "Events: connected",
+        what="the event stream to connect",
+    )
+    await settled(application, wait_until)
+
+
 def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
@@ -166,15 +189,7 @@ async def app(
         secrets=MemorySecretStore(),
     )
     application.start()
-    await wait_until(application.loaded.is_set, within=30, what="the sandbox account to open")
-    # Background work (first open, the poller's first poll) settles before the test body:
-    # between a fixture and the test, pytest-asyncio stops the loop that would run it.
-    await application.runner.wait_idle()
-    await wait_until(
-        lambda: application.runtime is not None and application.runtime.poller.polls > 0,
-        what="the poller's first poll",
-    )
-    await settled(application, wait_until)
+    await opened(application, wait_until)
     yield application
     await application.shutdown()
     application.window.close()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.ui.conftest import WaitUntil
+from tests.ui.conftest import WaitUntil, opened
 from zoomadmin.app import Application
 from zoomadmin.core.clock import AppClock
 from zoomadmin.paths import AppPaths
@@ -56,8 +56,7 @@ async def test_reopening_does_not_set_the_demo_up_twice(
     app: Application, app_paths: AppPaths, wait_until
 ) -> None:
     app.open_account(None)
-    await wait_until(app.loaded.is_set, within=30, what="the sandbox to open again")
-    await app.runner.wait_idle()
+    await opened(app, wait_until)
     assert app.first_open is None
     store = Store.open_file(app_paths.data_root / "sandbox" / "zoomadmin.sqlite3")
     try:
@@ -150,7 +149,7 @@ async def test_switching_accounts_stops_the_old_accounts_work(
 
     job = app.runner.run(old_accounts_sync(), label="Syncing with Zoom…")
     app.open_account(None)
-    await wait_until(app.loaded.is_set, within=30, what="the sandbox to open again")
+    await opened(app, wait_until)
     gate.set()
     await app.runner.wait_idle()
     assert job.cancelled() and reached == []

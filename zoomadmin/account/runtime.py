@@ -5,47 +5,39 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from zoomadmin.account.events import event_stream
 from zoomadmin.core.changes import ChangeBus
 from zoomadmin.core.clock import Clock
-from zoomadmin.jobs.drift_watch import DriftWatchJob
-from zoomadmin.jobs.event_stream import EventStreamJob
-from zoomadmin.jobs.host_events import HostEventsJob
 from zoomadmin.jobs.lease import LeadershipLease, LocalLease
-from zoomadmin.jobs.license_controller import LicenseControllerJob
-from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
-from zoomadmin.jobs.recording_downloads import RecordingDownloadsJob
-from zoomadmin.jobs.recordings_index import RecordingsIndexJob
-from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
-from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
-from zoomadmin.services.calendar import CalendarService
 from zoomadmin.services.connection import ActiveAccount
-from zoomadmin.services.curriculum import CurriculumService
-from zoomadmin.services.drift import DriftService
-from zoomadmin.services.first_open import FirstOpen
-from zoomadmin.services.host_import import HostImporter
-from zoomadmin.services.host_settings import PolicyService
-from zoomadmin.services.hosts import HostService
-from zoomadmin.services.license_control import LicenseControl
-from zoomadmin.services.license_pool import LicensePool
-from zoomadmin.services.recording_downloads import DownloadService
-from zoomadmin.services.recording_retention import RetentionService
-from zoomadmin.services.recordings_index import RecordingsIndex
-from zoomadmin.services.schedule_queue import ScheduleQueue
-from zoomadmin.services.session_changes import SessionChanges
-from zoomadmin.services.sync import SyncService
-from zoomadmin.services.tenants import TenantDraft, TenantService
-from zoomadmin.store.db import is_shared, libpq_conninfo
-from zoomadmin.store.repositories import Store
-from zoomadmin.zoom.events.poller import Poller
-from zoomadmin.zoom.events.stream import EventStream
 
 if TYPE_CHECKING:
+    from zoomadmin.jobs.supervisor import Job, JobStatus, Supervisor
+    from zoomadmin.services.calendar import CalendarService
+    from zoomadmin.services.curriculum import CurriculumService
+    from zoomadmin.services.drift import DriftService
+    from zoomadmin.services.first_open import FirstOpen
+    from zoomadmin.services.host_import import HostImporter
+    from zoomadmin.services.host_settings import PolicyService
+    from zoomadmin.services.hosts import HostService
+    from zoomadmin.services.license_control import LicenseControl
+    from zoomadmin.services.license_pool import LicensePool
+    from zoomadmin.services.recording_downloads import DownloadService
+    from zoomadmin.services.recording_retention import RetentionService
+    from zoomadmin.services.recordings_index import RecordingsIndex
+    from zoomadmin.services.schedule_queue import ScheduleQueue
+    from zoomadmin.services.session_changes import SessionChanges
+    from zoomadmin.services.sync import SyncService
+    from zoomadmin.services.tenants import TenantDraft, TenantService
     from zoomadmin.store.notifications import ChangeRelay
+    from zoomadmin.store.repositories import Store
+    from zoomadmin.zoom.client import ZoomClient
+    from zoomadmin.zoom.events.poller import Poller
+    from zoomadmin.zoom.events.stream import EventStream
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +49,151 @@ def downloads_beside(store: Store) -> Path:
     return base / "downloads"
 
 
-@dataclass(frozen=True)
 class AccountServices:
-    """Exactly one instance of each service of an open account."""
+    """Exactly one instance of each service of an open account, each built on first use.
 
-    tenants: TenantService
-    hosts: HostService
-    sync: SyncService
-    importer: HostImporter
-    first_open: FirstOpen
-    curricula: CurriculumService
-    queue: ScheduleQueue
-    calendar: CalendarService
-    sessions: SessionChanges
-    policies: PolicyService
-    drift: DriftService
-    recordings: RecordingsIndex
-    downloads: DownloadService
-    retention: RetentionService
-    pool: LicensePool
-    licenses: LicenseControl
+    A service (and the modules it needs) is made the first time something asks for it,
+    together with the services it is built on, and kept: opening an account costs what
+    the tab on screen uses, and every later ask gets the same instance. Build and use them
+    on the loop's thread.
+    """
+
+    def __init__(self, runtime: AccountRuntime, demo_tenants: Sequence[TenantDraft]) -> None:
+        self._runtime = runtime
+        self._store = runtime.store
+        self._zoom: ZoomClient = runtime.account.client
+        self._bus = runtime.bus
+        self._now = runtime.clock.now
+        self._demo = tuple(demo_tenants) if runtime.account.is_sandbox else ()
+
+    def built(self) -> list[str]:
+        """The names of the services made so far (in the order they were made)."""
+        return [name for name in vars(self) if not name.startswith("_")]
+
+    @cached_property
+    def tenants(self) -> TenantService:
+        from zoomadmin.services.tenants import TenantService
+
+        return TenantService(self._store, now=self._now, bus=self._bus)
+
+    @cached_property
+    def hosts(self) -> HostService:
+        from zoomadmin.services.hosts import HostService
+
+        hosts = HostService(self._store, self._zoom, now=self._now, bus=self._bus)
+        # New hosts take their tenant's settings policy; the lambda builds the policy
+        # service only when there are new hosts to adopt.
+        hosts.on_new_hosts = lambda new: self.policies.adopt(new)  # noqa: PLW0108
+        return hosts
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from zoomadmin.services.sync import SyncService
+
+        return SyncService(self._store, self._zoom, now=self._now, bus=self._bus)
+
+    @cached_property
+    def importer(self) -> HostImporter:
+        from zoomadmin.services.host_import import HostImporter
+
+        return HostImporter(self._store, self._zoom, self.hosts)
+
+    @cached_property
+    def first_open(self) -> FirstOpen:
+        from zoomadmin.services.first_open import FirstOpen
+
+        return FirstOpen(
+            self._store,
+            tenants=self.tenants,
+            hosts=self.hosts,
+            sync=self.sync,
+            demo_tenants=self._demo,
+        )
+
+    @cached_property
+    def curricula(self) -> CurriculumService:
+        from zoomadmin.services.curriculum import CurriculumService
+
+        curricula = CurriculumService(
+            self._store,
+            self._zoom,
+            self.hosts,
+            now=self._now,
+            bus=self._bus,
+            on_submitted=self.queue.wake,
+        )
+        # The license pool is built when a preview first checks its seats.
+        curricula.seat_check = lambda needs: self.pool.shortfalls_with(needs)  # noqa: PLW0108
+        return curricula
+
+    @cached_property
+    def queue(self) -> ScheduleQueue:
+        from zoomadmin.services.schedule_queue import ScheduleQueue
+
+        return ScheduleQueue(self._store, self._zoom, now=self._now, bus=self._bus)
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        from zoomadmin.services.calendar import CalendarService
+
+        poller = self._runtime.poller
+        return CalendarService(self._store, self.queue, live=lambda: poller.live_meeting_ids)
+
+    @cached_property
+    def sessions(self) -> SessionChanges:
+        from zoomadmin.services.session_changes import SessionChanges
+
+        return SessionChanges(self._store, self._zoom, self.queue, now=self._now, bus=self._bus)
+
+    @cached_property
+    def policies(self) -> PolicyService:
+        from zoomadmin.services.host_settings import PolicyService
+
+        return PolicyService(self._store, self._zoom, now=self._now, bus=self._bus)
+
+    @cached_property
+    def drift(self) -> DriftService:
+        from zoomadmin.services.drift import DriftService
+
+        return DriftService(self._store, self._zoom, self.policies, now=self._now, bus=self._bus)
+
+    @cached_property
+    def recordings(self) -> RecordingsIndex:
+        from zoomadmin.services.recordings_index import RecordingsIndex
+
+        return RecordingsIndex(self._store, self._zoom, now=self._now, bus=self._bus)
+
+    @cached_property
+    def downloads(self) -> DownloadService:
+        from zoomadmin.services.recording_downloads import DownloadService
+
+        root = self._runtime.downloads_dir or downloads_beside(self._store)
+        return DownloadService(self._store, self._zoom, bus=self._bus, root=root)
+
+    @cached_property
+    def retention(self) -> RetentionService:
+        from zoomadmin.services.recording_retention import RetentionService
+
+        return RetentionService(self._store, self._zoom, now=self._now, bus=self._bus)
+
+    @cached_property
+    def pool(self) -> LicensePool:
+        from zoomadmin.services.license_pool import LicensePool
+
+        return LicensePool(self._store, self._zoom, self.calendar)
+
+    @cached_property
+    def licenses(self) -> LicenseControl:
+        from zoomadmin.services.license_control import LicenseControl
+
+        return LicenseControl(
+            self._store,
+            self._zoom,
+            self.calendar,
+            now=self._now,
+            bus=self._bus,
+            on_by_default=self._runtime.account.is_sandbox,
+        )
 
 
 class AccountRuntime:
@@ -84,9 +201,11 @@ class AccountRuntime:
 
     The desktop, the command line, the agent and the tests all build an account through
     this class, and nothing else constructs services, so each exists once per account (the
-    sync's "one at a time" holds across every caller). :meth:`start` runs the jobs (once
-    this process holds the account's lease); :meth:`stop` ends them. Closing the client
-    and the store is the opener's business (:class:`ConnectionService` and the store's).
+    sync's "one at a time" holds across every caller). Services are built on first use
+    (:class:`AccountServices`), the jobs (and the services they run) when first asked for,
+    at the latest by :meth:`start`, which runs them (once this process holds the account's
+    lease); :meth:`stop` ends them. Closing the client and the store is the opener's
+    business (:class:`ConnectionService` and the store's).
     """
 
     def __init__(
@@ -105,60 +224,43 @@ class AccountRuntime:
         self.store = store
         self.clock = clock
         self.bus = bus or ChangeBus()
+        self.downloads_dir = downloads_dir
         self.events, self.poller = stream or event_stream(account, clock)
-        zoom, now = account.client, clock.now
-        hosts = HostService(store, zoom, now=now, bus=self.bus)
-        tenants = TenantService(store, now=now, bus=self.bus)
-        sync = SyncService(store, zoom, now=now, bus=self.bus)
-        queue = ScheduleQueue(store, zoom, now=now, bus=self.bus)
-        policies = PolicyService(store, zoom, now=now, bus=self.bus)
-        hosts.on_new_hosts = policies.adopt
-        calendar = CalendarService(store, queue, live=lambda: self.poller.live_meeting_ids)
-        drift = DriftService(store, zoom, policies, now=now, bus=self.bus)
-        self.services = AccountServices(
-            tenants=tenants,
-            hosts=hosts,
-            sync=sync,
-            importer=HostImporter(store, zoom, hosts),
-            first_open=FirstOpen(
-                store,
-                tenants=tenants,
-                hosts=hosts,
-                sync=sync,
-                demo_tenants=demo_tenants if account.is_sandbox else (),
-            ),
-            curricula=CurriculumService(
-                store, zoom, hosts, now=now, bus=self.bus, on_submitted=queue.wake
-            ),
-            queue=queue,
-            calendar=calendar,
-            pool=LicensePool(store, zoom, calendar),
-            licenses=LicenseControl(
-                store, zoom, calendar, now=now, bus=self.bus, on_by_default=account.is_sandbox
-            ),
-            sessions=SessionChanges(store, zoom, queue, now=now, bus=self.bus),
-            policies=policies,
-            drift=drift,
-            recordings=RecordingsIndex(store, zoom, now=now, bus=self.bus),
-            downloads=DownloadService(
-                store, zoom, bus=self.bus, root=downloads_dir or downloads_beside(store)
-            ),
-            retention=RetentionService(store, zoom, now=now, bus=self.bus),
-        )
-        self.services.curricula.seat_check = self.services.pool.shortfalls_with
-        self.jobs: list[Job] = [
-            EventStreamJob(self.events),
-            HostEventsJob(self.events, hosts, self.bus),
-            QuotaMidnightJob(clock, self.bus),
-            ScheduleQueueJob(queue, clock, self.bus),
-            DriftWatchJob(self.events, drift),
-            RecordingsIndexJob(self.events, self.services.recordings, clock),
-            RecordingDownloadsJob(self.services.downloads),
-            LicenseControllerJob(self.events, self.services.licenses, clock, self.bus),
-        ]
         self.lease = lease or LocalLease()
-        self.supervisor = Supervisor(self.jobs, lease=self.lease, bus=self.bus)
+        self.services = AccountServices(self, demo_tenants)
         self._relay: ChangeRelay | None = None
+
+    @cached_property
+    def jobs(self) -> list[Job]:
+        """Every job of the account, in status-bar order (built, with the services they
+        run, the first time they are asked for)."""
+        from zoomadmin.jobs.drift_watch import DriftWatchJob
+        from zoomadmin.jobs.event_stream import EventStreamJob
+        from zoomadmin.jobs.host_events import HostEventsJob
+        from zoomadmin.jobs.license_controller import LicenseControllerJob
+        from zoomadmin.jobs.quota_midnight import QuotaMidnightJob
+        from zoomadmin.jobs.recording_downloads import RecordingDownloadsJob
+        from zoomadmin.jobs.recordings_index import RecordingsIndexJob
+        from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
+
+        services, clock = self.services, self.clock
+        return [
+            EventStreamJob(self.events),
+            HostEventsJob(self.events, services.hosts, self.bus),
+            QuotaMidnightJob(clock, self.bus),
+            ScheduleQueueJob(services.queue, clock, self.bus),
+            DriftWatchJob(self.events, services.drift),
+            RecordingsIndexJob(self.events, services.recordings, clock),
+            RecordingDownloadsJob(services.downloads),
+            LicenseControllerJob(self.events, services.licenses, clock, self.bus),
+        ]
+
+    @cached_property
+    def supervisor(self) -> Supervisor:
+        """Runs :attr:`jobs` while this process holds the account's lease."""
+        from zoomadmin.jobs.supervisor import Supervisor
+
+        return Supervisor(self.jobs, lease=self.lease, bus=self.bus)
 
     @property
     def job_statuses(self) -> list[JobStatus]:
@@ -168,6 +270,8 @@ class AccountRuntime:
     def share_changes(self) -> None:
         """On a shared database, tell other processes this one's changes and hear theirs
         (``LISTEN/NOTIFY``; on the running loop). Nothing on SQLite; idempotent."""
+        from zoomadmin.store.db import is_shared, libpq_conninfo
+
         url = self.store.engine.url.render_as_string(hide_password=False)
         if self._relay is None and is_shared(url):
             from zoomadmin.store.notifications import ChangeRelay
@@ -182,7 +286,8 @@ class AccountRuntime:
 
     async def stop(self) -> None:
         """Stop every job (the event stream's connections are closed before this returns)."""
-        await self.supervisor.stop()
+        if "supervisor" in vars(self):  # jobs never asked for have nothing to stop
+            await self.supervisor.stop()
         relay, self._relay = self._relay, None
         if relay is not None:
             await relay.stop()

@@ -88,6 +88,24 @@ class _Validation:
     error: str = ""
 
 
+class _LazyClient:
+    """The delivery worker's HTTP client, made when its first request goes out: a sandbox
+    nobody subscribed to by webhook (the desktop's) never builds one, nor its TLS set-up."""
+
+    def __init__(self) -> None:
+        self._client: httpx.AsyncClient | None = None
+
+    def get(self) -> httpx.AsyncClient:
+        if self._client is None:
+            timeout = httpx.Timeout(DELIVERY_TIMEOUT_SECONDS)
+            self._client = httpx.AsyncClient(timeout=timeout, trust_env=False)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+
 class EventBus:
     """Publishes events to webhook subscriptions and the WebSocket stream (thread-safe)."""
 
@@ -243,8 +261,8 @@ class EventBus:
         """Deliver due webhooks until cancelled (runs on the server's loop)."""
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        timeout = httpx.Timeout(DELIVERY_TIMEOUT_SECONDS)
-        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+        client = _LazyClient()
+        try:
             while True:
                 self._wake.clear()
                 await self._validate_pending(client)
@@ -252,8 +270,10 @@ class EventBus:
                     continue  # retries may have become due already (after a clock jump)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=_POLL_SECONDS)
+        finally:
+            await client.aclose()
 
-    async def _validate_pending(self, client: httpx.AsyncClient) -> None:
+    async def _validate_pending(self, client: _LazyClient) -> None:
         with self.state.lock:
             subs = {s.id: s for s in self.state.webhook_subscriptions.values() if s.url}
         with self._lock:
@@ -261,7 +281,7 @@ class EventBus:
                 self._validations.setdefault(sub_id, _Validation())
             pending = [i for i, v in self._validations.items() if v.passed is None and i in subs]
         for sub_id in pending:
-            outcome = await self._validate(client, subs[sub_id])
+            outcome = await self._validate(client.get(), subs[sub_id])
             with self._lock:
                 self._validations[sub_id] = outcome
 
@@ -319,14 +339,15 @@ class EventBus:
                 self._queue.remove(delivery)
         return due
 
-    async def _deliver_due(self, client: httpx.AsyncClient) -> bool:
+    async def _deliver_due(self, client: _LazyClient) -> bool:
         due = self._take_due()
         if not due:
             return False
         by_sub: dict[str, list[Delivery]] = {}
         for delivery in sorted(due, key=lambda d: d.due_at):
             by_sub.setdefault(delivery.subscription_id, []).append(delivery)
-        await asyncio.gather(*(self._deliver_all(client, items) for items in by_sub.values()))
+        http = client.get()
+        await asyncio.gather(*(self._deliver_all(http, items) for items in by_sub.values()))
         return True
 
     async def _deliver_all(self, client: httpx.AsyncClient, items: list[Delivery]) -> None:

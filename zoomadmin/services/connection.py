@@ -20,6 +20,7 @@ from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.client import ZoomClient
 from zoomadmin.zoom.errors import ZoomError, ZoomUnavailable
 from zoomadmin.zoom.models import ZoomUser
+from zoomadmin.zoom.tls import shared_ssl_context
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +166,7 @@ class ConnectionService:
         self._load_credentials = load_credentials
         self._sandbox_factory = sandbox_factory
         self.clock = clock
-        self._http = http or httpx.AsyncClient(timeout=10.0)
+        self._http = http or httpx.AsyncClient(timeout=10.0, verify=shared_ssl_context())
         self._sandbox: SandboxHandle | None = None
         self._admin: SandboxAdmin | None = None
         self._listeners: list[Callable[[ConnectionState], None]] = []

@@ -37,6 +37,7 @@ from zoomadmin.zoom.limits import (
     utc_day,
 )
 from zoomadmin.zoom.scopes import missing_scope
+from zoomadmin.zoom.tls import shared_ssl_context
 from zoomadmin.zoom.wire import RetryPolicy, expand, int_header, json_object, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,9 @@ class Transport:
         rng: random.Random | None = None,
     ) -> None:
         self._owns_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
+        self.http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0, connect=10.0), verify=shared_ssl_context()
+        )
         self.base_url = credentials.api_url.rstrip("/")
         self.tokens = TokenProvider(credentials, self.http)
         self.ledger: QuotaLedger = ledger if ledger is not None else MemoryQuotaLedger()

@@ -35,18 +35,29 @@ class StaffMoves(QObject):
         self.dialog: QWidget | None = None
         """The confirmation or chooser opened last."""
 
+    def _opened(self, dialog: QWidget) -> None:
+        """Keep ``dialog`` as :attr:`dialog` until Qt deletes it (a closed one is)."""
+        self.dialog = dialog
+        dialog.destroyed.connect(lambda _=None: self._gone(dialog))
+
+    def _gone(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
     def switch(self, *, on: bool) -> None:
         """Turn the pool on at once, or off after asking."""
         if on:
             self._switch(True)
             return
-        self.dialog = confirm(
-            self._owner,
-            "Turn the pool off",
-            OFF_QUESTION,
-            "Turn off",
-            lambda: self._switch(False),
-            destructive=True,
+        self._opened(
+            confirm(
+                self._owner,
+                "Turn the pool off",
+                OFF_QUESTION,
+                "Turn off",
+                lambda: self._switch(False),
+                destructive=True,
+            )
         )
 
     def _switch(self, on: bool) -> None:
@@ -88,7 +99,7 @@ class StaffMoves(QObject):
         dialog.setComboBoxEditable(True)
         dialog.setOkButtonText("Next…")
         dialog.textValueSelected.connect(self._ask_attach)
-        self.dialog = dialog
+        self._opened(dialog)
         open_dialog(dialog, self._owner)
 
     def _ask_attach(self, email: str) -> None:
@@ -109,13 +120,15 @@ class StaffMoves(QObject):
                 f"Take the paid seat from {email}?",
                 "Detach",
             )
-        self.dialog = confirm(
-            self._owner,
-            title,
-            f"{question}\n\n{impact}",
-            ok,
-            lambda: self._move(email, to),
-            destructive=to == "basic",
+        self._opened(
+            confirm(
+                self._owner,
+                title,
+                f"{question}\n\n{impact}",
+                ok,
+                lambda: self._move(email, to),
+                destructive=to == "basic",
+            )
         )
 
     def _move(self, email: str, to: str) -> None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from zoomadmin.core.changes import ChangeBus, ChangeKind
-from zoomadmin.services.license_control import PoolStatus
 from zoomadmin.ui.common.change_listener import ChangeListener, Folded
 from zoomadmin.ui.common.tray import TrayNotifier
-from zoomadmin.ui.pool.pool_words import NOTIFIED, notification
+
+if TYPE_CHECKING:
+    from zoomadmin.services.license_control import PoolStatus
 
 
 class PoolNotifier(QObject):
@@ -54,6 +56,8 @@ class PoolNotifier(QObject):
         """Notify the alerts of ``status`` not told yet; the keys told now."""
         if status is None:
             return []
+        from zoomadmin.ui.pool.pool_words import NOTIFIED, notification
+
         told = []
         for alert in status.alerts:
             if alert.kind not in NOTIFIED or alert.key in self._told:

@@ -42,7 +42,6 @@ from zoomadmin.ui.tenants.host_dialogs import (
 )
 from zoomadmin.ui.tenants.hosts_model import ROW_ROLE
 from zoomadmin.ui.tenants.hosts_panel import HostsPanel
-from zoomadmin.ui.tenants.import_wizard import ImportWizard
 from zoomadmin.ui.tenants.session_offer import RemoveHostDialog
 
 
@@ -263,7 +262,9 @@ class HostActions(QObject):
         self._runner.run(self._hosts.row(host_id), on_done=show, label="Refreshing the host…")
 
     def open_import(self) -> None:
-        """Open the CSV import wizard."""
+        """Open the CSV import wizard (its modules load with its first opening)."""
+        from zoomadmin.ui.tenants.import_wizard import ImportWizard
+
         wizard = ImportWizard(
             self._importer, self._runner, self._tenants(), self._current_tenant(), self._panel
         )
