@@ -6,6 +6,7 @@ import functools
 import logging
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,11 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SchemaObject = tuple[str, str, str]
 
 
+_UPGRADING = threading.Lock()
+MIGRATIONS_LOCK_KEY = 0x7A6D_6967_7261_7465  # "zmigrate": a key no other lock of ours uses
+"""The PostgreSQL advisory lock migrations hold (the jobs' leases use keys from a hash)."""
+
+
 class DatabaseNotUsableError(StoreError):
     """The database's schema is not one the migrations can go on from; it was left as it is."""
 
@@ -40,8 +46,13 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database behind ``engine`` to ``revision``, one atomic step per migration."""
-    command.upgrade(alembic_config(engine), revision)
+    """Migrate the database behind ``engine`` to ``revision``, one atomic step per migration.
+
+    Alembic keeps the running migration's context in module globals, so one process runs one
+    upgrade at a time; processes are kept apart by the database (see :func:`ddl_connection`).
+    """
+    with _UPGRADING:
+        command.upgrade(alembic_config(engine), revision)
 
 
 def upgrade_to_head(engine: Engine) -> None:
@@ -92,6 +103,25 @@ def _sqlite_dbapi(connection: Connection) -> sqlite3.Connection | None:
 
 
 @contextmanager
+def _migrations_locked(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, hold a session advisory lock while migrating: processes opening one new
+    shared database at once then migrate it one after the other (the second finds it at head)
+    instead of both reading "empty" and the second failing on a table the first just made."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATIONS_LOCK_KEY})")
+    connection.commit()  # the session's lock outlives this transaction
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATIONS_LOCK_KEY})")
+        connection.commit()
+
+
+@contextmanager
 def ddl_connection(engine: Engine) -> Iterator[Connection]:
     """A connection whose transactions hold DDL too: each commits whole or not at all.
 
@@ -106,7 +136,8 @@ def ddl_connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         raw = _sqlite_dbapi(connection)
         if raw is None:  # PostgreSQL and others have transactional DDL of their own
-            yield connection
+            with _migrations_locked(connection):
+                yield connection
             return
         previous = raw.isolation_level
         raw.isolation_level = None
