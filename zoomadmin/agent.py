@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from zoomadmin.account.runtime import AccountRuntime
     from zoomadmin.commands.account_choice import AccountChoice
+    from zoomadmin.jobs.pg_lease import PostgresLease
     from zoomadmin.paths import AppPaths
     from zoomadmin.services.connection import ActiveAccount
     from zoomadmin.store.processes import ProcessRecord
@@ -40,6 +41,8 @@ EXIT_REFUSED = 1
 EXIT_USAGE = 2
 BEAT_EVERY = 5.0
 """Seconds between the heartbeats of an agent on SQLite (PostgreSQL's lease beats itself)."""
+CHANGE_SETTLE = 0.5
+"""Seconds a heartbeat waits after a job's state changed, so a burst of changes makes one."""
 
 
 def add_agent_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -136,12 +139,18 @@ def _lease(paths: AppPaths, choice: AccountChoice, account: ActiveAccount, store
 async def _lead_until_stopped(
     args: argparse.Namespace, runtime: AccountRuntime, stopping: asyncio.Event
 ) -> int:
+    from zoomadmin.core.changes import ChangeKind
     from zoomadmin.jobs.pg_lease import PostgresLease
 
     watch = AgentWatch(runtime)
     lease = runtime.lease
     if isinstance(lease, PostgresLease):
         lease.status = watch.status
+    # A job's new state reaches ``agent status`` within a second, not at the next beat.
+    jobs_changed = asyncio.Event()
+    stop_hearing = runtime.bus.subscribe(
+        lambda change: jobs_changed.set() if change.kind is ChangeKind.JOBS else None
+    )
     servers: list[asyncio.Task[None]] = []
     if args.health_listen:
         servers.append(asyncio.create_task(_health_server(args.health_listen, watch)))
@@ -150,8 +159,10 @@ async def _lead_until_stopped(
     runtime.start()
     log.info("The agent runs for %s", runtime.account.label)
     tasks = [asyncio.create_task(_first_open_when_leading(runtime))]
-    if not isinstance(lease, PostgresLease):
-        tasks.append(asyncio.create_task(_beat(runtime, watch)))
+    if isinstance(lease, PostgresLease):
+        tasks.append(asyncio.create_task(_beat_soon_on_change(lease, jobs_changed)))
+    else:
+        tasks.append(asyncio.create_task(_beat(runtime, watch, jobs_changed)))
     try:
         await stopping.wait()
         log.info("Stopping: the jobs finish what they are sending")
@@ -160,6 +171,7 @@ async def _lead_until_stopped(
             task.cancel()
         await asyncio.gather(*tasks, *servers, return_exceptions=True)
         await runtime.stop()
+        stop_hearing()
         watch.close()
     log.info("Stopped")
     return EXIT_OK
@@ -189,8 +201,17 @@ async def _first_open_when_leading(runtime: AccountRuntime) -> None:
         log.info("%s", report.summary)
 
 
-async def _beat(runtime: AccountRuntime, watch: AgentWatch) -> None:
-    """An agent on SQLite writes its heartbeat itself (``agent status`` reads it)."""
+async def _beat_soon_on_change(lease: PostgresLease, changed: asyncio.Event) -> None:
+    """Ask the lease for a heartbeat whenever a job's state changed."""
+    while True:
+        await changed.wait()
+        changed.clear()
+        lease.beat_soon()
+
+
+async def _beat(runtime: AccountRuntime, watch: AgentWatch, changed: asyncio.Event) -> None:
+    """An agent on SQLite writes its heartbeat itself (``agent status`` reads it): every
+    :data:`BEAT_EVERY` seconds and soon after a job's state changed."""
     import socket
 
     from zoomadmin.core.clock import utc_now
@@ -213,7 +234,10 @@ async def _beat(runtime: AccountRuntime, watch: AgentWatch) -> None:
                 leading_since=started if leading else None,
                 status=await watch.status() if leading else None,
             )
-            await asyncio.sleep(BEAT_EVERY)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(changed.wait(), BEAT_EVERY)
+            await asyncio.sleep(CHANGE_SETTLE)  # a burst of changes makes one beat
+            changed.clear()
     finally:
         with contextlib.suppress(Exception):
             await asyncio.to_thread(registry.leave, process_id)

@@ -92,6 +92,7 @@ class PostgresLease:
         self._since: datetime | None = None
         self._lost = asyncio.Event()
         self._keeper: asyncio.Task[None] | None = None
+        self._beat_wanted = False
 
     @property
     def held(self) -> bool:
@@ -148,6 +149,11 @@ class PostgresLease:
                 )
         return None
 
+    def beat_soon(self) -> None:
+        """Write the heartbeat at the keeper's next check (within ``check_every``), not at the
+        next regular beat: the owner calls this when what :attr:`status` says has changed."""
+        self._beat_wanted = True
+
     async def lost(self) -> None:
         """Return once this process no longer holds the lock it took."""
         await self._lost.wait()
@@ -168,7 +174,8 @@ class PostgresLease:
             if self._held and self._role == DESKTOP and await self._agent_alive():
                 log.info("An agent is on the account: this desk's jobs stand by")
                 await self._give_back()
-            if loop.time() >= next_beat:
+            if self._beat_wanted or loop.time() >= next_beat:
+                self._beat_wanted = False
                 next_beat = loop.time() + self._beat_every
                 await self._beat()
 

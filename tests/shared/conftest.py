@@ -1,0 +1,45 @@
+"""Fixtures of the shared-database tests: a separately started sandbox, the agents."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agent_support import Agents, sandbox_environment
+
+
+def _serve(*options: str) -> Iterator[dict[str, Any]]:
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "zoomadmin", "sandbox", "serve", "--seed", "demo", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield json.loads(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[dict[str, Any]]:
+    """``zoomadmin sandbox serve --seed demo --speed 1``'s JSON line (one per module)."""
+    yield from _serve("--speed", "1")
+
+
+@pytest.fixture
+def agents(served: dict[str, Any], postgres_url: str, tmp_path: Path) -> Iterator[Agents]:
+    """Agents on a database of the test's own against the served sandbox."""
+    started = Agents(sandbox_environment(served, postgres_url), tmp_path)
+    try:
+        yield started
+    finally:
+        started.kill_all()
