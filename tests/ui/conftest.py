@@ -119,13 +119,21 @@ def pytest_asyncio_loop_factories(
 
 
 async def _wait_until(
-    predicate: Callable[[], object], *, within: float = DEFAULT_WAIT, what: str = ""
+    predicate: Callable[[], object],
+    *,
+    within: float = DEFAULT_WAIT,
+    what: str | Callable[[], str] = "",
 ) -> None:
-    """Let Qt and asyncio run until ``predicate()`` is true; fail after ``within`` s."""
+    """Let Qt and asyncio run until ``predicate()`` is true; fail after ``within`` s.
+
+    ``what`` names what was awaited in the failure; a callable is asked at the failure, so
+    it can tell what the screen showed instead.
+    """
     deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {within} s waiting for {what or predicate}")
+            said = what() if callable(what) else what
+            pytest.fail(f"timed out after {within} s waiting for {said or predicate}")
         await asyncio.sleep(0.01)
 
 

@@ -224,7 +224,9 @@ async def test_a_retention_policy_is_set_in_its_dialog_and_moves_old_verified_fi
     assert isinstance(ok, QPushButton)
     ok.click()
     await wait_until(
-        lambda: "Moved 9 files" in tab.selection_label.text(), what="the trash's report"
+        lambda: "Moved 9 files" in tab.selection_label.text(),
+        within=20,
+        what=lambda: f"the trash's report (the label says {tab.selection_label.text()!r})",
     )
     policies = await world.runtime.services.retention.policies()
     assert [p.keep_days for p in policies] == [30, None]
