@@ -50,8 +50,18 @@ class TransactionBind:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
-        """The transaction's connection (the commit waits for the whole unit)."""
-        yield self._connection
+        """The transaction's connection (the commit waits for the whole unit).
+
+        On PostgreSQL each write runs in a savepoint: a failed statement aborts the whole
+        transaction there, so without one a repository could not look at why its write was
+        refused (which host has that email) and say so; the unit still rolls back whole when
+        the error leaves it. SQLite undoes only the failed statement and needs none.
+        """
+        if self._connection.dialect.name == "postgresql":
+            with self._connection.begin_nested():
+                yield self._connection
+        else:
+            yield self._connection
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
