@@ -14,12 +14,29 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 LOG_TAIL = 40
 """Lines of each agent's log a failure message shows."""
+
+
+def serve_sandbox(*options: str) -> Iterator[dict[str, Any]]:
+    """``zoomadmin sandbox serve --seed demo OPTIONS...`` for as long as the caller iterates:
+    its JSON line (URLs, account and credentials)."""
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "zoomadmin", "sandbox", "serve", "--seed", "demo", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        yield json.loads(proc.stdout.readline())
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
 
 
 def sandbox_environment(info: dict[str, Any], database: str) -> dict[str, str]:

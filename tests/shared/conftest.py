@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from agent_support import Agents, sandbox_environment
-
-
-def _serve(*options: str) -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "zoomadmin", "sandbox", "serve", "--seed", "demo", *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        yield json.loads(proc.stdout.readline())
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+from agent_support import Agents, sandbox_environment, serve_sandbox
 
 
 @pytest.fixture(scope="module")
 def served() -> Iterator[dict[str, Any]]:
     """``zoomadmin sandbox serve --seed demo --speed 1``'s JSON line (one per module)."""
-    yield from _serve("--speed", "1")
+    yield from serve_sandbox("--speed", "1")
 
 
 @pytest.fixture

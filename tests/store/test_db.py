@@ -47,7 +47,7 @@ def test_foreign_keys_are_enforced(store: Store) -> None:
     start = datetime(2030, 1, 1, 9, tzinfo=UTC)
     with pytest.raises(NotFoundError, match="Host 999 does not exist"):
         store.meetings.save(MeetingData(1, 999, "orphan", start, 30))
-    with store.engine.begin() as conn, pytest.raises(IntegrityError, match="(?i)foreign key"):
+    with store.engine.begin() as conn, pytest.raises(IntegrityError, match=r"(?i)foreign key"):
         conn.execute(
             text(
                 "INSERT INTO meeting_occurrence (meeting_id, occurrence_id, "
