@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,3 +114,31 @@ async def test_refused_credentials_fail_and_release_the_database(
 
 def _draft() -> TenantDraft:
     return TenantDraft(name="Acme", timezone="UTC", mailbox="ops", domain="acme.example")
+
+
+async def test_the_jobs_follow_a_separate_sandboxs_clock_when_its_speed_changes(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """An agent opened while the sandbox's clock stood still: once the sandbox runs, the
+    jobs' "now" runs with it and a job asleep until a sandbox time wakes at that time."""
+    from zoomadmin.core.clock import sleep_until
+
+    opener = _opener(tmp_path, [])
+    info = sandbox.info
+    runtime = await opener.open_credentials(
+        sandbox_credentials(info), label="CI account", admin_url=info.admin_url
+    )
+    try:
+        assert runtime.clock.speed == 0
+        wake_at = runtime.clock.now() + timedelta(minutes=10)
+        runtime.start()
+        sleeper = asyncio.ensure_future(sleep_until(runtime.clock, wake_at))
+        await asyncio.sleep(0.2)
+        sandbox.sandbox.clock.set_speed(600)  # ten sandbox minutes a second, from outside
+        await asyncio.wait_for(sleeper, 5)
+        assert runtime.clock.speed == 600
+        assert "sandbox-clock" in [s.name for s in runtime.job_statuses]
+    finally:
+        sandbox.sandbox.clock.set_speed(0)
+        await runtime.close()
+        await opener.connection.close()

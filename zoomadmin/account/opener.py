@@ -67,11 +67,16 @@ class AccountOpener:
         return await self._open_with(
             lambda client_for: self.connection.open_credentials(
                 credentials, label=label, admin_url=admin_url, client_for=client_for
-            )
+            ),
+            # Someone else may step or speed up that sandbox: the jobs follow its clock.
+            follow_clock=self.connection.sync_clock if admin_url else None,
         )
 
     async def _open_with(
-        self, connect: Callable[[ClientFactory], Awaitable[ActiveAccount]]
+        self,
+        connect: Callable[[ClientFactory], Awaitable[ActiveAccount]],
+        *,
+        follow_clock: Callable[[], Awaitable[object]] | None = None,
     ) -> AccountRuntime:
         """Connect with a client that counts in the account's database, opened first."""
         opened: list[Store] = []
@@ -100,4 +105,5 @@ class AccountOpener:
             lease=self._lease_for(account, store),
             demo_tenants=self._demo,
             downloads_dir=self._downloads_dir,
+            follow_clock=follow_clock,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -219,8 +219,11 @@ class AccountRuntime:
         demo_tenants: Sequence[TenantDraft] = (),
         stream: tuple[EventStream, Poller] | None = None,
         downloads_dir: Path | None = None,
+        follow_clock: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.account = account
+        self._follow_clock = follow_clock
+        """Reads a separately started sandbox's clock into :attr:`clock` (None: not one)."""
         self.store = store
         self.clock = clock
         self.bus = bus or ChangeBus()
@@ -244,7 +247,13 @@ class AccountRuntime:
         from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
 
         services, clock = self.services, self.clock
+        follow: list[Job] = []
+        if self._follow_clock is not None:
+            from zoomadmin.jobs.sandbox_clock import SandboxClockJob
+
+            follow.append(SandboxClockJob(self._follow_clock))
         return [
+            *follow,
             EventStreamJob(self.events),
             HostEventsJob(self.events, services.hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -11,6 +12,8 @@ from typing import Protocol
 MAX_NAP = 30.0
 """Real seconds a sleeper waits at most before it looks at the clock again (its speed may
 have changed, or the sandbox's time jumped)."""
+JUMP = timedelta(seconds=1)
+"""How far a new reading may be from where the clock was before sleepers look again."""
 
 
 def utc_now() -> datetime:
@@ -54,6 +57,7 @@ class AppClock:
         self._monotonic = monotonic
         self._anchor: tuple[datetime, float] | None = None
         self._speed = 1.0
+        self._moved: asyncio.Event | None = None
 
     @property
     def speed(self) -> float:
@@ -73,14 +77,36 @@ class AppClock:
         return at + timedelta(seconds=(self._monotonic() - mono) * self._speed)
 
     def follow(self, now: datetime, speed: float) -> None:
-        """Take ``now`` as the current time, moving ``speed`` times as fast as real time."""
+        """Take ``now`` as the current time, moving ``speed`` times as fast as real time.
+
+        When that is not where this clock already was (its speed changed, or its time jumped
+        by more than :data:`JUMP`), everyone asleep on it (:func:`sleep_until`) looks again.
+        """
+        moved = speed != self._speed or abs(now - self.now()) > JUMP
         self._anchor = (now.astimezone(UTC), self._monotonic())
         self._speed = speed
+        if moved:
+            self._wake_sleepers()
 
     def use_real_time(self) -> None:
         """Go back to the wall clock (a real Zoom account)."""
+        moved = self._anchor is not None
         self._anchor = None
         self._speed = 1.0
+        if moved:
+            self._wake_sleepers()
+
+    async def moved(self, within: float) -> None:
+        """Return when the clock's speed or time is changed, or after ``within`` real seconds."""
+        if self._moved is None:
+            self._moved = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._moved.wait(), within)
+
+    def _wake_sleepers(self) -> None:
+        moved, self._moved = self._moved, None
+        if moved is not None:
+            moved.set()
 
 
 def real_seconds_until(clock: Clock, when: datetime) -> float:
@@ -91,6 +117,10 @@ def real_seconds_until(clock: Clock, when: datetime) -> float:
 
 async def sleep_until(clock: Clock, when: datetime) -> None:
     """Wait until ``clock`` shows ``when``, looking again at least every :data:`MAX_NAP`."""
-    # Polling on purpose: nothing tells when the sandbox's speed changes or its time jumps.
-    while (wait := real_seconds_until(clock, when)) > 0:  # noqa: ASYNC110
-        await asyncio.sleep(min(wait, MAX_NAP))
+    # Polling on purpose: a clock that is not told of its changes (the sandbox's own, in the
+    # tests) is looked at again every MAX_NAP; an AppClock wakes its sleepers when it moves.
+    while (wait := real_seconds_until(clock, when)) > 0:
+        if isinstance(clock, AppClock):  # it says when it is changed: look again at once
+            await clock.moved(min(wait, MAX_NAP))
+        else:
+            await asyncio.sleep(min(wait, MAX_NAP))
