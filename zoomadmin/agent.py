@@ -128,6 +128,13 @@ def _lease(paths: AppPaths, choice: AccountChoice, account: ActiveAccount, store
     from zoomadmin.commands.account_choice import credentials_database_path
 
     environment = choice.environment
+    if choice.is_embedded_sandbox:
+        from zoomadmin.jobs.lease import LocalLease
+
+        # The command holds the embedded sandbox's lock file while it runs (one process per
+        # sandbox state file), so its jobs are this process's to run: taking the same lock
+        # a second time would only ever find it held, and the agent would stand by forever.
+        return LocalLease()
     if environment is not None:
         lock = credentials_database_path(paths, environment.credentials.account_id)
         lock = lock.with_name("jobs.lock")
