@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zoomadmin.core.redaction import REDACTED, redact, register_secret, unregister_secret
-from zoomadmin.logs import setup_logging
+from zoomadmin.logs import json_stderr_logging, setup_logging
 
 SECRET = "s3cr3t-Client-Value-42"
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.payload.sig"
@@ -110,3 +110,15 @@ def test_setup_twice_does_not_duplicate_lines(tmp_path: Path) -> None:
         logging.getLogger().removeHandler(second)
         second.close()
     assert (tmp_path / "zoomadmin.log").read_text().count("only once") == 1
+
+
+def test_the_json_log_leaves_out_alembics_plugin_list(capsys: pytest.CaptureFixture[str]) -> None:
+    handler = json_stderr_logging()
+    try:
+        logging.getLogger("alembic.runtime.plugins").info("setup plugin alembic.autogenerate")
+        logging.getLogger("alembic.runtime.migration").info("Running upgrade 0008 -> 0009")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    err = capsys.readouterr().err
+    assert "setup plugin" not in err
+    assert "Running upgrade" in err

@@ -59,8 +59,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+QUIET = ("alembic.runtime.plugins",)
+"""Loggers whose info lines say nothing an operator acts on (Alembic lists its plugins on
+every start); their warnings still show."""
+
+
+def _quiet_chatter() -> None:
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def json_stderr_logging(*, level: int = logging.INFO) -> logging.Handler:
     """Send the root logger to stderr as JSON lines, secrets redacted; returns the handler."""
+    _quiet_chatter()
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RedactingFilter())
@@ -85,6 +96,7 @@ def setup_logging(
     Calling it again replaces the handler it installed before, so tests and restarts do not
     write every line twice.
     """
+    _quiet_chatter()
     log_dir.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         log_dir / LOG_NAME, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
