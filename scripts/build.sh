@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the frozen desktop app with PyInstaller into dist/zoomadmin, then smoke-test the
-# binary offscreen: it opens the main window on the sandbox, checks the keyring backend and
-# exits 0. Every file the smoke test writes goes into a throw-away folder.
+# binary offscreen: it opens the main window on the sandbox, shows every tab until each has
+# loaded, checks the keyring backend and exits 0; then the same binary runs `zoomadmin agent`
+# until it leads and stops it with SIGTERM. Every file the smoke tests write goes into a
+# throw-away folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,4 +26,29 @@ if command -v dbus-run-session >/dev/null 2>&1 && [ -z "${DBUS_SESSION_BUS_ADDRE
   smoke=(dbus-run-session -- "${smoke[@]}")
 fi
 "${smoke[@]}"
-echo "Smoke test passed"
+echo "Smoke test passed: every tab opened"
+echo "Size of dist/zoomadmin: $(du -sh dist/zoomadmin | cut -f1)"
+
+# The same binary runs the headless agent: on the sandbox it leads the account's jobs (as
+# `agent status` from the same binary says), and SIGTERM stops it with exit code 0.
+agent_dir="$basedir/agent"
+"$binary" --basedir "$agent_dir" agent 2>"$basedir/agent.log" &
+agent_pid=$!
+led=""
+for _ in $(seq 1 120); do
+  if "$binary" --basedir "$agent_dir" agent status --json 2>/dev/null \
+      | grep -q "\"pid\": $agent_pid"; then
+    led=yes
+    break
+  fi
+  sleep 0.5
+done
+kill -TERM "$agent_pid"
+agent_code=0
+wait "$agent_pid" || agent_code=$?
+if [ -z "$led" ] || [ "$agent_code" -ne 0 ]; then
+  echo "Agent smoke test failed (led: ${led:-no}, exit code $agent_code):" >&2
+  tail -n 20 "$basedir/agent.log" >&2
+  exit 1
+fi
+echo "Agent smoke test passed: the frozen agent led and stopped with 0"

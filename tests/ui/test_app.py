@@ -145,6 +145,10 @@ def test_smoke_test_opens_the_sandbox_and_reports_the_keyring(tmp_path: Path) ->
     assert summary["account"] == SANDBOX_LABEL
     assert summary["owner"]
     assert summary["window_shown_s"] > 0
+    # Every tab was opened and loaded its first data, not only the one shown first.
+    assert list(summary["tabs_opened"]) == summary["tabs"]
+    assert len(summary["tabs"]) >= 5
+    assert all(seconds >= 0 for seconds in summary["tabs_opened"].values())
     # Tests run with keyring's null backend: the smoke test must refuse it, by name.
     assert summary["keyring_secure"] is False
     assert "no secure password store" in summary["keyring_problem"]

@@ -89,6 +89,25 @@ async def save_tabs(app: Application, folder: Path) -> int:
     return 0
 
 
+async def open_every_tab(app: Application, within: float = LOAD_TIMEOUT) -> dict[str, float]:
+    """Show each tab in turn until it has loaded its first data; each title's seconds."""
+    tabs = app.window.tabs
+    opened: dict[str, float] = {}
+    for index in range(tabs.count()):
+        title = plain_title(tabs.tabText(index))
+        began = time.perf_counter()
+        try:
+            async with asyncio.timeout(within):
+                await tab_ready(app.window.show_tab(index))
+                await app.runner.wait_idle()
+        except TimeoutError:
+            raise NotLoaded(f"The {title} tab did not load within {within:.0f} s.") from None
+        opened[title] = round(time.perf_counter() - began, 3)
+    if tabs.count():
+        app.window.show_tab(0)
+    return opened
+
+
 def backend_name(secrets: object) -> str:
     """The keyring backend's full class name, as ``PYTHON_KEYRING_BACKEND`` takes it
     (``keyring.backends.SecretService.Keyring``); the store's own class when it has none."""
@@ -116,11 +135,14 @@ async def smoke_test(app: Application, shown: float, started: float) -> int:
 
     ``tabs`` are the tab titles as shown; ``keyring`` is the backend's full class name (the
     value ``PYTHON_KEYRING_BACKEND`` takes, e.g. ``keyring.backends.SecretService.Keyring``),
-    with ``keyring_secure`` and ``keyring_problem``. Exit code 0 when everything worked, 1
-    when the keyring has no secure backend.
+    with ``keyring_secure`` and ``keyring_problem``; ``tabs_opened``: each tab's title and the
+    seconds it took to build and load its first data when shown. Exit code 0 when everything
+    worked, 1 when the keyring has no secure backend (a tab that does not load raises
+    :class:`NotLoaded`: exit 1 with its message).
     """
     await wait_loaded(app)
     loaded = time.time() - started
+    opened = await open_every_tab(app)
     prepare = getattr(app.secrets, "prepare", None)
     if callable(prepare):
         prepare()  # the keyring's first import, here on the loop's thread
@@ -133,6 +155,7 @@ async def smoke_test(app: Application, shown: float, started: float) -> int:
         "tabs": [plain_title(spec.title) for spec in app.window.tab_specs],
         "window_shown_s": round(shown, 3),
         "loaded_s": round(loaded, 3),
+        "tabs_opened": opened,
         "keyring": keyring["backend"],
         "keyring_secure": keyring["secure"],
         "keyring_problem": keyring["problem"],
