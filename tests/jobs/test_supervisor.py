@@ -186,3 +186,20 @@ async def test_stopping_waits_a_bounded_time_for_a_job_that_will_not_unwind(
     assert {s.state for s in supervisor.statuses} == {JobState.STOPPED}
     stubborn.let_go.set()
     await asyncio.sleep(0.05)
+
+
+async def test_on_lead_is_called_each_time_the_lease_is_taken(tmp_path: Path) -> None:
+    calls: list[bool] = []
+    steady = Steady()
+    lease = FileLease(tmp_path / "jobs.lock")
+    supervisor = Supervisor(
+        [steady], lease=lease, bus=ChangeBus(), on_lead=lambda: calls.append(steady.cancelled)
+    )
+    supervisor.start()
+    for _ in range(100):
+        if supervisor.leading and calls:
+            break
+        await asyncio.sleep(0.01)
+    assert calls == [False]  # called once, before the job ran (and so before it was cancelled)
+    await supervisor.stop()
+    assert calls == [False]

@@ -268,8 +268,24 @@ class AccountRuntime:
     def supervisor(self) -> Supervisor:
         """Runs :attr:`jobs` while this process holds the account's lease."""
         from zoomadmin.jobs.supervisor import Supervisor
+        from zoomadmin.store.db import is_shared
 
-        return Supervisor(self.jobs, lease=self.lease, bus=self.bus)
+        shared = is_shared(self.store.engine.url.render_as_string(hide_password=False))
+        on_lead = self._announce_takeover if shared else None
+        return Supervisor(self.jobs, lease=self.lease, bus=self.bus, on_lead=on_lead)
+
+    def _announce_takeover(self) -> None:
+        """Tell every process on the shared database that anything may have changed.
+
+        A leader killed between a commit and its notification took that notification with
+        it: the desks would not hear of the last session it created or seat it moved. The
+        process that leads next says "everything" once, so each desk reads afresh.
+        """
+        from zoomadmin.core.changes import ChangeKind
+
+        for kind in ChangeKind:
+            if kind not in (ChangeKind.JOBS, ChangeKind.SYNC):
+                self.bus.publish(kind)
 
     @property
     def job_statuses(self) -> list[JobStatus]:

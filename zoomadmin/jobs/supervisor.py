@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -99,7 +99,8 @@ class Supervisor:
     A job that raises is logged, marked failed with its reason, and started again after a
     back-off (1 s doubling to 60 s; a job that ran for a while starts from 1 s again). While
     another process holds the lease, every job is on standby and the holder is reported.
-    Every state change is published on the change bus (:attr:`ChangeKind.JOBS`).
+    Every state change is published on the change bus (:attr:`ChangeKind.JOBS`). ``on_lead``
+    is called each time this process takes the lease, before its jobs start.
     """
 
     def __init__(
@@ -111,8 +112,10 @@ class Supervisor:
         backoff: tuple[float, float] = (FIRST_BACKOFF, MAX_BACKOFF),
         lease_retry: float | None = None,
         stop_wait: float = STOP_WAIT,
+        on_lead: Callable[[], None] | None = None,
     ) -> None:
         self._jobs = list(jobs)
+        self._on_lead = on_lead
         self._stop_wait = stop_wait
         self._backoff = backoff
         self._lease_retry = lease.retry_every if lease_retry is None else lease_retry
@@ -178,6 +181,8 @@ class Supervisor:
                     self._set(job.name, JobState.STANDBY, f"run by {who}")
                 await asyncio.sleep(self._lease_retry)
             self.holder = None
+            if self._on_lead is not None:
+                self._on_lead()
             # _keep never raises, so the group ends only when cancelled (then it cancels
             # every job and waits for each to unwind) or when the lease is lost: another
             # process may lead by now, so every job stops before this one stands by.
