@@ -44,8 +44,9 @@ ZONES = {"nyc": "America/New_York", "ldn": "Europe/London", "syd": "Australia/Sy
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri")
 
 
-def _csv(hosts: int, weeks: int) -> tuple[str, list[tuple[str, str]]]:
-    last = FIRST + timedelta(weeks=weeks) - timedelta(days=3)
+def term_csv(hosts: int, weeks: int, first: date = FIRST) -> tuple[str, list[tuple[str, str]]]:
+    """The term's curriculum CSV from the Monday ``first``, and each host's tenant and email."""
+    last = first + timedelta(weeks=weeks) - timedelta(days=3)
     rows, people = [",".join(CSV_COLUMNS)], []
     names = list(ZONES)
     for n in range(hosts):
@@ -54,7 +55,7 @@ def _csv(hosts: int, weeks: int) -> tuple[str, list[tuple[str, str]]]:
         people.append((tenant, email))
         for at in ("09:00", "14:00"):
             for day in DAYS:
-                rows.append(f"{tenant},{email},Course {n} {at},{day},{at},50,{FIRST},{last},,")
+                rows.append(f"{tenant},{email},Course {n} {at},{day},{at},50,{first},{last},,")
     return "\n".join(rows) + "\n", people
 
 
@@ -162,7 +163,7 @@ def main() -> int:
     parser.add_argument("--weeks", type=int, default=12)
     args = parser.parse_args()
     set_default_actor("benchmark")
-    text, people = _csv(args.hosts, args.weeks)
+    text, people = term_csv(args.hosts, args.weeks)
     plan_s, sessions, requests, peak = _plan_only(text)
     ratio = sessions / requests
     server = SandboxServer(seed="empty", speed=1, start_time=START)
