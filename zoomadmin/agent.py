@@ -156,7 +156,11 @@ async def _lead_until_stopped(
     # A job's new state reaches ``agent status`` within a second, not at the next beat.
     jobs_changed = asyncio.Event()
     stop_hearing = runtime.bus.subscribe(
-        lambda change: jobs_changed.set() if change.kind is ChangeKind.JOBS else None
+        lambda change: (
+            jobs_changed.set()
+            if change.kind is ChangeKind.JOBS and change.origin == runtime.bus.origin
+            else None
+        )
     )
     servers: list[asyncio.Task[None]] = []
     if args.health_listen:
@@ -242,7 +246,8 @@ async def _beat(runtime: AccountRuntime, watch: AgentWatch, changed: asyncio.Eve
                 status=await watch.status() if leading else None,
             )
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), BEAT_EVERY)
+                async with asyncio.timeout(BEAT_EVERY):
+                    await changed.wait()
             await asyncio.sleep(CHANGE_SETTLE)  # a burst of changes makes one beat
             changed.clear()
     finally:

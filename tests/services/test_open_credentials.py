@@ -12,7 +12,7 @@ from tests.conftest import SANDBOX_START
 from zoomadmin.account.opener import AccountOpener
 from zoomadmin.core.clock import AppClock
 from zoomadmin.core.profiles import AccountProfile
-from zoomadmin.jobs.lease import LocalLease
+from zoomadmin.jobs.lease import LeadershipLease, LocalLease
 from zoomadmin.sandbox import SandboxServer
 from zoomadmin.services.connection import (
     ConnectionService,
@@ -28,7 +28,9 @@ from zoomadmin.zoom.auth import ZoomCredentials
 from zoomadmin.zoom.errors import AuthenticationFailed
 
 
-def _opener(tmp_path: Path, opened: list[AccountProfile | None]) -> AccountOpener:
+def _opener(
+    tmp_path: Path, opened: list[AccountProfile | None], lease: LeadershipLease | None = None
+) -> AccountOpener:
     async def no_keyring(profile: AccountProfile) -> ZoomCredentials:
         raise AssertionError("given credentials never read the keyring")
 
@@ -45,7 +47,9 @@ def _opener(tmp_path: Path, opened: list[AccountProfile | None]) -> AccountOpene
         sandbox_factory=no_sandbox,
         clock=AppClock(),
     )
-    return AccountOpener(connection, open_store=open_store, lease_for=lambda _p, _s: LocalLease())
+    return AccountOpener(
+        connection, open_store=open_store, lease_for=lambda _p, _s: lease or LocalLease()
+    )
 
 
 async def test_given_credentials_open_with_a_separate_sandboxs_clock(
@@ -137,8 +141,37 @@ async def test_the_jobs_follow_a_separate_sandboxs_clock_when_its_speed_changes(
         sandbox.sandbox.clock.set_speed(600)  # ten sandbox minutes a second, from outside
         await asyncio.wait_for(sleeper, 5)
         assert runtime.clock.speed == 600
-        assert "sandbox-clock" in [s.name for s in runtime.job_statuses]
     finally:
         sandbox.sandbox.clock.set_speed(0)
         await runtime.close()
         await opener.connection.close()
+
+
+async def test_a_standby_follows_a_separate_sandboxs_clock_too(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A process that does not lead still follows the sandbox's clock, so the jobs it starts
+    when it takes over run on the sandbox's time from their first step."""
+    from zoomadmin.jobs.lease import FileLease
+
+    held = FileLease(tmp_path / "held.lock")
+    assert await held.acquire()
+    opener = _opener(tmp_path, [], FileLease(tmp_path / "held.lock"))
+    info = sandbox.info
+    runtime = await opener.open_credentials(
+        sandbox_credentials(info), label="CI account", admin_url=info.admin_url
+    )
+    try:
+        runtime.start()
+        sandbox.sandbox.clock.set_speed(60)
+        for _ in range(50):
+            if runtime.clock.speed == 60:
+                break
+            await asyncio.sleep(0.1)
+        assert not runtime.supervisor.leading
+        assert runtime.clock.speed == 60
+    finally:
+        sandbox.sandbox.clock.set_speed(0)
+        await runtime.close()
+        await opener.connection.close()
+        await held.release()

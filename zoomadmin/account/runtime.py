@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
@@ -224,6 +225,7 @@ class AccountRuntime:
         self.account = account
         self._follow_clock = follow_clock
         """Reads a separately started sandbox's clock into :attr:`clock` (None: not one)."""
+        self._following: asyncio.Task[None] | None = None
         self.store = store
         self.clock = clock
         self.bus = bus or ChangeBus()
@@ -247,13 +249,7 @@ class AccountRuntime:
         from zoomadmin.jobs.schedule_queue import ScheduleQueueJob
 
         services, clock = self.services, self.clock
-        follow: list[Job] = []
-        if self._follow_clock is not None:
-            from zoomadmin.jobs.sandbox_clock import SandboxClockJob
-
-            follow.append(SandboxClockJob(self._follow_clock))
         return [
-            *follow,
             EventStreamJob(self.events),
             HostEventsJob(self.events, services.hosts, self.bus),
             QuotaMidnightJob(clock, self.bus),
@@ -307,12 +303,21 @@ class AccountRuntime:
     def start(self) -> None:
         """Run the account's jobs once this process holds its lease (on the running loop)."""
         self.share_changes()
+        if self._follow_clock is not None and self._following is None:
+            self._following = asyncio.create_task(
+                follow_sandbox_clock(self._follow_clock), name="sandbox-clock"
+            )
         self.supervisor.start()
 
     async def stop(self) -> None:
         """Stop every job (the event stream's connections are closed before this returns)."""
         if "supervisor" in vars(self):  # jobs never asked for have nothing to stop
             await self.supervisor.stop()
+        following, self._following = self._following, None
+        if following is not None:
+            following.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await following
         relay, self._relay = self._relay, None
         if relay is not None:
             await relay.stop()
@@ -321,3 +326,35 @@ class AccountRuntime:
         """Stop the jobs and release the database (the client closes with the connection)."""
         await self.stop()
         await asyncio.to_thread(self.store.close)
+
+
+FOLLOW_EVERY = 1.0
+"""Real seconds between readings of a separately started sandbox's clock."""
+
+
+async def follow_sandbox_clock(
+    read: Callable[[], Awaitable[object]], every: float = FOLLOW_EVERY
+) -> None:
+    """Read a separately started sandbox's clock into the account's clock until cancelled.
+
+    Someone else may step that sandbox or change its speed (its admin API, a test, another
+    desk); :class:`~zoomadmin.core.clock.AppClock` wakes every job asleep on it when a reading
+    is not where it was. Every process follows it, leading or not, so a standby that takes
+    over starts its jobs on the right time. A sandbox that does not answer is waited for
+    (the clock goes on at its last speed meanwhile).
+    """
+    from zoomadmin.core.errors import AppError
+
+    away = False
+    while True:
+        try:
+            await read()
+        except AppError as exc:
+            if not away:
+                log.info("The sandbox's clock did not answer: %s", exc.user_message)
+            away = True
+        else:
+            if away:
+                log.info("The sandbox's clock answers again")
+            away = False
+        await asyncio.sleep(every)

@@ -82,7 +82,8 @@ class AppClock:
         When that is not where this clock already was (its speed changed, or its time jumped
         by more than :data:`JUMP`), everyone asleep on it (:func:`sleep_until`) looks again.
         """
-        moved = speed != self._speed or abs(now - self.now()) > JUMP
+        # A standing clock has no drift to allow for: any step is a move.
+        moved = speed != self._speed or abs(now - self.now()) > (JUMP if speed else timedelta(0))
         self._anchor = (now.astimezone(UTC), self._monotonic())
         self._speed = speed
         if moved:
@@ -97,11 +98,18 @@ class AppClock:
             self._wake_sleepers()
 
     async def moved(self, within: float) -> None:
-        """Return when the clock's speed or time is changed, or after ``within`` real seconds."""
+        """Return when the clock's speed or time is changed, or after ``within`` real seconds.
+
+        The clock is used on one event loop's thread: :meth:`follow` and this alike.
+        """
         if self._moved is None:
             self._moved = asyncio.Event()
+        moved = self._moved
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+        # arrives just as the event is set, and a cancelled job would sleep on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._moved.wait(), within)
+            async with asyncio.timeout(within):
+                await moved.wait()
 
     def _wake_sleepers(self) -> None:
         moved, self._moved = self._moved, None
