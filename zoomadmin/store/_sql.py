@@ -55,7 +55,9 @@ class TransactionBind:
         On PostgreSQL each write runs in a savepoint: a failed statement aborts the whole
         transaction there, so without one a repository could not look at why its write was
         refused (which host has that email) and say so; the unit still rolls back whole when
-        the error leaves it. SQLite undoes only the failed statement and needs none.
+        the error leaves it. SQLite undoes only the failed statement and needs none. (So a
+        caller that catches a repository's error inside a unit and goes on finds that whole
+        call undone on PostgreSQL, only its failed statement on SQLite; no caller does.)
         """
         if self._connection.dialect.name == "postgresql":
             with self._connection.begin_nested():

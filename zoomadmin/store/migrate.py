@@ -7,6 +7,7 @@ import logging
 import sqlite3
 import tempfile
 import threading
+import time
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,8 @@ SchemaObject = tuple[str, str, str]
 
 
 _UPGRADING = threading.Lock()
+MIGRATIONS_LOCK_WAIT = 300.0
+"""Seconds a process waits for another's migration of a shared database before it gives up."""
 MIGRATIONS_LOCK_KEY = 0x7A6D_6967_7261_7465  # "zmigrate": a key no other lock of ours uses
 """The PostgreSQL advisory lock migrations hold (the jobs' leases use keys from a hash)."""
 
@@ -110,15 +113,32 @@ def _migrations_locked(connection: Connection) -> Iterator[None]:
     if connection.dialect.name != "postgresql":
         yield
         return
-    connection.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATIONS_LOCK_KEY})")
-    connection.commit()  # the session's lock outlives this transaction
+    deadline = time.monotonic() + MIGRATIONS_LOCK_WAIT
+    held = False
     try:
+        while not (
+            held := bool(
+                connection.exec_driver_sql(
+                    f"SELECT pg_try_advisory_lock({MIGRATIONS_LOCK_KEY})"
+                ).scalar()
+            )
+        ):
+            connection.commit()
+            if time.monotonic() > deadline:
+                raise DatabaseNotUsableError(
+                    "Another zoomadmin has been changing this database's schema for"
+                    f" {MIGRATIONS_LOCK_WAIT / 60:.0f} minutes; zoomadmin waited and changed"
+                    " nothing. Check which process is upgrading it, then start again."
+                )
+            time.sleep(0.2)
+        connection.commit()  # the session's lock outlives this transaction
         yield
     finally:
         if connection.in_transaction():
             connection.rollback()
-        connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATIONS_LOCK_KEY})")
-        connection.commit()
+        if held:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATIONS_LOCK_KEY})")
+            connection.commit()
 
 
 @contextmanager
