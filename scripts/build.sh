@@ -34,17 +34,24 @@ echo "Size of dist/zoomadmin: $(du -sh dist/zoomadmin | cut -f1)"
 agent_dir="$basedir/agent"
 "$binary" --basedir "$agent_dir" agent 2>"$basedir/agent.log" &
 agent_pid=$!
+trap 'kill -KILL "$agent_pid" 2>/dev/null || true; rm -rf "$basedir"' EXIT
 led=""
 for _ in $(seq 1 120); do
-  if "$binary" --basedir "$agent_dir" agent status --json 2>/dev/null \
-      | grep -q "\"pid\": $agent_pid"; then
+  kill -0 "$agent_pid" 2>/dev/null || break  # it ended: report below
+  leader=$("$binary" --basedir "$agent_dir" agent status --json 2>/dev/null \
+    | .venv/bin/python -c 'import json, sys; print((json.load(sys.stdin)["leader"] or {}).get("pid"))' \
+    || true)
+  if [ "$leader" = "$agent_pid" ]; then
     led=yes
     break
   fi
   sleep 0.5
 done
-kill -TERM "$agent_pid"
+kill -TERM "$agent_pid" 2>/dev/null || true
 agent_code=0
+# SIGTERM lets it finish what it sends; 30 s is plenty, then it is killed.
+for _ in $(seq 1 60); do kill -0 "$agent_pid" 2>/dev/null || break; sleep 0.5; done
+kill -KILL "$agent_pid" 2>/dev/null || true
 wait "$agent_pid" || agent_code=$?
 if [ -z "$led" ] || [ "$agent_code" -ne 0 ]; then
   echo "Agent smoke test failed (led: ${led:-no}, exit code $agent_code):" >&2

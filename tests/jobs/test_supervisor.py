@@ -188,18 +188,19 @@ async def test_stopping_waits_a_bounded_time_for_a_job_that_will_not_unwind(
     await asyncio.sleep(0.05)
 
 
-async def test_on_lead_is_called_each_time_the_lease_is_taken(tmp_path: Path) -> None:
+async def test_on_lead_is_called_once_the_lease_is_taken_before_the_jobs_run(
+    tmp_path: Path,
+) -> None:
+    job = Flaky(crashes=0)
     calls: list[bool] = []
-    steady = Steady()
-    lease = FileLease(tmp_path / "jobs.lock")
     supervisor = Supervisor(
-        [steady], lease=lease, bus=ChangeBus(), on_lead=lambda: calls.append(steady.cancelled)
+        [job],
+        lease=FileLease(tmp_path / "jobs.lock"),
+        bus=ChangeBus(),
+        on_lead=lambda: calls.append(job.running.is_set()),
     )
     supervisor.start()
-    for _ in range(100):
-        if supervisor.leading and calls:
-            break
-        await asyncio.sleep(0.01)
-    assert calls == [False]  # called once, before the job ran (and so before it was cancelled)
+    await asyncio.wait_for(job.running.wait(), 5)
+    assert calls == [False]  # once, and before the job ran
     await supervisor.stop()
     assert calls == [False]

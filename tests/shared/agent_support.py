@@ -33,10 +33,16 @@ def serve_sandbox(*options: str) -> Iterator[dict[str, Any]]:
     )
     try:
         assert proc.stdout is not None
-        yield json.loads(proc.stdout.readline())
+        line = proc.stdout.readline()
+        assert line.startswith("{"), f"sandbox serve did not start (exit {proc.poll()})"
+        yield json.loads(line)
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def sandbox_environment(info: dict[str, Any], database: str) -> dict[str, str]:

@@ -7,8 +7,9 @@ yields to a live agent) and prints JSON lines on stdout until SIGTERM:
 - ``{"t": WALL, "leading": BOOL}`` whenever its jobs' state changes;
 - ``{"t": WALL, "heard": KIND, "ids": [...]}`` for each change another process made;
 - ``{"t": WALL, "row": "intent"|"move", "id": ID, "key": KEY}`` when a created session or
-  a seat move is first seen in the database (polled every 50 ms), so the test can tell how
-  long the change took to reach this desk's change bus.
+  a seat move is first seen in the database (polled every 100 ms), ``KEY`` the meeting or
+  host its change names, so the test can tell how long the change took to reach this desk's
+  change bus.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ from zoomadmin.commands.account_choice import OpenOptions, choose_account, opene
 from zoomadmin.core.changes import Change, ChangeKind
 from zoomadmin.paths import AppPaths
 
-POLL_EVERY = 0.05
+POLL_EVERY = 0.1
 ROWS = {
-    "intent": "SELECT id, topic FROM schedule_intent WHERE state = 'created'",
-    "move": "SELECT id, object_id FROM audit_log"
-    " WHERE action IN ('license.attach', 'license.detach')",
+    # A created session: its intent, and the Zoom meeting a SESSIONS change names.
+    "intent": "SELECT id, meeting_id FROM schedule_intent WHERE state = 'created'",
+    # A seat move: its audit entry, and the host a HOSTS change names.
+    "move": "SELECT audit_log.id, host.id FROM audit_log JOIN host ON host.email ="
+    " audit_log.object_id WHERE action IN ('license.attach', 'license.detach')",
 }
 
 

@@ -29,6 +29,7 @@ def test_threads_opening_a_new_database_at_once_all_migrate_it(postgres_url: str
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "an opener hung"
     assert failures == []
     _assert_at_head(postgres_url)
 
@@ -46,7 +47,13 @@ def test_processes_opening_a_new_database_at_once_all_migrate_it(postgres_url: s
         )
         for _ in range(OPENERS)
     ]
-    errors = [p.communicate(timeout=120)[1] for p in procs]
+    try:
+        errors = [p.communicate(timeout=120)[1] for p in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
     assert [p.returncode for p in procs] == [0] * OPENERS, "\n".join(errors)
     _assert_at_head(postgres_url)
 
