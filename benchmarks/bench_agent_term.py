@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
+import math
 import signal
 import subprocess
 import sys
@@ -38,6 +38,7 @@ from bench_scheduler import ZONES, term_csv  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from tests.postgres_support import postgres_server  # noqa: E402
+from tests.shared.agent_support import sandbox_environment, serve_sandbox  # noqa: E402
 from zoomadmin.store.db import sqlite_url  # noqa: E402
 from zoomadmin.store.repositories import Store  # noqa: E402
 
@@ -48,36 +49,14 @@ SEND_LIMIT = 900.0
 
 @contextlib.contextmanager
 def _sandbox() -> Iterator[dict[str, Any]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "zoomadmin", "sandbox", "serve", "--seed", "empty"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    served = serve_sandbox("--seed", "empty")  # the last --seed given is the one taken
+    info = next(served)
     try:
-        assert proc.stdout is not None
-        info = json.loads(proc.stdout.readline())
         patch = {"plan": "business", "isv_partner": True}
         httpx.patch(f"{info['admin_url']}/config", json=patch, timeout=10).raise_for_status()
         yield info
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
-
-
-def _environment(info: dict[str, Any], database: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOMADMIN_")}
-    env |= {
-        "ZOOMADMIN_ACCOUNT_ID": info["account_id"],
-        "ZOOMADMIN_CLIENT_ID": info["client_id"],
-        "ZOOMADMIN_CLIENT_SECRET": info["client_secret"],
-        "ZOOMADMIN_API_URL": info["api_url"],
-        "ZOOMADMIN_OAUTH_URL": info["oauth_url"],
-        "ZOOMADMIN_SANDBOX_ADMIN_URL": info["admin_url"],
-    }
-    if database is not None:
-        env["ZOOMADMIN_DATABASE_URL"] = database
-    return env
+        served.close()
 
 
 def _make_users(info: dict[str, Any], emails: list[str]) -> None:
@@ -143,7 +122,7 @@ def _run(backend: str, database: str | None, args: argparse.Namespace) -> dict[s
     csv_text, people = term_csv(args.hosts, args.weeks, _first_monday())
     folder = Path(tempfile.mkdtemp(prefix=f"zoomadmin-term-{backend}-"))
     with _sandbox() as info:
-        env = _environment(info, database)
+        env = sandbox_environment(info, database)
         _make_users(info, [email for _, email in people])
         desk = folder / "desk"
         for tenant, zone in ZONES.items():
@@ -201,6 +180,11 @@ def _sqlite_file(basedir: Path) -> Path:
     return found[-1]
 
 
+def _seconds(value: float) -> str:
+    """``1.23 s``; "not seen" when the heartbeat never showed it before the queue was done."""
+    return "not seen" if math.isnan(value) else f"{value:.2f} s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--hosts", type=int, default=200)
@@ -212,7 +196,7 @@ def main() -> int:
     for name, r in results.items():
         print(
             f"{name:<11} {int(r['created'])}/{int(r['intents'])} intents created,"
-            f" {int(r['failed'])} failed; led after {r['led_s']:.2f} s, first created"
+            f" {int(r['failed'])} failed; led after {_seconds(r['led_s'])}, first created"
             f" {r['first_s']:.2f} s, all {r['all_s']:.1f} s; agent exit {int(r['exit'])}"
         )
     lite, pg = results["sqlite"], results["postgresql"]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.postgres_support import postgres_server  # noqa: E402
+from tests.shared.agent_support import sandbox_environment  # noqa: E402
 from zoomadmin.store.repositories import Store  # noqa: E402
 
 TARGET = 15.0
@@ -83,16 +83,7 @@ def main() -> int:
     try:
         with postgres_server() as server:
             url = server.new_database()
-            env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOMADMIN_")}
-            env |= {
-                "ZOOMADMIN_ACCOUNT_ID": info["account_id"],
-                "ZOOMADMIN_CLIENT_ID": info["client_id"],
-                "ZOOMADMIN_CLIENT_SECRET": info["client_secret"],
-                "ZOOMADMIN_API_URL": info["api_url"],
-                "ZOOMADMIN_OAUTH_URL": info["oauth_url"],
-                "ZOOMADMIN_SANDBOX_ADMIN_URL": info["admin_url"],
-                "ZOOMADMIN_DATABASE_URL": url,
-            }
+            env = sandbox_environment(info, url)
             store = Store.open(url)
             leader = _agent(env, folder / "agent-0")
             agents.append(leader)

@@ -24,7 +24,7 @@ LOG_TAIL = 40
 
 def serve_sandbox(*options: str) -> Iterator[dict[str, Any]]:
     """``zoomadmin sandbox serve --seed demo OPTIONS...`` for as long as the caller iterates:
-    its JSON line (URLs, account and credentials)."""
+    its JSON line (URLs, account and credentials). A ``--seed`` in OPTIONS wins."""
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "zoomadmin", "sandbox", "serve", "--seed", "demo", *options],
         stdout=subprocess.PIPE,
@@ -45,18 +45,21 @@ def serve_sandbox(*options: str) -> Iterator[dict[str, Any]]:
             proc.wait(timeout=10)
 
 
-def sandbox_environment(info: dict[str, Any], database: str) -> dict[str, str]:
-    """The environment that opens the served sandbox's account on ``database``."""
+def sandbox_environment(info: dict[str, Any], database: str | None) -> dict[str, str]:
+    """The environment that opens the served sandbox's account on ``database`` (None: each
+    basedir's own SQLite file)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOMADMIN_")}
-    return env | {
+    env |= {
         "ZOOMADMIN_ACCOUNT_ID": info["account_id"],
         "ZOOMADMIN_CLIENT_ID": info["client_id"],
         "ZOOMADMIN_CLIENT_SECRET": info["client_secret"],
         "ZOOMADMIN_API_URL": info["api_url"],
         "ZOOMADMIN_OAUTH_URL": info["oauth_url"],
         "ZOOMADMIN_SANDBOX_ADMIN_URL": info["admin_url"],
-        "ZOOMADMIN_DATABASE_URL": database,
     }
+    if database is not None:
+        env["ZOOMADMIN_DATABASE_URL"] = database
+    return env
 
 
 def wait_for(what: Callable[[], Any], seconds: float, every: float = 0.3) -> Any:
