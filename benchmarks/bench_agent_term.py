@@ -35,10 +35,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_scheduler import ZONES, term_csv  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 
 from tests.postgres_support import postgres_server  # noqa: E402
-from tests.shared.agent_support import sandbox_environment, serve_sandbox  # noqa: E402
+from tests.shared.agent_support import (  # noqa: E402
+    intent_states,
+    sandbox_environment,
+    serve_sandbox,
+    zoom_api,
+)
 from zoomadmin.store.db import sqlite_url  # noqa: E402
 from zoomadmin.store.repositories import Store  # noqa: E402
 
@@ -61,14 +65,7 @@ def _sandbox() -> Iterator[dict[str, Any]]:
 
 def _make_users(info: dict[str, Any], emails: list[str]) -> None:
     """The hosts as active Basic users of the sandbox (Zoom's ``custCreate``)."""
-    token = httpx.post(
-        info["oauth_url"],
-        params={"grant_type": "account_credentials", "account_id": info["account_id"]},
-        auth=(info["client_id"], info["client_secret"]),
-        timeout=10,
-    ).json()["access_token"]
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=info["api_url"], headers=headers, timeout=30) as zoom:
+    with zoom_api(info, timeout=30) as zoom:
         for n, email in enumerate(emails):
             body = {
                 "action": "custCreate",
@@ -99,12 +96,6 @@ def _cli(env: dict[str, str], basedir: Path, *argv: str) -> dict[str, Any]:
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:2])} failed: {done.stdout}{done.stderr}")
     return dict(json.loads(done.stdout))
-
-
-def _states(store: Store) -> dict[str, int]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(text("SELECT state, count(*) FROM schedule_intent GROUP BY state"))
-        return {str(state): int(n) for state, n in rows}
 
 
 def _leading(store: Store) -> bool:
@@ -147,7 +138,7 @@ def _run(backend: str, database: str | None, args: argparse.Namespace) -> dict[s
         led = first = None
         try:
             while time.monotonic() - began < SEND_LIMIT:
-                states = _states(store)
+                states = intent_states(store)
                 if led is None and _leading(store):
                     led = time.monotonic() - began
                 if first is None and states.get("created"):
@@ -156,7 +147,7 @@ def _run(backend: str, database: str | None, args: argparse.Namespace) -> dict[s
                     break
                 time.sleep(0.2)
             done = time.monotonic() - began
-            states = _states(store)
+            states = intent_states(store)
         finally:
             agent.send_signal(signal.SIGTERM)
             agent.wait(timeout=60)

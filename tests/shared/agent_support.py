@@ -16,7 +16,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from zoomadmin.store.repositories import Store
 
 LOG_TAIL = 40
 """Lines of each agent's log a failure message shows."""
@@ -60,6 +65,29 @@ def sandbox_environment(info: dict[str, Any], database: str | None) -> dict[str,
     if database is not None:
         env["ZOOMADMIN_DATABASE_URL"] = database
     return env
+
+
+def zoom_api(info: dict[str, Any], *, timeout: float = 10) -> httpx.Client:
+    """A client of the served sandbox's Zoom API, signed in as its account (server-to-server
+    OAuth), for a test or benchmark that looks at Zoom or sets it up itself."""
+    token = httpx.post(
+        info["oauth_url"],
+        params={"grant_type": "account_credentials", "account_id": info["account_id"]},
+        auth=(info["client_id"], info["client_secret"]),
+        timeout=timeout,
+    ).json()["access_token"]
+    return httpx.Client(
+        base_url=info["api_url"], headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+    )
+
+
+def intent_states(store: Store) -> dict[str, int]:
+    """How many schedule-queue entries are in each state, read straight from the database."""
+    from sqlalchemy import text
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(text("SELECT state, count(*) FROM schedule_intent GROUP BY state"))
+        return {str(state): int(n) for state, n in rows}
 
 
 def wait_for(what: Callable[[], Any], seconds: float, every: float = 0.3) -> Any:

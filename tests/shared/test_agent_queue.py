@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from agent_support import Agents, cli, wait_for
+from agent_support import Agents, cli, intent_states, wait_for
 
 from zoomadmin.store.repositories import Store
 
@@ -51,15 +51,6 @@ def leader(store: Store) -> int | None:
     return next((p.pid for p in store.processes.alive(None) if p.leading), None)
 
 
-def states(store: Store) -> dict[str, int]:
-    """How many queue entries are in each state."""
-    from sqlalchemy import text
-
-    with store.engine.connect() as conn:
-        rows = conn.execute(text("SELECT state, count(*) FROM schedule_intent GROUP BY state"))
-        return {str(state): int(n) for state, n in rows}
-
-
 def test_a_desks_submission_wakes_the_leading_agents_queue(
     agents: Agents, postgres_url: str, tmp_path: Path
 ) -> None:
@@ -75,8 +66,11 @@ def test_a_desks_submission_wakes_the_leading_agents_queue(
         assert submitted["intents"] == total
         # The desk's submission wakes the leader's queue (a notification, not a poll): every
         # entry is taken up within seconds, not at the leader's next wake-up (00:00 UTC).
-        assert wait_for(lambda: "queued" not in states(store), 20), (states(store), agents.logs())
-        assert sum(states(store).values()) == total
+        assert wait_for(lambda: "queued" not in intent_states(store), 20), (
+            intent_states(store),
+            agents.logs(),
+        )
+        assert sum(intent_states(store).values()) == total
     finally:
         store.close()
         for proc in (first, second):

@@ -23,7 +23,15 @@ from typing import Any
 
 import httpx
 import pytest
-from agent_support import Agents, cli, sandbox_environment, serve_sandbox, wait_for
+from agent_support import (
+    Agents,
+    cli,
+    intent_states,
+    sandbox_environment,
+    serve_sandbox,
+    wait_for,
+    zoom_api,
+)
 from sqlalchemy import text
 
 from zoomadmin.store.repositories import Store
@@ -102,21 +110,10 @@ class Term:
         return int(self.admin.get("/state").json()["meetings"])
 
     def zoom(self) -> httpx.Client:
-        info = self.info
-        token = httpx.post(
-            info["oauth_url"],
-            params={"grant_type": "account_credentials", "account_id": info["account_id"]},
-            auth=(info["client_id"], info["client_secret"]),
-            timeout=10,
-        ).json()["access_token"]
-        return httpx.Client(
-            base_url=info["api_url"], headers={"Authorization": f"Bearer {token}"}, timeout=10
-        )
+        return zoom_api(self.info)
 
     def states(self) -> dict[str, int]:
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(text("SELECT state, count(*) FROM schedule_intent GROUP BY state"))
-            return {str(state): int(n) for state, n in rows}
+        return intent_states(self.store)
 
     def quota(self) -> dict[str, int]:
         """Each host's meeting requests the ledger counted, by host and day."""
