@@ -264,11 +264,18 @@ class AccountRuntime:
     def supervisor(self) -> Supervisor:
         """Runs :attr:`jobs` while this process holds the account's lease."""
         from zoomadmin.jobs.supervisor import Supervisor
+
+        on_lead = self._announce_takeover if self._shared_url is not None else None
+        return Supervisor(self.jobs, lease=self.lease, bus=self.bus, on_lead=on_lead)
+
+    @property
+    def _shared_url(self) -> str | None:
+        """The database's URL (password included) when processes share it; None on SQLite."""
+        from zoomadmin.account.shared import store_url
         from zoomadmin.store.db import is_shared
 
-        shared = is_shared(self.store.engine.url.render_as_string(hide_password=False))
-        on_lead = self._announce_takeover if shared else None
-        return Supervisor(self.jobs, lease=self.lease, bus=self.bus, on_lead=on_lead)
+        url = store_url(self.store)
+        return url if is_shared(url) else None
 
     def _announce_takeover(self) -> None:
         """Tell every process on the shared database that anything may have changed.
@@ -291,10 +298,9 @@ class AccountRuntime:
     def share_changes(self) -> None:
         """On a shared database, tell other processes this one's changes and hear theirs
         (``LISTEN/NOTIFY``; on the running loop). Nothing on SQLite; idempotent."""
-        from zoomadmin.store.db import is_shared, libpq_conninfo
-
-        url = self.store.engine.url.render_as_string(hide_password=False)
-        if self._relay is None and is_shared(url):
+        url = self._shared_url
+        if self._relay is None and url is not None:
+            from zoomadmin.store.db import libpq_conninfo
             from zoomadmin.store.notifications import ChangeRelay
 
             self._relay = ChangeRelay(libpq_conninfo(url), self.bus)
